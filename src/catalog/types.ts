@@ -1,0 +1,167 @@
+/**
+ * The catalog: what must exist. Storage is what does exist; audits compare the two.
+ * Methods are async so that the PostgreSQL implementation (many workers) fits the same interface as SQLite.
+ */
+
+/** Lifecycle of a package. `archived` only once every required copy is stored and read back verified. */
+export type PackageState = 'stored' | 'archived' | 'failed';
+
+export type CopyStatus = 'stored' | 'verified' | 'failed' | 'missing';
+
+/** Descriptive metadata of a record, as given by `record.json` or derived from the folder name. */
+export interface DescriptiveMetadata {
+  title: string;
+  /** Identifier in the producing system, e.g. the case number "KS 2024/0113". */
+  identifier?: string;
+  creator?: string;
+  /** ISO 8601 dates. */
+  dates?: { created?: string; modified?: string; start?: string; end?: string };
+  description?: string;
+  /** Access restriction, e.g. a reference to the secrecy rule that applies ("OSL 26 kap. 1 §"). */
+  accessRestriction?: string;
+  /** Classification code from the records classification scheme (klassificeringsstruktur). */
+  classification?: string;
+  /** Language codes (ISO 639), e.g. ["sv"]. */
+  language?: string[];
+  subject?: string[];
+}
+
+export interface PackageRecord {
+  id: string;
+  label: string;
+  profile: string;
+  /** Where the record came from: source kind and its key (e.g. folder name). */
+  sourceKind: string;
+  sourceKey: string;
+  /** SHA-256 over the record's sorted (path, sha256) list: identifies unchanged content. */
+  contentDigest: string;
+  /** Size of the package ZIP in bytes. */
+  size: number;
+  /** Hex SHA-256 of the whole package ZIP. */
+  sha256: string;
+  fileCount: number;
+  state: PackageState;
+  createdAt: Date;
+  archivedAt?: Date;
+  /** The package this one supersedes (a new version of the same record). */
+  predecessorId?: string;
+  metadata: DescriptiveMetadata;
+}
+
+export interface FileRecord {
+  packageId: string;
+  /** Path of the file inside the record, POSIX, as restored by `get`. */
+  path: string;
+  /** Path of the entry inside the package ZIP. */
+  entryPath: string;
+  size: number;
+  sha256: string;
+  mimeType: string;
+  /** Last modification time of the source file. */
+  modifiedAt: Date;
+}
+
+export interface CopyRecord {
+  packageId: string;
+  location: string;
+  key: string;
+  size: number;
+  sha256: string;
+  versionId?: string;
+  storedAt: Date;
+  status: CopyStatus;
+  lastVerifiedAt?: Date;
+  lastCheckedAt?: Date;
+}
+
+/** A PREMIS-shaped event. */
+export interface EventRecord {
+  id: string;
+  packageId: string;
+  /** PREMIS event type from the LoC vocabulary, e.g. "ingestion", "message digest calculation", "fixity check". */
+  type: string;
+  at: Date;
+  outcome: 'success' | 'failure';
+  detail: string;
+  /** Agent identifier, e.g. "bevara/0.1.0". */
+  agent: string;
+  /** What the event was about beyond the package: a file path or a copy (location:key). */
+  object?: string;
+  runId?: string;
+}
+
+export type RunKind = 'ingest' | 'audit';
+export type RunStatus = 'running' | 'succeeded' | 'completed-with-failures' | 'failed';
+
+export interface RunRecord {
+  id: string;
+  kind: RunKind;
+  startedAt: Date;
+  finishedAt?: Date;
+  status: RunStatus;
+  /** Free-form parameters of the run (source, profile, locations). */
+  params: Record<string, unknown>;
+  /** Counters and totals written at the end. */
+  summary?: Record<string, unknown>;
+  /** Paths of reports written for this run. */
+  reports?: string[];
+}
+
+/** One outcome inside a run: a record ingested or rejected, a copy audited. */
+export interface RunItem {
+  runId: string;
+  /** Record key (ingest) or "location:key" (audit). */
+  subject: string;
+  packageId?: string;
+  status: 'ok' | 'rejected' | 'failed' | 'skipped' | 'orphan';
+  message?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface PackageSummary {
+  id: string;
+  label: string;
+  size: number;
+  fileCount: number;
+  state: PackageState;
+  createdAt: Date;
+  copies: { location: string; status: CopyStatus }[];
+}
+
+export interface PackageFilter {
+  state?: PackageState;
+  sourceKey?: string;
+  limit?: number;
+}
+
+export interface Catalog {
+  /** Applies pending migrations; safe to call on every start. */
+  migrate(): Promise<void>;
+
+  /** Adds a package together with its files and first events, in one transaction. */
+  addPackage(pkg: PackageRecord, files: FileRecord[], events: EventRecord[]): Promise<void>;
+  setPackageState(id: string, state: PackageState, at: Date): Promise<void>;
+  getPackage(id: string): Promise<PackageRecord | null>;
+  listPackages(filter?: PackageFilter): Promise<PackageSummary[]>;
+  /** The newest package made from this source key, to detect unchanged or changed records. */
+  latestPackageForSource(sourceKind: string, sourceKey: string): Promise<PackageRecord | null>;
+  listFiles(packageId: string): Promise<FileRecord[]>;
+
+  /** Inserts or replaces the copy identified by (packageId, location). */
+  putCopy(copy: CopyRecord): Promise<void>;
+  listCopies(filter?: { packageId?: string; location?: string }): Promise<CopyRecord[]>;
+  /** Records the outcome of checking one copy. `verified` also sets lastVerifiedAt. */
+  recordCopyCheck(packageId: string, location: string, status: CopyStatus, at: Date): Promise<void>;
+
+  addEvent(event: EventRecord): Promise<void>;
+  listEvents(packageId: string): Promise<EventRecord[]>;
+
+  startRun(run: RunRecord): Promise<void>;
+  addRunItem(item: RunItem): Promise<void>;
+  finishRun(id: string, status: RunStatus, at: Date, summary: Record<string, unknown>, reports?: string[]): Promise<void>;
+  getRun(id: string): Promise<RunRecord | null>;
+  listRunItems(runId: string): Promise<RunItem[]>;
+  listRuns(filter?: { kind?: RunKind; limit?: number }): Promise<RunRecord[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,55 @@
+import type { Readable } from 'node:stream';
+import type { DescriptiveMetadata } from '../catalog/types.js';
+import type { ValidationError } from '../errors.js';
+
+/** One file of a record, found but not yet read. */
+export interface SourceFile {
+  /** POSIX path relative to the record root, NFC-normalised UTF-8, e.g. "bilagor/ritning.pdf". */
+  path: string;
+  /** Size in bytes when the record was scanned. */
+  size: number;
+  modifiedAt: Date;
+  /**
+   * Opens the file for its one read. The stream fails with a `ValidationError` (rule `file-changed`) if the
+   * file's size or modification time differs from the scan, or its byte count differs from `size`.
+   */
+  open(): Readable;
+}
+
+/** Producer metadata read from the record itself (e.g. `record.json`), kept verbatim in the package. */
+export interface SourceMetadataFile {
+  /** Name of the file in the record, e.g. "record.json". */
+  name: string;
+  bytes: Buffer;
+  modifiedAt: Date;
+}
+
+export interface SourceRecord {
+  /** Source kind, e.g. "folder". */
+  kind: string;
+  /** Stable key of the record within its source, e.g. the folder name. */
+  key: string;
+  /** Absolute location of the record, for messages. */
+  location: string;
+  metadata: DescriptiveMetadata;
+  metadataFile?: SourceMetadataFile;
+  /** Content files in a stable order (sorted by path). */
+  files: SourceFile[];
+}
+
+/** A record refused at scan time; it stays untouched in the source. */
+export interface RejectedRecord {
+  kind: string;
+  key: string;
+  location: string;
+  /** Every problem found, each naming the file and rule. */
+  errors: ValidationError[];
+}
+
+export type ScannedRecord = { ok: true; record: SourceRecord } | { ok: false; rejected: RejectedRecord };
+
+/** Turns an input (folder of records, SIP drop folder, bags) into records. Never modifies the input. */
+export interface RecordSource {
+  readonly kind: string;
+  scan(): AsyncIterable<ScannedRecord>;
+}

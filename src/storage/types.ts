@@ -1,0 +1,71 @@
+import type { Readable } from 'node:stream';
+
+/** What a location knows about one stored object. */
+export interface StoredObject {
+  key: string;
+  /** Size in bytes. */
+  size: number;
+  /** Hex SHA-256 of the whole object, when the driver stores or computes it. */
+  sha256?: string;
+  /** Last modification time reported by the location. */
+  mtime?: Date;
+  /** Storage version id (S3 versioning), when the location versions objects. */
+  versionId?: string;
+}
+
+/** Inclusive byte range, as in HTTP `Range: bytes=start-end`. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export interface PutOptions {
+  /** Expected size in bytes, when known; drivers may use it to choose an upload strategy. */
+  size?: number;
+  /**
+   * Resolves to the hex SHA-256 of the body once the body has been fully consumed. The caller computes it
+   * while streaming; the driver stores it beside the object (fs: sidecar metadata, s3: user metadata).
+   */
+  sha256?: () => string;
+  signal?: AbortSignal;
+}
+
+export interface GetOptions {
+  range?: ByteRange;
+  signal?: AbortSignal;
+}
+
+/** What a location can do. Optional abilities are declared, never faked. */
+export interface StorageCapabilities {
+  /** `put` refuses to replace an existing key atomically. */
+  writeOnce: boolean;
+  /** Objects keep prior versions. */
+  versioning: boolean;
+}
+
+/**
+ * One storage location: the filesystem (embedded default) or an S3-compatible bucket.
+ * Keys are relative POSIX paths (see `validateKey`). Implementations live in this folder only;
+ * SDK error shapes never leave it (they are translated to errors from `../errors.js`).
+ */
+export interface StorageDriver {
+  /** Driver kind: "fs" | "s3". */
+  readonly name: string;
+  readonly capabilities: StorageCapabilities;
+  /**
+   * Streams `body` into a new object. The object becomes visible only when complete; on any error or abort
+   * nothing is left behind. Throws `AlreadyExistsError` when `key` exists: packages are written once.
+   */
+  put(key: string, body: Readable, options?: PutOptions): Promise<StoredObject>;
+  /** Streams an object or a byte range of it. Throws `NotFoundError`. */
+  get(key: string, options?: GetOptions): Promise<Readable>;
+  /** Metadata of an object, or null when it does not exist. */
+  head(key: string): Promise<StoredObject | null>;
+  /** Every object whose key starts with `prefix`, in no particular order. */
+  list(prefix?: string): AsyncIterable<StoredObject>;
+  /** Removes an object; no error when it does not exist. */
+  delete(key: string): Promise<void>;
+  dispose?(): Promise<void>;
+}
+
+export type DriverFactory<O> = (options: O) => StorageDriver;
