@@ -1,0 +1,167 @@
+/**
+ * Filesystem storage driver: the embedded default.
+ *
+ * Layout under `root`:
+ *   <key>                 the object itself, read-only (0444) once written
+ *   .meta/<key>.json      sidecar: { sha256, size, storedAt } as given by the writer
+ *   .tmp/<random>         uploads in progress; removed on failure, never visible under their key
+ *
+ * A put streams into a temp file, fsyncs it, then hard-links it to its key: link(2) fails with EEXIST when the
+ * key exists, so an existing object is never replaced, even by a concurrent writer. The folder is fsynced after.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, type Dirent } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { type Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AlreadyExistsError, NotFoundError, PreservationError, StorageError } from '../errors.js';
+import { validateKey } from './keys.js';
+import type { GetOptions, PutOptions, StorageDriver, StoredObject } from './types.js';
+
+export interface FsDriverOptions {
+  /** Folder that holds the objects; created when missing. */
+  root: string;
+}
+
+const META_DIR = '.meta';
+const TMP_DIR = '.tmp';
+
+export function createFsDriver(options: FsDriverOptions): StorageDriver {
+  const root = path.resolve(options.root);
+  const objectPath = (key: string) => path.join(root, ...validateKey(key).split('/'));
+  const metaPath = (key: string) => path.join(root, META_DIR, `${validateKey(key)}.json`);
+  const fail = (what: string, key: string, err: unknown) =>
+    new StorageError(`[storage:fs] ${what} "${key}" in ${root} failed: ${(err as Error).message}`, { cause: err });
+
+  async function put(key: string, body: Readable, putOptions: PutOptions = {}): Promise<StoredObject> {
+    const target = objectPath(key);
+    if (await exists(target)) throw new AlreadyExistsError(`[storage:fs] key "${key}" exists in ${root}; packages are written once`);
+    await fs.mkdir(path.join(root, TMP_DIR), { recursive: true });
+    const temp = path.join(root, TMP_DIR, `${randomBytes(12).toString('hex')}.part`);
+    let size = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        done(null, chunk);
+      },
+    });
+    try {
+      const handle = await fs.open(temp, 'wx', 0o600);
+      try {
+        const out = createWriteStream('', { fd: handle.fd, autoClose: false, highWaterMark: 1 << 20 });
+        await pipeline(body, counter, out, { signal: putOptions.signal });
+        await handle.sync();
+        await handle.chmod(0o444);
+      } finally {
+        await handle.close();
+      }
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.link(temp, target);
+    } catch (err) {
+      await fs.rm(temp, { force: true });
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new AlreadyExistsError(`[storage:fs] key "${key}" exists in ${root}; packages are written once`);
+      }
+      if (err instanceof PreservationError || (err instanceof Error && err.name === 'AbortError')) throw err;
+      throw fail('put', key, err);
+    }
+    await fs.rm(temp, { force: true });
+    await syncDir(path.dirname(target));
+    const sha256 = putOptions.sha256?.();
+    const storedAt = new Date();
+    await writeMeta(metaPath(key), { sha256, size, storedAt: storedAt.toISOString() });
+    return { key, size, sha256, mtime: storedAt };
+  }
+
+  async function get(key: string, getOptions: GetOptions = {}): Promise<Readable> {
+    const file = objectPath(key);
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(file, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`[storage:fs] key "${key}" not found in ${root}`);
+      throw fail('get', key, err);
+    }
+    const { range, signal } = getOptions;
+    return handle.createReadStream({ start: range?.start, end: range?.end, highWaterMark: 1 << 20, signal });
+  }
+
+  async function head(key: string): Promise<StoredObject | null> {
+    let stat: import('node:fs').Stats;
+    try {
+      stat = await fs.stat(objectPath(key));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw fail('head', key, err);
+    }
+    const meta = await readMeta(metaPath(key));
+    return { key, size: stat.size, mtime: stat.mtime, sha256: meta?.sha256 };
+  }
+
+  async function* list(prefix = ''): AsyncIterable<StoredObject> {
+    for await (const file of walk(root, '')) {
+      if (!file.key.startsWith(prefix)) continue;
+      yield file;
+    }
+  }
+
+  async function del(key: string): Promise<void> {
+    await fs.rm(objectPath(key), { force: true });
+    await fs.rm(metaPath(key), { force: true });
+  }
+
+  return { name: 'fs', capabilities: { writeOnce: true, versioning: false }, put, get, head, list, delete: del };
+}
+
+async function* walk(dir: string, relative: string): AsyncIterable<StoredObject> {
+  let entries: Dirent[];
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (relative === '' && (entry.name === META_DIR || entry.name === TMP_DIR)) continue;
+    const key = relative ? `${relative}/${entry.name}` : entry.name;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(full, key);
+    else if (entry.isFile()) {
+      const stat = await fs.stat(full);
+      yield { key, size: stat.size, mtime: stat.mtime };
+    }
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeMeta(file: string, meta: Record<string, unknown>): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  await fs.writeFile(temp, JSON.stringify(meta), { flush: true });
+  await fs.rename(temp, file);
+}
+
+async function readMeta(file: string): Promise<{ sha256?: string } | null> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,19 @@
+import type { LocationConfig } from '../config/schema.js';
+import { createFsDriver } from './fs.js';
+import type { StorageDriver } from './types.js';
+
+export type { StorageDriver, StoredObject } from './types.js';
+
+/** A configured location: its name in the config and the driver that reaches it. */
+export interface Location {
+  name: string;
+  driver: StorageDriver;
+}
+
+/** Builds the driver for one configured location. */
+export function createLocation(name: string, config: LocationConfig): Location {
+  switch (config.driver) {
+    case 'fs':
+      return { name, driver: createFsDriver({ root: config.root ?? name }) };
+  }
+}
