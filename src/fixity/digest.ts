@@ -42,3 +42,14 @@ export function createDigester(algorithm: DigestAlgorithm = 'SHA-256'): Digester
 export function sha256Hex(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
+
+/** Reads a stream to its end and returns its size and hex SHA-256 (one pass, bounded memory). */
+export async function digestStream(stream: AsyncIterable<Uint8Array>): Promise<{ size: number; sha256: string }> {
+  const digester = createDigester('SHA-256');
+  let size = 0;
+  for await (const chunk of stream) {
+    digester.update(chunk);
+    size += chunk.length;
+  }
+  return { size, sha256: digester.hex() };
+}

@@ -1,0 +1,122 @@
+/**
+ * Versioned catalog schema, kept as SQL strings so it ships inside `dist/` without copying files.
+ *
+ * The SQL is written to run unchanged on SQLite and PostgreSQL: TEXT ids, ISO 8601 UTC timestamps as TEXT
+ * (`Date.toISOString()`, so text order is time order), BIGINT sizes (64-bit on both; SQLite gives any
+ * type containing "INT" integer affinity), JSON documents in TEXT columns, no engine-specific types or
+ * clauses. Enumerations (states, statuses) are not CHECK-constrained so that later migrations can add
+ * values without rebuilding tables; the TypeScript types constrain them.
+ *
+ * Rules: never edit a migration that has shipped; add a new one with the next version.
+ */
+
+/** One step of the schema. `up` may hold several statements separated by semicolons. */
+export interface Migration {
+  /** Strictly increasing, starting at 1, without gaps. */
+  version: number;
+  /** Short kebab-case description, recorded in `schema_migrations`. */
+  name: string;
+  /** DDL applied inside one transaction. */
+  up: string;
+}
+
+const INITIAL_SCHEMA = `
+CREATE TABLE packages (
+  id TEXT PRIMARY KEY,
+  label TEXT NOT NULL,
+  profile TEXT NOT NULL,
+  source_kind TEXT NOT NULL,
+  source_key TEXT NOT NULL,
+  content_digest TEXT NOT NULL,
+  size BIGINT NOT NULL CHECK (size >= 0),
+  sha256 TEXT NOT NULL,
+  file_count INTEGER NOT NULL CHECK (file_count >= 0),
+  state TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  archived_at TEXT,
+  predecessor_id TEXT REFERENCES packages (id),
+  metadata_json TEXT NOT NULL
+);
+CREATE INDEX packages_source_idx ON packages (source_kind, source_key, created_at);
+CREATE INDEX packages_created_idx ON packages (created_at);
+CREATE INDEX packages_predecessor_idx ON packages (predecessor_id);
+
+CREATE TABLE files (
+  package_id TEXT NOT NULL REFERENCES packages (id),
+  path TEXT NOT NULL,
+  entry_path TEXT NOT NULL,
+  size BIGINT NOT NULL CHECK (size >= 0),
+  sha256 TEXT NOT NULL,
+  mime_type TEXT NOT NULL,
+  modified_at TEXT NOT NULL,
+  PRIMARY KEY (package_id, path)
+);
+
+CREATE TABLE copies (
+  package_id TEXT NOT NULL REFERENCES packages (id),
+  location TEXT NOT NULL,
+  key TEXT NOT NULL,
+  size BIGINT NOT NULL CHECK (size >= 0),
+  sha256 TEXT NOT NULL,
+  version_id TEXT,
+  stored_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  last_verified_at TEXT,
+  last_checked_at TEXT,
+  PRIMARY KEY (package_id, location)
+);
+CREATE INDEX copies_location_idx ON copies (location, last_verified_at);
+
+CREATE TABLE events (
+  id TEXT PRIMARY KEY,
+  package_id TEXT NOT NULL REFERENCES packages (id),
+  type TEXT NOT NULL,
+  at TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failure')),
+  detail TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  object TEXT,
+  run_id TEXT
+);
+CREATE INDEX events_package_idx ON events (package_id, at);
+
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  status TEXT NOT NULL,
+  params_json TEXT NOT NULL,
+  summary_json TEXT,
+  reports_json TEXT
+);
+CREATE INDEX runs_started_idx ON runs (started_at);
+CREATE INDEX runs_kind_started_idx ON runs (kind, started_at);
+
+CREATE TABLE run_items (
+  run_id TEXT NOT NULL REFERENCES runs (id),
+  seq INTEGER NOT NULL,
+  subject TEXT NOT NULL,
+  package_id TEXT,
+  status TEXT NOT NULL,
+  message TEXT,
+  details_json TEXT,
+  PRIMARY KEY (run_id, seq)
+);
+`;
+
+/** Every migration this code knows, in order. The last version is the schema version the code expects. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial-schema', up: INITIAL_SCHEMA }];
+
+/** DDL of the bookkeeping table, created before any migration runs. Portable like the migrations. */
+export const SCHEMA_MIGRATIONS_TABLE = `
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+)`;
+
+/** The schema version this code expects: the version of the last migration. */
+export function latestSchemaVersion(migrations: readonly Migration[] = MIGRATIONS): number {
+  return migrations.at(-1)?.version ?? 0;
+}

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createSqliteCatalog } from '../catalog/sqlite.js';
+import type { Catalog } from '../catalog/types.js';
+import { type LoadedConfig, loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { ConfigError } from '../errors.js';
+import { createLogger, type Logger } from '../logger.js';
+import type { SoftwareAgent } from '../metadata/types.js';
+import { loadProfile, type Profile } from '../package/profile.js';
+import { createReportWriter, type ReportWriter } from '../reports/write-report.js';
+import { createLocation, type Location } from '../storage/index.js';
+import { AGENT_NAME, bevaraVersion } from '../version.js';
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  config?: string;
+  dataDir?: string;
+  profile?: string;
+  logLevel?: string;
+  json?: boolean;
+}
+
+/** Everything a command needs, built once from the effective config and closed at the end. */
+export interface AppContext {
+  config: Config;
+  configFile?: string;
+  logger: Logger;
+  catalog: Catalog;
+  locations: Map<string, Location>;
+  agent: SoftwareAgent;
+  reports: ReportWriter;
+  now: () => Date;
+  profile(name?: string): Profile;
+  /** The locations that must hold a copy under `profile`'s copy policy (or the config's override). */
+  copyPolicy(profile: Profile): Location[];
+  close(): Promise<void>;
+}
+
+export function loadCliConfig(options: GlobalOptions): LoadedConfig {
+  const flags: Record<string, unknown> = {};
+  if (options.dataDir) flags.dataDir = options.dataDir;
+  if (options.profile) flags.profile = options.profile;
+  if (options.logLevel) flags.log = { level: options.logLevel };
+  return loadConfig({ file: options.config, flags });
+}
+
+export async function openContext(options: GlobalOptions, loggerLevel?: string): Promise<AppContext> {
+  const { config, file } = loadCliConfig(options);
+  const logger = createLogger({ level: loggerLevel ?? config.log.level, format: config.log.format });
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const catalog = createSqliteCatalog({ path: config.catalog.path ?? path.join(config.dataDir, 'catalog.sqlite') });
+  await catalog.migrate();
+  const locations = new Map(Object.entries(config.locations).map(([name, c]) => [name, createLocation(name, c)]));
+  return {
+    config,
+    configFile: file,
+    logger,
+    catalog,
+    locations,
+    agent: { name: AGENT_NAME, version: bevaraVersion() },
+    reports: createReportWriter({ dir: path.join(config.dataDir, 'reports') }),
+    now: () => new Date(),
+    profile: (name) => loadProfile(name ?? config.profile, config.profilesDir),
+    copyPolicy(profile) {
+      const names = config.copies ?? profile.copies;
+      const missing = names.filter((n) => !locations.has(n));
+      if (missing.length > 0) {
+        throw new ConfigError('copy policy', missing.map((n) => ({ path: 'copies', message: `location "${n}" is not configured (configured: ${[...locations.keys()].join(', ')})` })));
+      }
+      return names.map((n) => locations.get(n) as Location);
+    },
+    async close() {
+      await catalog.close();
+      await Promise.all([...locations.values()].map((l) => l.driver.dispose?.()));
+    },
+  };
+}

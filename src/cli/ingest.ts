@@ -1,0 +1,47 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { ValidationError } from '../errors.js';
+import { runIngest } from '../ingest/run-ingest.js';
+import { createFolderSource } from '../sources/folder.js';
+import type { AppContext } from './context.js';
+import { formatBytes, print, printJson } from './output.js';
+import { createProgress } from './progress.js';
+
+export interface IngestCommandOptions {
+  source: string;
+  profile?: string;
+  json?: boolean;
+}
+
+/** `bevara ingest <input>`: every record in the input becomes a verified package. Exit 1 if any failed. */
+export async function ingestCommand(ctx: AppContext, input: string, options: IngestCommandOptions): Promise<number> {
+  const root = path.resolve(input);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw new ValidationError('input', `[ingest] input "${input}" is not a folder`);
+  }
+  if (options.source !== 'folder') throw new ValidationError('input', `[ingest] unknown source kind "${options.source}" (available: folder)`);
+  const profile = ctx.profile(options.profile);
+  const copies = ctx.copyPolicy(profile);
+  const source = createFolderSource({
+    root,
+    maxPathLength: ctx.config.ingest.maxPathLength,
+    onIgnored: (file, reason) => ctx.logger.warn({ file, reason }, 'not a record; ignored'),
+  });
+  const summary = await runIngest(ctx, { source, input: root, profile, copies, progress: createProgress('ingest', !options.json) });
+  if (options.json) {
+    printJson(summary);
+  } else {
+    print(
+      `Ingest ${summary.status === 'succeeded' ? 'succeeded' : 'completed with failures'}: ${summary.archived} archived, ` +
+        `${summary.unchanged} unchanged, ${summary.rejected} rejected, ${summary.failed} failed (${formatBytes(summary.bytes)} packaged)`,
+    );
+    for (const item of summary.items) {
+      if (item.status === 'ok') print(`  archived   ${item.packageId}  ${item.subject}`);
+      else if (item.status === 'skipped') print(`  unchanged  ${item.packageId}  ${item.subject}`);
+      else print(`  ${item.status.padEnd(10)} ${item.message}`);
+    }
+    print(`Packages are in ${copies.map((c) => `${c.name} (${ctx.config.locations[c.name]?.root ?? c.name})`).join(', ')}`);
+    print(`Report: ${summary.reports.join('  ')}`);
+  }
+  return summary.status === 'succeeded' ? 0 : 1;
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { PreservationError } from '../errors.js';
+import { bevaraVersion } from '../version.js';
+import { auditCommand } from './audit.js';
+import { configCommand } from './config.js';
+import { type AppContext, type GlobalOptions, openContext } from './context.js';
+import { getCommand } from './get.js';
+import { ingestCommand } from './ingest.js';
+import { listCommand } from './list.js';
+import { reportsListCommand, reportsShowCommand } from './reports.js';
+import { showCommand } from './show.js';
+
+/** Exit codes: 0 all good, 1 the work found or made failures (see the report), 2 usage or configuration error. */
+const EXIT_USAGE = 2;
+
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+};
+
+function withContext(program: Command, run: (ctx: AppContext, options: GlobalOptions) => Promise<number>) {
+  return async () => {
+    const globals = program.opts<GlobalOptions>();
+    const ctx = await openContext(globals);
+    try {
+      process.exitCode = await run(ctx, globals);
+    } finally {
+      await ctx.close();
+    }
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command('bevara')
+    .description('Long-term preservation of public records: verified E-ARK packages, copies and integrity audits.')
+    .version(bevaraVersion())
+    .option('-c, --config <file>', 'config file (default: bevara.config.yaml|yml|json in the working directory)')
+    .option('-d, --data-dir <dir>', 'data directory: filesystem store, catalog, reports (default ./bevara-data)')
+    .option('-p, --profile <name>', 'package profile (default eark-aip)')
+    .option('--log-level <level>', 'trace | debug | info | warn | error | silent')
+    .option('--json', 'machine-readable output on stdout');
+
+  program
+    .command('ingest <input>')
+    .description('turn every record in <input> into a verified archival package')
+    .addOption(new Option('-s, --source <kind>', 'kind of input').choices(['folder']).default('folder'))
+    .action(async (input: string, options: { source: string }) =>
+      withContext(program, (ctx, g) => ingestCommand(ctx, input, { ...options, profile: g.profile, json: g.json }))(),
+    );
+
+  program
+    .command('ls')
+    .description('list packages: id, label, size, files, state, copies')
+    .addOption(new Option('--state <state>', 'only packages in this state').choices(['stored', 'archived', 'failed']))
+    .option('--limit <n>', 'at most n packages', positiveInt)
+    .action(async (options: { state?: 'stored' | 'archived' | 'failed'; limit?: number }) =>
+      withContext(program, (ctx, g) => listCommand(ctx, { ...options, json: g.json }))(),
+    );
+
+  program
+    .command('show <id>')
+    .description('one package: metadata, files with digests, copies, events')
+    .action(async (id: string) => withContext(program, (ctx, g) => showCommand(ctx, id, { json: g.json }))());
+
+  program
+    .command('audit')
+    .description('verify every copy of every package; exit 1 on any failure')
+    .option('--package <id>', 'only this package')
+    .option('--location <name>', 'only this location')
+    .action(async (options: { package?: string; location?: string }) =>
+      withContext(program, (ctx, g) => auditCommand(ctx, { ...options, json: g.json }))(),
+    );
+
+  program
+    .command('get <id>')
+    .description('restore the original files of a package, each verified against its digest')
+    .requiredOption('-o, --out <dir>', 'folder to restore into')
+    .action(async (id: string, options: { out: string }) =>
+      withContext(program, (ctx, g) => getCommand(ctx, id, { ...options, json: g.json }))(),
+    );
+
+  program
+    .command('config')
+    .description('print the effective configuration, secrets masked')
+    .action(() => {
+      process.exitCode = configCommand(program.opts<GlobalOptions>());
+    });
+
+  const reports = program.command('reports').description('past ingest and audit runs');
+  reports
+    .command('list')
+    .option('--limit <n>', 'at most n runs', positiveInt)
+    .action(async (options: { limit?: number }) =>
+      withContext(program, (ctx, g) => reportsListCommand(ctx, { ...options, json: g.json }))(),
+    );
+  reports
+    .command('show <run>')
+    .action(async (runId: string) => withContext(program, (ctx, g) => reportsShowCommand(ctx, runId, { json: g.json }))());
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (err) {
+    const known = err instanceof PreservationError;
+    process.stderr.write(`bevara: ${known ? err.message : (err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = known && !['E_CONFIG', 'E_NOT_FOUND', 'E_VALIDATION'].includes(err.code) ? 1 : EXIT_USAGE;
+  }
+}
+
+await main();

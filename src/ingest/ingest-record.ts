@@ -1,0 +1,128 @@
+import type { Catalog, CopyRecord, EventRecord, PackageRecord } from '../catalog/types.js';
+import type { Logger } from '../logger.js';
+import type { SoftwareAgent } from '../metadata/types.js';
+import { buildPackage } from '../package/build.js';
+import { newPackageId } from '../package/package-id.js';
+import type { Profile } from '../package/profile.js';
+import type { Location } from '../storage/index.js';
+import { packageKey } from '../storage/keys.js';
+import type { SourceRecord } from '../sources/types.js';
+import { storeCopies, verifyStoredCopy } from './store-copies.js';
+
+export interface IngestDeps {
+  catalog: Catalog;
+  logger: Logger;
+  agent: SoftwareAgent;
+  now: () => Date;
+}
+
+export interface IngestRecordInput {
+  record: SourceRecord;
+  profile: Profile;
+  /** Locations that must each hold a verified copy (the copy policy). */
+  copies: Location[];
+  runId: string;
+  signal?: AbortSignal;
+  onSourceBytes?: (bytes: number) => void;
+}
+
+export type IngestRecordOutcome =
+  | { status: 'archived'; packageId: string; size: number; fileCount: number; predecessorId?: string }
+  | { status: 'unchanged'; packageId: string };
+
+/**
+ * Ingests one record: package it in one pass while writing every copy, read each copy back and compare its
+ * digest, then record the package as archived. The source is never modified. Throws on any failure, after
+ * removing what was written; the catalog then holds nothing of the attempt.
+ */
+export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): Promise<IngestRecordOutcome> {
+  const { catalog, agent, now } = deps;
+  const { record, profile, runId } = input;
+  const previous = await catalog.latestPackageForSource(record.kind, record.key);
+  if (previous?.state === 'archived' && (await isUnchanged(catalog, previous, record))) {
+    return { status: 'unchanged', packageId: previous.id };
+  }
+
+  const packageId = newPackageId(now());
+  const logger = deps.logger.child({ record: record.key, packageId });
+  const key = packageKey(packageId);
+  const build = buildPackage({ record, profile, packageId, agent, now, runId, onSourceBytes: input.onSourceBytes });
+  const [stored, built] = await Promise.all([
+    storeCopies(build.stream, key, input.copies, { sha256: build.sha256, signal: input.signal }),
+    build.done,
+  ]);
+  logger.debug({ size: built.size, sha256: built.sha256, copies: stored.length }, 'package written');
+
+  try {
+    for (const location of input.copies) await verifyStoredCopy(location, key, built);
+  } catch (err) {
+    await Promise.all(input.copies.map((l) => l.driver.delete(key).catch(() => {})));
+    throw err;
+  }
+
+  const storedAt = now();
+  const pkg: PackageRecord = {
+    id: packageId,
+    label: record.metadata.title,
+    profile: profile.name,
+    sourceKind: record.kind,
+    sourceKey: record.key,
+    contentDigest: built.contentDigest,
+    size: built.size,
+    sha256: built.sha256,
+    fileCount: built.files.length,
+    state: 'stored',
+    createdAt: built.description.createdAt,
+    predecessorId: previous?.id,
+    metadata: record.metadata,
+  };
+  const agentId = `${agent.name}/${agent.version}`;
+  const copyEvents: EventRecord[] = stored.map((copy) => ({
+    id: `${packageId}-fixity-check-${copy.location}-${storedAt.getTime()}`,
+    packageId,
+    type: 'fixity check',
+    at: storedAt,
+    outcome: 'success',
+    detail: `copy read back after writing; ${built.size} bytes, SHA-256 ${built.sha256} as written`,
+    agent: agentId,
+    object: `${copy.location}:${key}`,
+    runId,
+  }));
+  await catalog.addPackage(pkg, built.files, [...built.description.events, ...copyEvents]);
+  for (const copy of stored) {
+    const row: CopyRecord = {
+      packageId,
+      location: copy.location,
+      key,
+      size: built.size,
+      sha256: built.sha256,
+      versionId: copy.object.versionId,
+      storedAt,
+      status: 'verified',
+      lastVerifiedAt: storedAt,
+      lastCheckedAt: storedAt,
+    };
+    await catalog.putCopy(row);
+  }
+  await catalog.setPackageState(packageId, 'archived', now());
+  logger.info({ size: built.size, files: built.files.length, copies: stored.map((c) => c.location) }, 'record archived');
+  return { status: 'archived', packageId, size: built.size, fileCount: built.files.length, predecessorId: previous?.id };
+}
+
+/**
+ * Unchanged means: the same file paths with the same sizes and modification times, and the same descriptive
+ * metadata, as the package last archived for this record. Decided without reading any file's content.
+ */
+async function isUnchanged(catalog: Catalog, previous: PackageRecord, record: SourceRecord): Promise<boolean> {
+  const known = new Map((await catalog.listFiles(previous.id)).map((f) => [f.path, f]));
+  const current = [...record.files.map((f) => ({ path: f.path, size: f.size, modifiedAt: f.modifiedAt }))];
+  if (record.metadataFile) {
+    current.push({ path: record.metadataFile.name, size: record.metadataFile.bytes.length, modifiedAt: record.metadataFile.modifiedAt });
+  }
+  if (known.size !== current.length) return false;
+  const same = current.every((f) => {
+    const k = known.get(f.path);
+    return k !== undefined && k.size === f.size && k.modifiedAt.getTime() === f.modifiedAt.getTime();
+  });
+  return same && JSON.stringify(previous.metadata) === JSON.stringify(record.metadata);
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import type { RunItem, RunStatus } from '../catalog/types.js';
+import { errorMessage, PreservationError, ValidationError } from '../errors.js';
+import type { Profile } from '../package/profile.js';
+import type { ReportWriter } from '../reports/write-report.js';
+import type { Location } from '../storage/index.js';
+import type { RecordSource, SourceRecord } from '../sources/types.js';
+import { type IngestDeps, ingestRecord } from './ingest-record.js';
+
+export interface IngestRunOptions {
+  source: RecordSource;
+  /** Where the source is, for the run record and report. */
+  input: string;
+  profile: Profile;
+  copies: Location[];
+  signal?: AbortSignal;
+  /** Called with totals once the source is scanned, then as records and bytes are done. */
+  progress?: IngestProgress;
+}
+
+export interface IngestProgress {
+  start(totals: { records: number; bytes: number }): void;
+  advance(done: { records?: number; bytes?: number }): void;
+  stop(): void;
+}
+
+export interface IngestRunSummary {
+  runId: string;
+  status: RunStatus;
+  archived: number;
+  unchanged: number;
+  rejected: number;
+  failed: number;
+  /** Bytes of source content packaged. */
+  bytes: number;
+  items: RunItem[];
+  reports: string[];
+}
+
+/**
+ * One ingest run over a source: every record is archived, found unchanged, rejected (bad input, with rule and
+ * file) or failed (storage, unexpected error). One record's failure never stops the others; the run ends
+ * "completed-with-failures" then. Everything is recorded in the catalog and in a JSON + HTML report.
+ */
+export async function runIngest(deps: IngestDeps & { reports: ReportWriter }, options: IngestRunOptions): Promise<IngestRunSummary> {
+  const { catalog, logger, now } = deps;
+  const runId = `ingest-${now().toISOString().replace(/[:.]/g, '').replace('T', '-')}-${randomUUID().slice(0, 8)}`;
+  const startedAt = now();
+  await catalog.startRun({
+    id: runId,
+    kind: 'ingest',
+    startedAt,
+    status: 'running',
+    params: { input: options.input, source: options.source.kind, profile: options.profile.name, copies: options.copies.map((c) => c.name) },
+  });
+  const log = logger.child({ runId });
+  log.info({ input: options.input, profile: options.profile.name }, 'ingest run started');
+
+  const items: RunItem[] = [];
+  const record = async (item: RunItem) => {
+    items.push(item);
+    await catalog.addRunItem(item);
+  };
+
+  // Scanning reads only names and metadata: cheap, and it gives the progress bar its totals.
+  const records: SourceRecord[] = [];
+  for await (const scanned of options.source.scan()) {
+    if (scanned.ok) {
+      records.push(scanned.record);
+      continue;
+    }
+    const { rejected } = scanned;
+    log.warn({ record: rejected.key, problems: rejected.errors.map((e) => e.message) }, 'record rejected');
+    await record({
+      runId,
+      subject: rejected.key,
+      status: 'rejected',
+      message: rejected.errors.map((e) => e.message).join('; '),
+      details: { location: rejected.location, problems: rejected.errors.map((e) => ({ rule: e.rule, file: e.subject.file, message: e.message })) },
+    });
+  }
+  const totalBytes = records.reduce((sum, r) => sum + r.files.reduce((s, f) => s + f.size, 0), 0);
+  options.progress?.start({ records: records.length, bytes: totalBytes });
+
+  let bytes = 0;
+  for (const sourceRecord of records) {
+    if (options.signal?.aborted) break;
+    const recordBytes = sourceRecord.files.reduce((s, f) => s + f.size, 0);
+    let counted = 0;
+    try {
+      const outcome = await ingestRecord(deps, {
+        record: sourceRecord,
+        profile: options.profile,
+        copies: options.copies,
+        runId,
+        signal: options.signal,
+        onSourceBytes: (n) => {
+          counted += n;
+          options.progress?.advance({ bytes: n });
+        },
+      });
+      if (outcome.status === 'archived') bytes += recordBytes;
+      await record({
+        runId,
+        subject: sourceRecord.key,
+        packageId: outcome.packageId,
+        status: outcome.status === 'archived' ? 'ok' : 'skipped',
+        message: outcome.status === 'archived' ? 'archived' : 'unchanged since the last package; nothing written',
+        details: outcome.status === 'archived' ? { size: outcome.size, files: outcome.fileCount, predecessor: outcome.predecessorId } : undefined,
+      });
+    } catch (err) {
+      const rejected = err instanceof ValidationError;
+      const message = `record "${sourceRecord.key}": ${errorMessage(err)}`;
+      log.error({ record: sourceRecord.key, err }, rejected ? 'record rejected' : 'record failed');
+      await record({
+        runId,
+        subject: sourceRecord.key,
+        status: rejected ? 'rejected' : 'failed',
+        message,
+        details: rejected
+          ? { location: sourceRecord.location, problems: [{ rule: err.rule, file: err.subject.file, message: err.message }] }
+          : { location: sourceRecord.location, code: err instanceof PreservationError ? err.code : undefined },
+      });
+    }
+    options.progress?.advance({ records: 1, bytes: Math.max(0, recordBytes - counted) });
+  }
+  options.progress?.stop();
+
+  const count = (status: RunItem['status']) => items.filter((i) => i.status === status).length;
+  const summary = {
+    archived: count('ok'),
+    unchanged: count('skipped'),
+    rejected: count('rejected'),
+    failed: count('failed'),
+    bytes,
+    interrupted: options.signal?.aborted ?? false,
+  };
+  const status: RunStatus = summary.rejected + summary.failed > 0 || summary.interrupted ? 'completed-with-failures' : 'succeeded';
+  const finishedAt = now();
+  const run = { id: runId, kind: 'ingest' as const, startedAt, finishedAt, status, params: { input: options.input, profile: options.profile.name }, summary };
+  const reports = await deps.reports.write(run, items);
+  await catalog.finishRun(runId, status, finishedAt, summary, reports);
+  log.info({ ...summary, status, reports }, 'ingest run finished');
+  return { runId, status, ...summary, items, reports };
+}

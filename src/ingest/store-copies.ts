@@ -1,0 +1,63 @@
+import { PassThrough, type Readable } from 'node:stream';
+import { errorMessage, FixityError, StorageError } from '../errors.js';
+import { digestStream } from '../fixity/digest.js';
+import type { Location } from '../storage/index.js';
+import type { StoredObject } from '../storage/types.js';
+
+export interface StoredCopy {
+  location: string;
+  object: StoredObject;
+}
+
+/**
+ * Writes one package stream to every location at once: the stream is read once and fanned out, the slowest
+ * location setting the pace. If any location fails, the copies already written are removed (best effort) so that
+ * no unrecorded object is left behind, and the first error is thrown.
+ */
+export async function storeCopies(
+  body: Readable,
+  key: string,
+  locations: Location[],
+  options: { size?: number; sha256: () => string; signal?: AbortSignal },
+): Promise<StoredCopy[]> {
+  const branches = locations.map(() => new PassThrough({ highWaterMark: 1 << 20 }));
+  for (const branch of branches) body.pipe(branch);
+  body.on('error', (err) => {
+    for (const branch of branches) branch.destroy(err);
+  });
+  const results = await Promise.allSettled(
+    locations.map((location, i) => location.driver.put(key, branches[i] as PassThrough, options)),
+  );
+  const failed = results.findIndex((r) => r.status === 'rejected');
+  if (failed < 0) {
+    return results.map((r, i) => ({ location: (locations[i] as Location).name, object: (r as PromiseFulfilledResult<StoredObject>).value }));
+  }
+  body.destroy();
+  await Promise.all(
+    results.map((r, i) => (r.status === 'fulfilled' ? (locations[i] as Location).driver.delete(key).catch(() => {}) : undefined)),
+  );
+  throw (results[failed] as PromiseRejectedResult).reason;
+}
+
+/**
+ * Reads a stored copy back in full and compares its size and SHA-256 with what was sent.
+ * Throws `FixityError` on a mismatch, `StorageError` when it cannot be read.
+ */
+export async function verifyStoredCopy(location: Location, key: string, expected: { size: number; sha256: string }): Promise<void> {
+  let actual: { size: number; sha256: string };
+  try {
+    actual = await digestStream(await location.driver.get(key));
+  } catch (err) {
+    throw new StorageError(`[ingest] read-back of "${key}" from location "${location.name}" failed: ${errorMessage(err)}`, { cause: err });
+  }
+  if (actual.sha256 !== expected.sha256 || actual.size !== expected.size) {
+    throw new FixityError(
+      `[ingest] read-back of "${key}" from location "${location.name}" differs from what was written: ` +
+        `expected ${expected.size} bytes SHA-256 ${expected.sha256}, got ${actual.size} bytes ${actual.sha256}`,
+      'SHA-256',
+      expected.sha256,
+      actual.sha256,
+      { key },
+    );
+  }
+}

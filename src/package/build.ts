@@ -1,0 +1,233 @@
+/**
+ * Builds one package as a single streamed ZIP, in one pass over the record:
+ *
+ *   source file ──read once──► file SHA-256 ─► ZIP entry (CRC-32) ─► package SHA-256 ─► storage put(s)
+ *
+ * Content files go first (representations/<rep>/data/...), then the metadata made from what was measured on the
+ * way: dc.xml, the producer's record.json, premis.xml, the representation METS, and the root METS last.
+ * Memory stays bounded: chunks flow through; only the small metadata documents are held whole.
+ */
+import { type Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { EventRecord, FileRecord } from '../catalog/types.js';
+import { createDigester, sha256Hex } from '../fixity/digest.js';
+import { buildDublinCore } from '../metadata/dublin-core.js';
+import { buildRepresentationMets, buildRootMets } from '../metadata/mets.js';
+import { buildPremis } from '../metadata/premis.js';
+import type { MetadataFileRef, PackageDescription, PackagedFile, SoftwareAgent } from '../metadata/types.js';
+import type { SourceRecord } from '../sources/types.js';
+import { mediaTypeOf } from './media-type.js';
+import type { Profile } from './profile.js';
+import { createZipStream, type ZipEntrySource } from './zip-writer.js';
+
+export interface BuildPackageInput {
+  record: SourceRecord;
+  profile: Profile;
+  packageId: string;
+  agent: SoftwareAgent;
+  now: () => Date;
+  /** Identifier of the run, linked from the events. */
+  runId?: string;
+  /** Fed every chunk of every content file as it is read (progress reporting). */
+  onSourceBytes?: (bytes: number) => void;
+}
+
+export interface BuiltPackage {
+  description: PackageDescription;
+  /** Every file from the source record: content files and the producer's metadata file. */
+  files: FileRecord[];
+  /** Size of the whole ZIP in bytes. */
+  size: number;
+  /** Hex SHA-256 of the whole ZIP. */
+  sha256: string;
+  /** SHA-256 over the sorted (path, sha256) list of `files`: the identity of the record's content. */
+  contentDigest: string;
+}
+
+export interface PackageBuild {
+  /** The ZIP bytes. Consume it exactly once (e.g. pass it to a storage put). */
+  stream: Readable;
+  /** Resolves when the stream has been fully consumed; rejects with the first error of the build. */
+  done: Promise<BuiltPackage>;
+  /** Hex SHA-256 of the whole ZIP; available once the stream has ended. */
+  sha256(): string;
+}
+
+export function buildPackage(input: BuildPackageInput): PackageBuild {
+  const { record, profile, packageId } = input;
+  const createdAt = input.now();
+  const root = `${packageId}/`;
+  const dataPrefix = `representations/${profile.representation}/data/`;
+  const files: PackagedFile[] = [];
+  const extraFiles: FileRecord[] = [];
+  let description: PackageDescription | undefined;
+
+  async function* entries(): AsyncGenerator<ZipEntrySource> {
+    for (const file of record.files) {
+      const digester = createDigester('SHA-256');
+      const entryPath = dataPrefix + file.path;
+      yield {
+        name: root + entryPath,
+        mtime: file.modifiedAt,
+        size: file.size,
+        data: tap(file.open(), digester.update, input.onSourceBytes),
+      };
+      // The ZIP writer pulls the next entry only after this one's data is consumed: the digest is complete.
+      files.push({
+        path: file.path,
+        entryPath,
+        size: file.size,
+        sha256: digester.hex(),
+        mimeType: mediaTypeOf(file.path),
+        modifiedAt: file.modifiedAt,
+      });
+    }
+    const digestedAt = input.now();
+    description = describe(input, createdAt, files, digestedAt);
+
+    const descriptive: MetadataFileRef[] = [];
+    const dc = metadataFile(
+      'metadata/descriptive/dc.xml',
+      buildDublinCore(description),
+      'text/xml',
+      digestedAt,
+    );
+    descriptive.push(dc.ref);
+    yield dc.entry(root);
+    if (record.metadataFile) {
+      const original = metadataFile(
+        `metadata/descriptive/${record.metadataFile.name}`,
+        record.metadataFile.bytes,
+        'application/json',
+        record.metadataFile.modifiedAt,
+      );
+      descriptive.push(original.ref);
+      extraFiles.push({
+        packageId,
+        path: record.metadataFile.name,
+        entryPath: original.ref.path,
+        size: original.ref.size,
+        sha256: original.ref.sha256,
+        mimeType: 'application/json',
+        modifiedAt: record.metadataFile.modifiedAt,
+      });
+      yield original.entry(root);
+    }
+    const premis = metadataFile(
+      'metadata/preservation/premis.xml',
+      buildPremis(description),
+      'text/xml',
+      digestedAt,
+    );
+    yield premis.entry(root);
+    const repMets = metadataFile(
+      `representations/${profile.representation}/METS.xml`,
+      buildRepresentationMets(description),
+      'text/xml',
+      digestedAt,
+    );
+    yield repMets.entry(root);
+    const rootMets = buildRootMets(description, {
+      descriptive,
+      preservation: [premis.ref],
+      representationMets: repMets.ref,
+    });
+    yield metadataFile('METS.xml', rootMets, 'text/xml', digestedAt).entry(root);
+  }
+
+  const packageDigester = createDigester('SHA-256');
+  let size = 0;
+  const stream = new Transform({
+    highWaterMark: 1 << 20,
+    transform(chunk: Buffer, _encoding, callback) {
+      packageDigester.update(chunk);
+      size += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  const done = pipeline(createZipStream(entries()), stream).then((): BuiltPackage => {
+    if (!description) throw new Error(`[package] ${packageId}: ZIP ended before its metadata was written`);
+    const all = [...files.map((f) => ({ ...f, packageId })), ...extraFiles];
+    return {
+      description,
+      files: all,
+      size,
+      sha256: packageDigester.hex(),
+      contentDigest: contentDigestOf(all),
+    };
+  });
+  return { stream, done, sha256: () => packageDigester.hex() };
+}
+
+/** Passes chunks through while feeding them to a digest (and a progress counter). */
+async function* tap(
+  source: Readable,
+  update: (chunk: Uint8Array) => void,
+  onBytes?: (n: number) => void,
+): AsyncIterable<Uint8Array> {
+  for await (const chunk of source) {
+    update(chunk as Buffer);
+    onBytes?.((chunk as Buffer).length);
+    yield chunk as Buffer;
+  }
+}
+
+async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+  yield bytes;
+}
+
+function metadataFile(path: string, content: string | Buffer, mimeType: string, createdAt: Date) {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  const ref: MetadataFileRef = { path, size: bytes.length, sha256: sha256Hex(bytes), mimeType, createdAt };
+  return {
+    ref,
+    entry: (root: string): ZipEntrySource => ({
+      name: root + path,
+      mtime: createdAt,
+      size: bytes.length,
+      data: once(bytes),
+    }),
+  };
+}
+
+function describe(
+  input: BuildPackageInput,
+  createdAt: Date,
+  files: PackagedFile[],
+  digestedAt: Date,
+): PackageDescription {
+  const { record, profile, packageId, agent } = input;
+  const agentId = `${agent.name}/${agent.version}`;
+  const event = (type: string, detail: string): EventRecord => ({
+    id: `${packageId}-${type.replace(/\s+/g, '-')}`,
+    packageId,
+    type,
+    at: digestedAt,
+    outcome: 'success',
+    detail,
+    agent: agentId,
+    runId: input.runId,
+  });
+  return {
+    id: packageId,
+    label: record.metadata.title,
+    createdAt,
+    packageType: profile.packageType,
+    contentInformationType: profile.contentInformationType,
+    profileName: profile.name,
+    agent,
+    source: { kind: record.kind, key: record.key },
+    descriptive: record.metadata,
+    representationId: profile.representation,
+    files,
+    events: [
+      event('message digest calculation', `SHA-256 of ${files.length} file(s) computed while packaging`),
+      event('ingestion', `record "${record.key}" from ${record.kind} source packaged as ${profile.name}`),
+    ],
+  };
+}
+
+export function contentDigestOf(files: Pick<FileRecord, 'path' | 'sha256'>[]): string {
+  const lines = files.map((f) => `${f.path}\u0000${f.sha256}\n`).sort();
+  return sha256Hex(lines.join(''));
+}
