@@ -5,9 +5,15 @@ import { formatBytes, print, printJson } from './output.js';
 import { createProgress } from './progress.js';
 
 /** `bevara audit`: verify every copy of every package; exit 1 on any failure, missing copy or orphan. */
-export async function auditCommand(ctx: AppContext, options: { package?: string; location?: string; json?: boolean }): Promise<number> {
+export async function auditCommand(
+  ctx: AppContext,
+  options: { package?: string; location?: string; json?: boolean },
+): Promise<number> {
   if (options.location && !ctx.locations.has(options.location)) {
-    throw new ValidationError('location', `[audit] location "${options.location}" is not configured (configured: ${[...ctx.locations.keys()].join(', ')})`);
+    throw new ValidationError(
+      'location',
+      `[audit] location "${options.location}" is not configured (configured: ${[...ctx.locations.keys()].join(', ')})`,
+    );
   }
   const summary = await runAudit(ctx, {
     locations: ctx.locations,
@@ -24,10 +30,15 @@ export async function auditCommand(ctx: AppContext, options: { package?: string;
         `${summary.missing} missing, ${summary.orphans} unknown objects; ${summary.files} file digests checked, ${formatBytes(summary.bytes)} read`,
     );
     for (const item of summary.items.filter((i) => i.status !== 'ok')) {
-      const problems = (item.details?.problems as { message: string; file?: string; expected?: string; actual?: string }[] | undefined) ?? [];
+      const problems =
+        (item.details?.problems as
+          | { message: string; file?: string; expected?: string; actual?: string }[]
+          | undefined) ?? [];
       print(`  ${item.status.toUpperCase()} ${item.subject}`);
       for (const p of problems) {
-        print(`    - ${p.message}${p.expected || p.actual ? `\n      expected ${p.expected ?? '-'}\n      actual   ${p.actual ?? '-'}` : ''}`);
+        print(
+          `    - ${p.message}${p.expected || p.actual ? `\n      expected ${p.expected ?? '-'}\n      actual   ${p.actual ?? '-'}` : ''}`,
+        );
       }
     }
     print(`Report: ${summary.reports.join('  ')}`);

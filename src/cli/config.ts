@@ -9,7 +9,9 @@ export function configCommand(options: GlobalOptions): number {
   const masked = maskSecrets(config);
   if (options.json) printJson({ file: file ?? null, config: masked });
   else {
-    print(`# effective configuration${file ? ` (file: ${file})` : ' (no config file; defaults, env and flags)'}`);
+    print(
+      `# effective configuration${file ? ` (file: ${file})` : ' (no config file; defaults, env and flags)'}`,
+    );
     process.stdout.write(YAML.stringify(masked));
   }
   return 0;

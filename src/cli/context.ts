@@ -49,9 +49,13 @@ export async function openContext(options: GlobalOptions, loggerLevel?: string):
   const { config, file } = loadCliConfig(options);
   const logger = createLogger({ level: loggerLevel ?? config.log.level, format: config.log.format });
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const catalog = createSqliteCatalog({ path: config.catalog.path ?? path.join(config.dataDir, 'catalog.sqlite') });
+  const catalog = createSqliteCatalog({
+    path: config.catalog.path ?? path.join(config.dataDir, 'catalog.sqlite'),
+  });
   await catalog.migrate();
-  const locations = new Map(Object.entries(config.locations).map(([name, c]) => [name, createLocation(name, c)]));
+  const locations = new Map(
+    Object.entries(config.locations).map(([name, c]) => [name, createLocation(name, c)]),
+  );
   return {
     config,
     configFile: file,
@@ -66,7 +70,13 @@ export async function openContext(options: GlobalOptions, loggerLevel?: string):
       const names = config.copies ?? profile.copies;
       const missing = names.filter((n) => !locations.has(n));
       if (missing.length > 0) {
-        throw new ConfigError('copy policy', missing.map((n) => ({ path: 'copies', message: `location "${n}" is not configured (configured: ${[...locations.keys()].join(', ')})` })));
+        throw new ConfigError(
+          'copy policy',
+          missing.map((n) => ({
+            path: 'copies',
+            message: `location "${n}" is not configured (configured: ${[...locations.keys()].join(', ')})`,
+          })),
+        );
       }
       return names.map((n) => locations.get(n) as Location);
     },

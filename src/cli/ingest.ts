@@ -14,12 +14,20 @@ export interface IngestCommandOptions {
 }
 
 /** `bevara ingest <input>`: every record in the input becomes a verified package. Exit 1 if any failed. */
-export async function ingestCommand(ctx: AppContext, input: string, options: IngestCommandOptions): Promise<number> {
+export async function ingestCommand(
+  ctx: AppContext,
+  input: string,
+  options: IngestCommandOptions,
+): Promise<number> {
   const root = path.resolve(input);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new ValidationError('input', `[ingest] input "${input}" is not a folder`);
   }
-  if (options.source !== 'folder') throw new ValidationError('input', `[ingest] unknown source kind "${options.source}" (available: folder)`);
+  if (options.source !== 'folder')
+    throw new ValidationError(
+      'input',
+      `[ingest] unknown source kind "${options.source}" (available: folder)`,
+    );
   const profile = ctx.profile(options.profile);
   const copies = ctx.copyPolicy(profile);
   const source = createFolderSource({
@@ -27,7 +35,13 @@ export async function ingestCommand(ctx: AppContext, input: string, options: Ing
     maxPathLength: ctx.config.ingest.maxPathLength,
     onIgnored: (file, reason) => ctx.logger.warn({ file, reason }, 'not a record; ignored'),
   });
-  const summary = await runIngest(ctx, { source, input: root, profile, copies, progress: createProgress('ingest', !options.json) });
+  const summary = await runIngest(ctx, {
+    source,
+    input: root,
+    profile,
+    copies,
+    progress: createProgress('ingest', !options.json),
+  });
   if (options.json) {
     printJson(summary);
   } else {
@@ -38,9 +52,17 @@ export async function ingestCommand(ctx: AppContext, input: string, options: Ing
     for (const item of summary.items) {
       if (item.status === 'ok') print(`  archived   ${item.packageId}  ${item.subject}`);
       else if (item.status === 'skipped') print(`  unchanged  ${item.packageId}  ${item.subject}`);
-      else print(`  ${item.status.padEnd(10)} ${item.message}`);
+      else {
+        const problems = (item.details?.problems as { message: string }[] | undefined) ?? [
+          { message: item.message ?? '' },
+        ];
+        print(`  ${item.status.padEnd(10)} ${item.subject}`);
+        for (const problem of problems) print(`             - ${problem.message}`);
+      }
     }
-    print(`Packages are in ${copies.map((c) => `${c.name} (${ctx.config.locations[c.name]?.root ?? c.name})`).join(', ')}`);
+    print(
+      `Packages are in ${copies.map((c) => `${c.name} (${ctx.config.locations[c.name]?.root ?? c.name})`).join(', ')}`,
+    );
     print(`Report: ${summary.reports.join('  ')}`);
   }
   return summary.status === 'succeeded' ? 0 : 1;

@@ -3,7 +3,10 @@ import type { AppContext } from './context.js';
 import { formatBytes, print, printJson, table } from './output.js';
 
 /** `bevara ls`: packages with id, label, size, files, state, copies. */
-export async function listCommand(ctx: AppContext, options: { state?: PackageState; limit?: number; json?: boolean }): Promise<number> {
+export async function listCommand(
+  ctx: AppContext,
+  options: { state?: PackageState; limit?: number; json?: boolean },
+): Promise<number> {
   const packages = await ctx.catalog.listPackages({ state: options.state, limit: options.limit });
   if (options.json) {
     printJson(packages);

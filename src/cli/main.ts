@@ -34,10 +34,18 @@ function withContext(program: Command, run: (ctx: AppContext, options: GlobalOpt
 
 export function buildProgram(): Command {
   const program = new Command('bevara')
-    .description('Long-term preservation of public records: verified E-ARK packages, copies and integrity audits.')
+    .description(
+      'Long-term preservation of public records: verified E-ARK packages, copies and integrity audits.',
+    )
     .version(bevaraVersion())
-    .option('-c, --config <file>', 'config file (default: bevara.config.yaml|yml|json in the working directory)')
-    .option('-d, --data-dir <dir>', 'data directory: filesystem store, catalog, reports (default ./bevara-data)')
+    .option(
+      '-c, --config <file>',
+      'config file (default: bevara.config.yaml|yml|json in the working directory)',
+    )
+    .option(
+      '-d, --data-dir <dir>',
+      'data directory: filesystem store, catalog, reports (default ./bevara-data)',
+    )
     .option('-p, --profile <name>', 'package profile (default eark-aip)')
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent')
     .option('--json', 'machine-readable output on stdout');
@@ -47,13 +55,17 @@ export function buildProgram(): Command {
     .description('turn every record in <input> into a verified archival package')
     .addOption(new Option('-s, --source <kind>', 'kind of input').choices(['folder']).default('folder'))
     .action(async (input: string, options: { source: string }) =>
-      withContext(program, (ctx, g) => ingestCommand(ctx, input, { ...options, profile: g.profile, json: g.json }))(),
+      withContext(program, (ctx, g) =>
+        ingestCommand(ctx, input, { ...options, profile: g.profile, json: g.json }),
+      )(),
     );
 
   program
     .command('ls')
     .description('list packages: id, label, size, files, state, copies')
-    .addOption(new Option('--state <state>', 'only packages in this state').choices(['stored', 'archived', 'failed']))
+    .addOption(
+      new Option('--state <state>', 'only packages in this state').choices(['stored', 'archived', 'failed']),
+    )
     .option('--limit <n>', 'at most n packages', positiveInt)
     .action(async (options: { state?: 'stored' | 'archived' | 'failed'; limit?: number }) =>
       withContext(program, (ctx, g) => listCommand(ctx, { ...options, json: g.json }))(),
@@ -97,7 +109,9 @@ export function buildProgram(): Command {
     );
   reports
     .command('show <run>')
-    .action(async (runId: string) => withContext(program, (ctx, g) => reportsShowCommand(ctx, runId, { json: g.json }))());
+    .action(async (runId: string) =>
+      withContext(program, (ctx, g) => reportsShowCommand(ctx, runId, { json: g.json }))(),
+    );
   return program;
 }
 
@@ -106,8 +120,9 @@ async function main(): Promise<void> {
     await buildProgram().parseAsync(process.argv);
   } catch (err) {
     const known = err instanceof PreservationError;
-    process.stderr.write(`bevara: ${known ? err.message : (err as Error)?.stack ?? String(err)}\n`);
-    process.exitCode = known && !['E_CONFIG', 'E_NOT_FOUND', 'E_VALIDATION'].includes(err.code) ? 1 : EXIT_USAGE;
+    process.stderr.write(`bevara: ${known ? err.message : ((err as Error)?.stack ?? String(err))}\n`);
+    process.exitCode =
+      known && !['E_CONFIG', 'E_NOT_FOUND', 'E_VALIDATION'].includes(err.code) ? 1 : EXIT_USAGE;
   }
 }
 

@@ -26,17 +26,38 @@ export async function showCommand(ctx: AppContext, id: string, options: { json?:
   const fields: [string, string | undefined][] = [
     ['Identifier', m.identifier],
     ['Creator', m.creator],
-    ['Dates', m.dates && Object.entries(m.dates).map(([k, v]) => `${k} ${v}`).join(', ')],
+    [
+      'Dates',
+      m.dates &&
+        Object.entries(m.dates)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+    ],
     ['Class', m.classification],
     ['Access', m.accessRestriction],
     ['About', m.description],
   ];
   for (const [label, value] of fields) if (value) print(`${label.padEnd(10)} ${value}`);
   print('\nFiles');
-  print(table(['PATH', 'SIZE', 'TYPE', 'SHA-256'], files.map((f) => [f.path, formatBytes(f.size), f.mimeType, f.sha256])));
+  print(
+    table(
+      ['PATH', 'SIZE', 'TYPE', 'SHA-256'],
+      files.map((f) => [f.path, formatBytes(f.size), f.mimeType, f.sha256]),
+    ),
+  );
   print('\nCopies');
-  print(table(['LOCATION', 'KEY', 'STATUS', 'LAST VERIFIED'], copies.map((c) => [c.location, c.key, c.status, c.lastVerifiedAt?.toISOString() ?? 'never'])));
+  print(
+    table(
+      ['LOCATION', 'KEY', 'STATUS', 'LAST VERIFIED'],
+      copies.map((c) => [c.location, c.key, c.status, c.lastVerifiedAt?.toISOString() ?? 'never']),
+    ),
+  );
   print('\nEvents');
-  print(table(['WHEN', 'EVENT', 'OUTCOME', 'OBJECT', 'DETAIL'], events.map((e) => [e.at.toISOString(), e.type, e.outcome, e.object ?? '', e.detail])));
+  print(
+    table(
+      ['WHEN', 'EVENT', 'OUTCOME', 'OBJECT', 'DETAIL'],
+      events.map((e) => [e.at.toISOString(), e.type, e.outcome, e.object ?? '', e.detail]),
+    ),
+  );
   return 0;
 }

@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PackageSummary } from '../../src/catalog/types.js';
+import { bevara, copyFixtures, json, listFiles, sha256File, snapshot, tempDir } from './helpers.js';
+
+describe('ingest → ls → show → audit → get on the embedded defaults', () => {
+  let work: string;
+  let source: string;
+  let data: string;
+  let before: Record<string, string>;
+
+  beforeAll(() => {
+    work = tempDir('roundtrip');
+    source = copyFixtures(path.join(work, 'records'));
+    data = path.join(work, 'data');
+    before = snapshot(source);
+  });
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  it('ingests every fixture record, leaves the source untouched, and writes a report', () => {
+    const result = bevara(data, ['--json', 'ingest', source]);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = json<{ archived: number; rejected: number; reports: string[] }>(result);
+    expect(summary.archived).toBe(3);
+    expect(summary.rejected).toBe(0);
+    expect(snapshot(source)).toEqual(before);
+    for (const report of summary.reports) expect(fs.existsSync(report)).toBe(true);
+    // Logs are JSON lines on stderr; stdout carried only the result.
+    const lines = result.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.some((l) => l.msg === 'record archived')).toBe(true);
+  });
+
+  it('lists the packages as archived with one verified copy each', () => {
+    const packages = json<PackageSummary[]>(bevara(data, ['--json', 'ls']));
+    expect(packages).toHaveLength(3);
+    for (const p of packages) {
+      expect(p.state).toBe('archived');
+      expect(p.copies).toEqual([{ location: 'local', status: 'verified' }]);
+    }
+    expect(packages.map((p) => p.label)).toContain('Ansökan om bygglov, Östra Gränd 3');
+  });
+
+  it('shows a package with its files, digests and PREMIS-shaped events', () => {
+    const [first] = json<PackageSummary[]>(bevara(data, ['--json', 'ls']));
+    const shown = json<{ files: { path: string; sha256: string }[]; events: { type: string }[] }>(
+      bevara(data, ['--json', 'show', first?.id ?? '']),
+    );
+    expect(shown.files.length).toBeGreaterThan(0);
+    expect(shown.events.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['ingestion', 'message digest calculation', 'fixity check']),
+    );
+    const human = bevara(data, ['show', first?.id ?? '']);
+    expect(human.stdout).toContain(shown.files[0]?.sha256);
+  });
+
+  it('audits every copy clean', () => {
+    const result = bevara(data, ['--json', 'audit']);
+    expect(result.code, result.stdout).toBe(0);
+    const summary = json<{ verified: number; failed: number; orphans: number; files: number }>(result);
+    expect(summary).toMatchObject({ verified: 3, failed: 0, orphans: 0 });
+    expect(summary.files).toBe(listFiles(source).length);
+  });
+
+  it('restores every package byte for byte, record.json included', () => {
+    const packages = json<(PackageSummary & { id: string })[]>(bevara(data, ['--json', 'ls']));
+    for (const p of packages) {
+      const shown = json<{ package: { sourceKey: string } }>(bevara(data, ['--json', 'show', p.id]));
+      const out = path.join(work, 'restored', p.id);
+      const result = bevara(data, ['get', p.id, '--out', out]);
+      expect(result.code, result.stderr).toBe(0);
+      const original = path.join(source, shown.package.sourceKey);
+      expect(listFiles(out)).toEqual(listFiles(original));
+      for (const file of listFiles(original))
+        expect(sha256File(path.join(out, file)), file).toBe(sha256File(path.join(original, file)));
+    }
+  });
+
+  it('refuses to restore over existing files', () => {
+    const [first] = json<PackageSummary[]>(bevara(data, ['--json', 'ls']));
+    const out = path.join(work, 'restored', first?.id ?? '');
+    const result = bevara(data, ['get', first?.id ?? '', '--out', out]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/exists/);
+  });
+
+  it('finds an unchanged source unchanged and writes nothing new', () => {
+    const result = bevara(data, ['--json', 'ingest', source]);
+    expect(result.code).toBe(0);
+    expect(json<{ archived: number; unchanged: number }>(result)).toMatchObject({
+      archived: 0,
+      unchanged: 3,
+    });
+    expect(json<PackageSummary[]>(bevara(data, ['--json', 'ls']))).toHaveLength(3);
+  });
+
+  it('makes a new package version naming its predecessor when a record changes', () => {
+    const record = path.join(source, 'KS 2023-0890 Medborgarförslag');
+    fs.writeFileSync(path.join(record, 'komplettering.txt'), 'Komplettering inkom 2024-02-01.\n');
+    const result = bevara(data, ['--json', 'ingest', source]);
+    expect(json<{ archived: number; unchanged: number }>(result)).toMatchObject({
+      archived: 1,
+      unchanged: 2,
+    });
+    const packages = json<PackageSummary[]>(bevara(data, ['--json', 'ls']));
+    expect(packages).toHaveLength(4);
+    const newest = json<{ package: { predecessorId?: string; sourceKey: string } }>(
+      bevara(data, ['--json', 'show', packages[0]?.id ?? '']),
+    );
+    expect(newest.package.sourceKey).toBe('KS 2023-0890 Medborgarförslag');
+    expect(packages.map((p) => p.id)).toContain(newest.package.predecessorId);
+  });
+});
