@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite uses, when missing (run by `npm test` as its pretest step):
+#   unzip  Info-ZIP's reader: every package we write must pass `unzip -t`
+#   zip    Info-ZIP's writer: the ZIP reader is tested on its archives
+#   util-linux (runuser), coreutils (mkfifo) are part of every Debian system.
+set -euo pipefail
+missing=()
+for tool in unzip:unzip zip:zip runuser:util-linux mkfifo:coreutils; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test setup: missing Debian packages: ${missing[*]}; install them: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "test setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
