@@ -26,7 +26,9 @@ export class ConfigError extends PreservationError {
     readonly source: string,
     readonly issues: Issue[],
   ) {
-    super(`[config] ${source} is invalid:\n${issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
+    super(
+      `[config] ${source} is invalid:\n${issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n')}`,
+    );
   }
 }
 

@@ -12,12 +12,20 @@ export interface LoggerOptions {
 }
 
 /** Values under these keys are replaced before a log line is written, wherever they appear. */
-const REDACT = ['*.secretAccessKey', '*.sessionToken', '*.password', '*.token', '*.authorization', '*.secret'];
+const REDACT = [
+  '*.secretAccessKey',
+  '*.sessionToken',
+  '*.password',
+  '*.token',
+  '*.authorization',
+  '*.secret',
+];
 
 /** Creates the root logger. Modules receive it (or a child with bindings) as a dependency. */
 export function createLogger(options: LoggerOptions): Logger {
   const fd = options.destination ?? 2;
-  const usePretty = options.format === 'pretty' || (options.format === 'auto' && fd === 2 && process.stderr.isTTY);
+  const usePretty =
+    options.format === 'pretty' || (options.format === 'auto' && fd === 2 && process.stderr.isTTY);
   const base = { level: options.level, redact: { paths: REDACT, censor: '***' }, base: { app: 'bevara' } };
   if (usePretty) {
     return pino(base, pretty({ destination: fd, sync: true, colorize: true, ignore: 'pid,hostname,app' }));

@@ -32,20 +32,36 @@ export async function restorePackage(catalog: Catalog, options: RestoreOptions):
   if (!pkg) throw new NotFoundError(`[get] package ${options.packageId} is not in the catalog`);
   const files = await catalog.listFiles(pkg.id);
   const out = path.resolve(options.out);
-  const targets = new Map(files.map((f) => [`${pkg.id}/${f.entryPath}`, { file: f, target: safeTarget(out, f) }]));
+  const targets = new Map(
+    files.map((f) => [`${pkg.id}/${f.entryPath}`, { file: f, target: safeTarget(out, f) }]),
+  );
   for (const { file, target } of targets.values()) {
-    if (await fs.lstat(target).then(() => true, () => false)) {
-      throw new ValidationError('restore-exists', `[get] ${target} exists; restore into an empty folder (file "${file.path}")`, { package: pkg.id, file: file.path });
+    if (
+      await fs.lstat(target).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      throw new ValidationError(
+        'restore-exists',
+        `[get] ${target} exists; restore into an empty folder (file "${file.path}")`,
+        { package: pkg.id, file: file.path },
+      );
     }
   }
-  const copies = (await catalog.listCopies({ packageId: pkg.id })).sort((a, b) => Number(a.status === 'failed') - Number(b.status === 'failed'));
+  const copies = (await catalog.listCopies({ packageId: pkg.id })).sort(
+    (a, b) => Number(a.status === 'failed') - Number(b.status === 'failed'),
+  );
   const errors: string[] = [];
   for (const copy of copies) {
     const location = options.locations.get(copy.location);
     if (!location) continue;
     const written: string[] = [];
     try {
-      const directory = await readZipDirectory((s, e) => readRange(location.driver, copy.key, s, e), (await location.driver.head(copy.key))?.size ?? copy.size);
+      const directory = await readZipDirectory(
+        (s, e) => readRange(location.driver, copy.key, s, e),
+        (await location.driver.head(copy.key))?.size ?? copy.size,
+      );
       const restored: RestoreResult['files'] = [];
       await walkZip(await location.driver.get(copy.key), directory, {
         onEntry: (entry) => {
@@ -53,26 +69,40 @@ export async function restorePackage(catalog: Catalog, options: RestoreOptions):
           return hit ? verifiedFileSink(hit.file, hit.target, written, restored) : undefined;
         },
       });
-      if (restored.length !== files.length) throw new PreservationError(`[get] copy ${copy.location}:${copy.key} lacks ${files.length - restored.length} file(s)`);
+      if (restored.length !== files.length)
+        throw new PreservationError(
+          `[get] copy ${copy.location}:${copy.key} lacks ${files.length - restored.length} file(s)`,
+        );
       return { packageId: pkg.id, location: copy.location, files: restored };
     } catch (err) {
       await Promise.all(written.map((f) => fs.rm(f, { force: true })));
       errors.push(`${copy.location}: ${errorMessage(err)}`);
     }
   }
-  throw new PreservationError(`[get] no intact copy of package ${pkg.id} could be read: ${errors.join('; ') || 'no copies'}`);
+  throw new PreservationError(
+    `[get] no intact copy of package ${pkg.id} could be read: ${errors.join('; ') || 'no copies'}`,
+  );
 }
 
 /** Where a file lands; refuses any path that would resolve outside `out`. */
 function safeTarget(out: string, file: FileRecord): string {
   const target = path.resolve(out, ...file.path.split('/'));
   if (path.isAbsolute(file.path) || !target.startsWith(out + path.sep)) {
-    throw new ValidationError('restore-path', `[get] file "${file.path}" would be written outside ${out}; refused`, { package: file.packageId, file: file.path });
+    throw new ValidationError(
+      'restore-path',
+      `[get] file "${file.path}" would be written outside ${out}; refused`,
+      { package: file.packageId, file: file.path },
+    );
   }
   return target;
 }
 
-function verifiedFileSink(file: FileRecord, target: string, written: string[], restored: RestoreResult['files']) {
+function verifiedFileSink(
+  file: FileRecord,
+  target: string,
+  written: string[],
+  restored: RestoreResult['files'],
+) {
   const temp = `${target}.${randomBytes(6).toString('hex')}.part`;
   const digester = createDigester('SHA-256');
   let handle: fs.FileHandle | undefined;
@@ -98,7 +128,13 @@ function verifiedFileSink(file: FileRecord, target: string, written: string[], r
       await handle.close();
       const actual = digester.hex();
       if (actual !== file.sha256 || size !== file.size) {
-        throw new FixityError(`[get] file "${file.path}" of package ${file.packageId} does not match its digest`, 'SHA-256', file.sha256, actual, { package: file.packageId, file: file.path });
+        throw new FixityError(
+          `[get] file "${file.path}" of package ${file.packageId} does not match its digest`,
+          'SHA-256',
+          file.sha256,
+          actual,
+          { package: file.packageId, file: file.path },
+        );
       }
       await fs.link(temp, target);
       await fs.rm(temp);

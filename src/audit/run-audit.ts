@@ -24,7 +24,11 @@ export interface AuditOptions {
   /** List each location for objects the catalog does not know (default: when not narrowed to a package). */
   orphans?: boolean;
   signal?: AbortSignal;
-  progress?: { start(totals: { records: number; bytes: number }): void; advance(done: { records?: number; bytes?: number }): void; stop(): void };
+  progress?: {
+    start(totals: { records: number; bytes: number }): void;
+    advance(done: { records?: number; bytes?: number }): void;
+    stop(): void;
+  };
 }
 
 export interface AuditSummary {
@@ -70,7 +74,16 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
     const location = options.locations.get(copy.location);
     if (!location) {
       totals.failed++;
-      await addItem({ runId, subject, packageId: copy.packageId, status: 'failed', message: `location "${copy.location}" is not configured`, details: { problems: [{ rule: 'location-unknown', message: `location "${copy.location}" is not configured` }] } });
+      await addItem({
+        runId,
+        subject,
+        packageId: copy.packageId,
+        status: 'failed',
+        message: `location "${copy.location}" is not configured`,
+        details: {
+          problems: [{ rule: 'location-unknown', message: `location "${copy.location}" is not configured` }],
+        },
+      });
       continue;
     }
     let counted = 0;
@@ -90,18 +103,28 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
       type: 'fixity check',
       at,
       outcome: check.status === 'verified' ? 'success' : 'failure',
-      detail: check.status === 'verified' ? `package and ${check.filesVerified} file digest(s) match` : check.problems.map((p) => p.message).join('; '),
+      detail:
+        check.status === 'verified'
+          ? `package and ${check.filesVerified} file digest(s) match`
+          : check.problems.map((p) => p.message).join('; '),
       agent: agentId,
       object: subject,
       runId,
     });
-    if (check.status !== 'verified') log.error({ packageId: copy.packageId, location: copy.location, problems: check.problems }, 'copy failed audit');
+    if (check.status !== 'verified')
+      log.error(
+        { packageId: copy.packageId, location: copy.location, problems: check.problems },
+        'copy failed audit',
+      );
     await addItem({
       runId,
       subject,
       packageId: copy.packageId,
       status: check.status === 'verified' ? 'ok' : 'failed',
-      message: check.status === 'verified' ? `verified: package digest and ${check.filesVerified} file(s)` : check.problems.map((p) => p.message).join('; '),
+      message:
+        check.status === 'verified'
+          ? `verified: package digest and ${check.filesVerified} file(s)`
+          : check.problems.map((p) => p.message).join('; '),
       details: check.status === 'verified' ? { bytes: check.bytes } : { problems: check.problems },
     });
   }
@@ -117,15 +140,32 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
         orphans++;
         const message = `object "${object.key}" (${object.size} bytes) in location "${name}" is not in the catalog`;
         log.warn({ location: name, key: object.key }, 'orphan object');
-        await addItem({ runId, subject: `${name}:${object.key}`, status: 'orphan', message, details: { problems: [{ rule: 'orphan', message }] } });
+        await addItem({
+          runId,
+          subject: `${name}:${object.key}`,
+          status: 'orphan',
+          message,
+          details: { problems: [{ rule: 'orphan', message }] },
+        });
       }
     }
   }
 
-  const summary = { copies: copies.length, ...totals, orphans, interrupted: options.signal?.aborted ?? false };
-  const status: RunStatus = totals.failed + totals.missing + orphans > 0 || summary.interrupted ? 'completed-with-failures' : 'succeeded';
+  const summary = {
+    copies: copies.length,
+    ...totals,
+    orphans,
+    interrupted: options.signal?.aborted ?? false,
+  };
+  const status: RunStatus =
+    totals.failed + totals.missing + orphans > 0 || summary.interrupted
+      ? 'completed-with-failures'
+      : 'succeeded';
   const finishedAt = now();
-  const reports = await deps.reports.write({ id: runId, kind: 'audit', startedAt, finishedAt, status, params, summary }, items);
+  const reports = await deps.reports.write(
+    { id: runId, kind: 'audit', startedAt, finishedAt, status, params, summary },
+    items,
+  );
   await catalog.finishRun(runId, status, finishedAt, summary, reports);
   log.info({ ...summary, status, reports }, 'audit run finished');
   return { runId, status, ...summary, items, reports };

@@ -7,7 +7,15 @@ import { readRange } from '../storage/read-range.js';
 
 /** One thing wrong with a copy. `rule` is stable for machines; `message` is for people. */
 export interface CopyProblem {
-  rule: 'copy-missing' | 'size-mismatch' | 'package-digest' | 'zip-structure' | 'file-digest' | 'file-missing' | 'entry-crc' | 'read-error';
+  rule:
+    | 'copy-missing'
+    | 'size-mismatch'
+    | 'package-digest'
+    | 'zip-structure'
+    | 'file-digest'
+    | 'file-missing'
+    | 'entry-crc'
+    | 'read-error';
   message: string;
   file?: string;
   expected?: string;
@@ -40,13 +48,23 @@ export async function verifyCopy(
   if (!head) {
     return {
       status: 'missing',
-      problems: [{ rule: 'copy-missing', message: `package ${copy.packageId}: copy "${copy.key}" is missing from location "${location.name}"` }],
+      problems: [
+        {
+          rule: 'copy-missing',
+          message: `package ${copy.packageId}: copy "${copy.key}" is missing from location "${location.name}"`,
+        },
+      ],
       bytes: 0,
       filesVerified: 0,
     };
   }
   if (head.size !== copy.size) {
-    problems.push({ rule: 'size-mismatch', message: `package ${copy.packageId}: size differs from the catalog`, expected: `${copy.size} bytes`, actual: `${head.size} bytes` });
+    problems.push({
+      rule: 'size-mismatch',
+      message: `package ${copy.packageId}: size differs from the catalog`,
+      expected: `${copy.size} bytes`,
+      actual: `${head.size} bytes`,
+    });
   }
 
   let directory: ZipDirectory | undefined;
@@ -80,19 +98,34 @@ export async function verifyCopy(
       walked = true;
       for (const check of checks) {
         if (!check.crcOk && !expectedByEntry.has(check.entry.name)) {
-          problems.push({ rule: 'entry-crc', file: check.entry.name, message: `package ${copy.packageId}: CRC-32 of entry "${check.entry.name}" does not match` });
+          problems.push({
+            rule: 'entry-crc',
+            file: check.entry.name,
+            message: `package ${copy.packageId}: CRC-32 of entry "${check.entry.name}" does not match`,
+          });
         }
       }
       for (const [entryName, file] of expectedByEntry) {
         const digester = digests.get(entryName);
         if (!digester) {
-          problems.push({ rule: 'file-missing', file: file.path, message: `package ${copy.packageId}: file "${file.path}" is not in the package`, expected: file.sha256 });
+          problems.push({
+            rule: 'file-missing',
+            file: file.path,
+            message: `package ${copy.packageId}: file "${file.path}" is not in the package`,
+            expected: file.sha256,
+          });
           continue;
         }
         const actual = digester.hex();
         if (actual === file.sha256) filesVerified++;
         else {
-          problems.push({ rule: 'file-digest', file: file.path, message: `package ${copy.packageId}: file "${file.path}" has changed`, expected: file.sha256, actual });
+          problems.push({
+            rule: 'file-digest',
+            file: file.path,
+            message: `package ${copy.packageId}: file "${file.path}" has changed`,
+            expected: file.sha256,
+            actual,
+          });
         }
       }
     } catch (err) {
@@ -114,7 +147,12 @@ export async function verifyCopy(
     }
   }
   if (actualSha256 !== copy.sha256) {
-    problems.push({ rule: 'package-digest', message: `package ${copy.packageId}: SHA-256 of the package differs from the catalog`, expected: copy.sha256, actual: actualSha256 });
+    problems.push({
+      rule: 'package-digest',
+      message: `package ${copy.packageId}: SHA-256 of the package differs from the catalog`,
+      expected: copy.sha256,
+      actual: actualSha256,
+    });
   }
   return { status: problems.length === 0 ? 'verified' : 'failed', problems, bytes, filesVerified };
 }

@@ -158,7 +158,13 @@ export interface Catalog {
 
   startRun(run: RunRecord): Promise<void>;
   addRunItem(item: RunItem): Promise<void>;
-  finishRun(id: string, status: RunStatus, at: Date, summary: Record<string, unknown>, reports?: string[]): Promise<void>;
+  finishRun(
+    id: string,
+    status: RunStatus,
+    at: Date,
+    summary: Record<string, unknown>,
+    reports?: string[],
+  ): Promise<void>;
   getRun(id: string): Promise<RunRecord | null>;
   listRunItems(runId: string): Promise<RunItem[]>;
   listRuns(filter?: { kind?: RunKind; limit?: number }): Promise<RunRecord[]>;

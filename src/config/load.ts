@@ -31,13 +31,18 @@ const CONFIG_NAMES = ['bevara.config.yaml', 'bevara.config.yml', 'bevara.config.
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
-  const file = options.file ? path.resolve(cwd, options.file) : CONFIG_NAMES.map((n) => path.join(cwd, n)).find(existsSync);
+  const file = options.file
+    ? path.resolve(cwd, options.file)
+    : CONFIG_NAMES.map((n) => path.join(cwd, n)).find(existsSync);
   const fromFile = file ? readConfigFile(file) : {};
   const merged = deepMerge(deepMerge(fromFile, envOverrides(env)), options.flags ?? {});
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const issues: Issue[] = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new ConfigError(file ? `configuration (file ${file}, env, flags)` : 'configuration (env, flags)', issues);
+    throw new ConfigError(
+      file ? `configuration (file ${file}, env, flags)` : 'configuration (env, flags)',
+      issues,
+    );
   }
   return { config: resolvePaths(parsed.data, cwd), file };
 }
@@ -55,7 +60,12 @@ function readConfigFile(file: string): Plain {
     if (typeof value !== 'object' || Array.isArray(value)) throw new Error('top level must be a mapping');
     return value as Plain;
   } catch (err) {
-    throw new ConfigError(file, [{ path: '', message: `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}` }]);
+    throw new ConfigError(file, [
+      {
+        path: '',
+        message: `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
+      },
+    ]);
   }
 }
 

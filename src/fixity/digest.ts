@@ -44,7 +44,9 @@ export function sha256Hex(data: Uint8Array | string): string {
 }
 
 /** Reads a stream to its end and returns its size and hex SHA-256 (one pass, bounded memory). */
-export async function digestStream(stream: AsyncIterable<Uint8Array>): Promise<{ size: number; sha256: string }> {
+export async function digestStream(
+  stream: AsyncIterable<Uint8Array>,
+): Promise<{ size: number; sha256: string }> {
   const digester = createDigester('SHA-256');
   let size = 0;
   for await (const chunk of stream) {

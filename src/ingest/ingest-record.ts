@@ -46,7 +46,15 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
   const packageId = newPackageId(now());
   const logger = deps.logger.child({ record: record.key, packageId });
   const key = packageKey(packageId);
-  const build = buildPackage({ record, profile, packageId, agent, now, runId, onSourceBytes: input.onSourceBytes });
+  const build = buildPackage({
+    record,
+    profile,
+    packageId,
+    agent,
+    now,
+    runId,
+    onSourceBytes: input.onSourceBytes,
+  });
   const [stored, built] = await Promise.all([
     storeCopies(build.stream, key, input.copies, { sha256: build.sha256, signal: input.signal }),
     build.done,
@@ -105,19 +113,36 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
     await catalog.putCopy(row);
   }
   await catalog.setPackageState(packageId, 'archived', now());
-  logger.info({ size: built.size, files: built.files.length, copies: stored.map((c) => c.location) }, 'record archived');
-  return { status: 'archived', packageId, size: built.size, fileCount: built.files.length, predecessorId: previous?.id };
+  logger.info(
+    { size: built.size, files: built.files.length, copies: stored.map((c) => c.location) },
+    'record archived',
+  );
+  return {
+    status: 'archived',
+    packageId,
+    size: built.size,
+    fileCount: built.files.length,
+    predecessorId: previous?.id,
+  };
 }
 
 /**
  * Unchanged means: the same file paths with the same sizes and modification times, and the same descriptive
  * metadata, as the package last archived for this record. Decided without reading any file's content.
  */
-async function isUnchanged(catalog: Catalog, previous: PackageRecord, record: SourceRecord): Promise<boolean> {
+async function isUnchanged(
+  catalog: Catalog,
+  previous: PackageRecord,
+  record: SourceRecord,
+): Promise<boolean> {
   const known = new Map((await catalog.listFiles(previous.id)).map((f) => [f.path, f]));
   const current = [...record.files.map((f) => ({ path: f.path, size: f.size, modifiedAt: f.modifiedAt }))];
   if (record.metadataFile) {
-    current.push({ path: record.metadataFile.name, size: record.metadataFile.bytes.length, modifiedAt: record.metadataFile.modifiedAt });
+    current.push({
+      path: record.metadataFile.name,
+      size: record.metadataFile.bytes.length,
+      modifiedAt: record.metadataFile.modifiedAt,
+    });
   }
   if (known.size !== current.length) return false;
   const same = current.every((f) => {

@@ -42,7 +42,10 @@ export interface IngestRunSummary {
  * file) or failed (storage, unexpected error). One record's failure never stops the others; the run ends
  * "completed-with-failures" then. Everything is recorded in the catalog and in a JSON + HTML report.
  */
-export async function runIngest(deps: IngestDeps & { reports: ReportWriter }, options: IngestRunOptions): Promise<IngestRunSummary> {
+export async function runIngest(
+  deps: IngestDeps & { reports: ReportWriter },
+  options: IngestRunOptions,
+): Promise<IngestRunSummary> {
   const { catalog, logger, now } = deps;
   const runId = `ingest-${now().toISOString().replace(/[:.]/g, '').replace('T', '-')}-${randomUUID().slice(0, 8)}`;
   const startedAt = now();
@@ -51,7 +54,12 @@ export async function runIngest(deps: IngestDeps & { reports: ReportWriter }, op
     kind: 'ingest',
     startedAt,
     status: 'running',
-    params: { input: options.input, source: options.source.kind, profile: options.profile.name, copies: options.copies.map((c) => c.name) },
+    params: {
+      input: options.input,
+      source: options.source.kind,
+      profile: options.profile.name,
+      copies: options.copies.map((c) => c.name),
+    },
   });
   const log = logger.child({ runId });
   log.info({ input: options.input, profile: options.profile.name }, 'ingest run started');
@@ -62,28 +70,39 @@ export async function runIngest(deps: IngestDeps & { reports: ReportWriter }, op
     await catalog.addRunItem(item);
   };
 
-  // Scanning reads only names and metadata: cheap, and it gives the progress bar its totals.
-  const records: SourceRecord[] = [];
-  for await (const scanned of options.source.scan()) {
-    if (scanned.ok) {
-      records.push(scanned.record);
-      continue;
+  async function* accepted(): AsyncIterable<SourceRecord> {
+    for await (const scanned of options.source.scan()) {
+      if (scanned.ok) {
+        yield scanned.record;
+        continue;
+      }
+      const { rejected } = scanned;
+      log.warn({ record: rejected.key, problems: rejected.errors.map((e) => e.message) }, 'record rejected');
+      await record({
+        runId,
+        subject: rejected.key,
+        status: 'rejected',
+        message: rejected.errors.map((e) => e.message).join('; '),
+        details: {
+          location: rejected.location,
+          problems: rejected.errors.map((e) => ({ rule: e.rule, file: e.subject.file, message: e.message })),
+        },
+      });
     }
-    const { rejected } = scanned;
-    log.warn({ record: rejected.key, problems: rejected.errors.map((e) => e.message) }, 'record rejected');
-    await record({
-      runId,
-      subject: rejected.key,
-      status: 'rejected',
-      message: rejected.errors.map((e) => e.message).join('; '),
-      details: { location: rejected.location, problems: rejected.errors.map((e) => ({ rule: e.rule, file: e.subject.file, message: e.message })) },
-    });
   }
-  const totalBytes = records.reduce((sum, r) => sum + r.files.reduce((s, f) => s + f.size, 0), 0);
-  options.progress?.start({ records: records.length, bytes: totalBytes });
+  // Records stream from the scan straight into ingest. Only a progress bar needs totals first: then the scan
+  // (names and metadata, no content) completes before the first record is packaged.
+  let queue: AsyncIterable<SourceRecord> | SourceRecord[] = accepted();
+  if (options.progress) {
+    const all: SourceRecord[] = [];
+    for await (const r of queue) all.push(r);
+    const totalBytes = all.reduce((sum, r) => sum + r.files.reduce((s, f) => s + f.size, 0), 0);
+    options.progress.start({ records: all.length, bytes: totalBytes });
+    queue = all;
+  }
 
   let bytes = 0;
-  for (const sourceRecord of records) {
+  for await (const sourceRecord of queue) {
     if (options.signal?.aborted) break;
     const recordBytes = sourceRecord.files.reduce((s, f) => s + f.size, 0);
     let counted = 0;
@@ -105,8 +124,12 @@ export async function runIngest(deps: IngestDeps & { reports: ReportWriter }, op
         subject: sourceRecord.key,
         packageId: outcome.packageId,
         status: outcome.status === 'archived' ? 'ok' : 'skipped',
-        message: outcome.status === 'archived' ? 'archived' : 'unchanged since the last package; nothing written',
-        details: outcome.status === 'archived' ? { size: outcome.size, files: outcome.fileCount, predecessor: outcome.predecessorId } : undefined,
+        message:
+          outcome.status === 'archived' ? 'archived' : 'unchanged since the last package; nothing written',
+        details:
+          outcome.status === 'archived'
+            ? { size: outcome.size, files: outcome.fileCount, predecessor: outcome.predecessorId }
+            : undefined,
       });
     } catch (err) {
       const rejected = err instanceof ValidationError;
@@ -118,8 +141,14 @@ export async function runIngest(deps: IngestDeps & { reports: ReportWriter }, op
         status: rejected ? 'rejected' : 'failed',
         message,
         details: rejected
-          ? { location: sourceRecord.location, problems: [{ rule: err.rule, file: err.subject.file, message: err.message }] }
-          : { location: sourceRecord.location, code: err instanceof PreservationError ? err.code : undefined },
+          ? {
+              location: sourceRecord.location,
+              problems: [{ rule: err.rule, file: err.subject.file, message: err.message }],
+            }
+          : {
+              location: sourceRecord.location,
+              code: err instanceof PreservationError ? err.code : undefined,
+            },
       });
     }
     options.progress?.advance({ records: 1, bytes: Math.max(0, recordBytes - counted) });
@@ -135,9 +164,18 @@ export async function runIngest(deps: IngestDeps & { reports: ReportWriter }, op
     bytes,
     interrupted: options.signal?.aborted ?? false,
   };
-  const status: RunStatus = summary.rejected + summary.failed > 0 || summary.interrupted ? 'completed-with-failures' : 'succeeded';
+  const status: RunStatus =
+    summary.rejected + summary.failed > 0 || summary.interrupted ? 'completed-with-failures' : 'succeeded';
   const finishedAt = now();
-  const run = { id: runId, kind: 'ingest' as const, startedAt, finishedAt, status, params: { input: options.input, profile: options.profile.name }, summary };
+  const run = {
+    id: runId,
+    kind: 'ingest' as const,
+    startedAt,
+    finishedAt,
+    status,
+    params: { input: options.input, profile: options.profile.name },
+    summary,
+  };
   const reports = await deps.reports.write(run, items);
   await catalog.finishRun(runId, status, finishedAt, summary, reports);
   log.info({ ...summary, status, reports }, 'ingest run finished');

@@ -30,11 +30,16 @@ export async function storeCopies(
   );
   const failed = results.findIndex((r) => r.status === 'rejected');
   if (failed < 0) {
-    return results.map((r, i) => ({ location: (locations[i] as Location).name, object: (r as PromiseFulfilledResult<StoredObject>).value }));
+    return results.map((r, i) => ({
+      location: (locations[i] as Location).name,
+      object: (r as PromiseFulfilledResult<StoredObject>).value,
+    }));
   }
   body.destroy();
   await Promise.all(
-    results.map((r, i) => (r.status === 'fulfilled' ? (locations[i] as Location).driver.delete(key).catch(() => {}) : undefined)),
+    results.map((r, i) =>
+      r.status === 'fulfilled' ? (locations[i] as Location).driver.delete(key).catch(() => {}) : undefined,
+    ),
   );
   throw (results[failed] as PromiseRejectedResult).reason;
 }
@@ -43,12 +48,19 @@ export async function storeCopies(
  * Reads a stored copy back in full and compares its size and SHA-256 with what was sent.
  * Throws `FixityError` on a mismatch, `StorageError` when it cannot be read.
  */
-export async function verifyStoredCopy(location: Location, key: string, expected: { size: number; sha256: string }): Promise<void> {
+export async function verifyStoredCopy(
+  location: Location,
+  key: string,
+  expected: { size: number; sha256: string },
+): Promise<void> {
   let actual: { size: number; sha256: string };
   try {
     actual = await digestStream(await location.driver.get(key));
   } catch (err) {
-    throw new StorageError(`[ingest] read-back of "${key}" from location "${location.name}" failed: ${errorMessage(err)}`, { cause: err });
+    throw new StorageError(
+      `[ingest] read-back of "${key}" from location "${location.name}" failed: ${errorMessage(err)}`,
+      { cause: err },
+    );
   }
   if (actual.sha256 !== expected.sha256 || actual.size !== expected.size) {
     throw new FixityError(

@@ -39,12 +39,15 @@ export const BUILTIN_PROFILES_DIR = fileURLToPath(new URL('../../profiles/', imp
 export function loadProfile(name: string, extraDir?: string): Profile {
   const dirs = extraDir ? [extraDir, BUILTIN_PROFILES_DIR] : [BUILTIN_PROFILES_DIR];
   const file = dirs.map((dir) => path.join(dir, `${name}.yaml`)).find(existsSync);
-  if (!file) throw new ConfigError(`profile "${name}"`, [{ path: '', message: `not found in ${dirs.join(', ')}` }]);
+  if (!file)
+    throw new ConfigError(`profile "${name}"`, [{ path: '', message: `not found in ${dirs.join(', ')}` }]);
   let raw: unknown;
   try {
     raw = YAML.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ConfigError(`profile ${file}`, [{ path: '', message: `not valid YAML: ${(err as Error).message}` }]);
+    throw new ConfigError(`profile ${file}`, [
+      { path: '', message: `not valid YAML: ${(err as Error).message}` },
+    ]);
   }
   const parsed = profileSchema.safeParse(raw);
   if (!parsed.success) {
@@ -54,7 +57,9 @@ export function loadProfile(name: string, extraDir?: string): Profile {
     );
   }
   if (parsed.data.name !== name) {
-    throw new ConfigError(`profile ${file}`, [{ path: 'name', message: `is "${parsed.data.name}", file name says "${name}"` }]);
+    throw new ConfigError(`profile ${file}`, [
+      { path: 'name', message: `is "${parsed.data.name}", file name says "${name}"` },
+    ]);
   }
   return parsed.data;
 }

@@ -32,11 +32,14 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
   const objectPath = (key: string) => path.join(root, ...validateKey(key).split('/'));
   const metaPath = (key: string) => path.join(root, META_DIR, `${validateKey(key)}.json`);
   const fail = (what: string, key: string, err: unknown) =>
-    new StorageError(`[storage:fs] ${what} "${key}" in ${root} failed: ${(err as Error).message}`, { cause: err });
+    new StorageError(`[storage:fs] ${what} "${key}" in ${root} failed: ${(err as Error).message}`, {
+      cause: err,
+    });
 
   async function put(key: string, body: Readable, putOptions: PutOptions = {}): Promise<StoredObject> {
     const target = objectPath(key);
-    if (await exists(target)) throw new AlreadyExistsError(`[storage:fs] key "${key}" exists in ${root}; packages are written once`);
+    if (await exists(target))
+      throw new AlreadyExistsError(`[storage:fs] key "${key}" exists in ${root}; packages are written once`);
     await fs.mkdir(path.join(root, TMP_DIR), { recursive: true });
     const temp = path.join(root, TMP_DIR, `${randomBytes(12).toString('hex')}.part`);
     let size = 0;
@@ -61,7 +64,9 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
     } catch (err) {
       await fs.rm(temp, { force: true });
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new AlreadyExistsError(`[storage:fs] key "${key}" exists in ${root}; packages are written once`);
+        throw new AlreadyExistsError(
+          `[storage:fs] key "${key}" exists in ${root}; packages are written once`,
+        );
       }
       if (err instanceof PreservationError || (err instanceof Error && err.name === 'AbortError')) throw err;
       throw fail('put', key, err);
@@ -80,7 +85,8 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
     try {
       handle = await fs.open(file, 'r');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`[storage:fs] key "${key}" not found in ${root}`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new NotFoundError(`[storage:fs] key "${key}" not found in ${root}`);
       throw fail('get', key, err);
     }
     const { range, signal } = getOptions;
@@ -111,7 +117,15 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
     await fs.rm(metaPath(key), { force: true });
   }
 
-  return { name: 'fs', capabilities: { writeOnce: true, versioning: false }, put, get, head, list, delete: del };
+  return {
+    name: 'fs',
+    capabilities: { writeOnce: true, versioning: false },
+    put,
+    get,
+    head,
+    list,
+    delete: del,
+  };
 }
 
 async function* walk(dir: string, relative: string): AsyncIterable<StoredObject> {

@@ -47,7 +47,10 @@ export function testStorageDriver(name: string, makeHarness: () => Promise<Drive
     it('stores a streamed body and reads it back byte for byte, with size and digest in head', async () => {
       const data = randomBytes(300_000);
       const key = testKey('pkg.zip');
-      const stored = await driver.put(key, bodyOf(data), { size: data.length, sha256: () => sha256Hex(data) });
+      const stored = await driver.put(key, bodyOf(data), {
+        size: data.length,
+        sha256: () => sha256Hex(data),
+      });
       expect(stored.size).toBe(data.length);
       expect(await readAll(await driver.get(key))).toEqual(data);
       const head = await driver.head(key);
@@ -59,8 +62,12 @@ export function testStorageDriver(name: string, makeHarness: () => Promise<Drive
       const data = randomBytes(10_000);
       const key = testKey('r.bin');
       await driver.put(key, bodyOf(data));
-      expect(await readAll(await driver.get(key, { range: { start: 100, end: 199 } }))).toEqual(data.subarray(100, 200));
-      expect(await readAll(await driver.get(key, { range: { start: 9_990, end: 9_999 } }))).toEqual(data.subarray(9_990));
+      expect(await readAll(await driver.get(key, { range: { start: 100, end: 199 } }))).toEqual(
+        data.subarray(100, 200),
+      );
+      expect(await readAll(await driver.get(key, { range: { start: 9_990, end: 9_999 } }))).toEqual(
+        data.subarray(9_990),
+      );
     });
 
     it('stores an empty object', async () => {
