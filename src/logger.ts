@@ -1,14 +1,14 @@
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { prettyFactory } from 'pino-pretty';
 
 export type { Logger };
 
 export interface LoggerOptions {
   level: string;
-  /** `auto`: pretty when stderr is a terminal, JSON lines otherwise. */
+  /** `auto`: pretty when `sink` is a terminal, JSON lines otherwise. */
   format: 'auto' | 'json' | 'pretty';
-  /** Defaults to stderr (fd 2): stdout carries command results only. */
-  destination?: number;
+  /** Where log lines go. Default: stderr (stdout carries command results only). */
+  sink?: { write(text: string): void; isTTY?: boolean };
 }
 
 /** Values under these keys are replaced before a log line is written, wherever they appear. */
@@ -23,12 +23,21 @@ const REDACT = [
 
 /** Creates the root logger. Modules receive it (or a child with bindings) as a dependency. */
 export function createLogger(options: LoggerOptions): Logger {
-  const fd = options.destination ?? 2;
-  const usePretty =
-    options.format === 'pretty' || (options.format === 'auto' && fd === 2 && process.stderr.isTTY);
+  const sink = options.sink ?? {
+    write: (text: string) => process.stderr.write(text),
+    isTTY: process.stderr.isTTY,
+  };
+  const usePretty = options.format === 'pretty' || (options.format === 'auto' && sink.isTTY === true);
   const base = { level: options.level, redact: { paths: REDACT, censor: '***' }, base: { app: 'bevara' } };
   if (usePretty) {
-    return pino(base, pretty({ destination: fd, sync: true, colorize: true, ignore: 'pid,hostname,app' }));
+    const prettify = prettyFactory({
+      colorize: sink.isTTY === true,
+      ignore: 'pid,hostname,app',
+      singleLine: true,
+      translateTime: 'HH:MM:ss',
+    });
+    return pino(base, { write: (line: string) => sink.write(prettify(line)) });
   }
-  return pino(base, pino.destination({ dest: fd, sync: true }));
+  if (!options.sink) return pino(base, pino.destination({ dest: 2, sync: true }));
+  return pino(base, { write: (line: string) => sink.write(line) });
 }

@@ -19,7 +19,7 @@ export async function auditCommand(
     locations: ctx.locations,
     packageId: options.package,
     location: options.location,
-    progress: createProgress('audit', !options.json),
+    progress: createProgress('audit', ctx.terminal, !options.json),
   });
   if (options.json) {
     printJson(summary);

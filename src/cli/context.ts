@@ -11,6 +11,7 @@ import { loadProfile, type Profile } from '../package/profile.js';
 import { createReportWriter, type ReportWriter } from '../reports/write-report.js';
 import { createLocation, type Location } from '../storage/index.js';
 import { AGENT_NAME, bevaraVersion } from '../version.js';
+import { createTerminal, type Terminal } from './terminal.js';
 
 /** Options every command accepts. */
 export interface GlobalOptions {
@@ -26,6 +27,8 @@ export interface AppContext {
   config: Config;
   configFile?: string;
   logger: Logger;
+  /** stderr, shared by logs and progress bars. */
+  terminal: Terminal;
   catalog: Catalog;
   locations: Map<string, Location>;
   agent: SoftwareAgent;
@@ -45,9 +48,10 @@ export function loadCliConfig(options: GlobalOptions): LoadedConfig {
   return loadConfig({ file: options.config, flags });
 }
 
-export async function openContext(options: GlobalOptions, loggerLevel?: string): Promise<AppContext> {
+export async function openContext(options: GlobalOptions): Promise<AppContext> {
   const { config, file } = loadCliConfig(options);
-  const logger = createLogger({ level: loggerLevel ?? config.log.level, format: config.log.format });
+  const terminal = createTerminal();
+  const logger = createLogger({ level: config.log.level, format: config.log.format, sink: terminal });
   fs.mkdirSync(config.dataDir, { recursive: true });
   const catalog = createSqliteCatalog({
     path: config.catalog.path ?? path.join(config.dataDir, 'catalog.sqlite'),
@@ -60,6 +64,7 @@ export async function openContext(options: GlobalOptions, loggerLevel?: string):
     config,
     configFile: file,
     logger,
+    terminal,
     catalog,
     locations,
     agent: { name: AGENT_NAME, version: bevaraVersion() },

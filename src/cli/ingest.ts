@@ -40,7 +40,7 @@ export async function ingestCommand(
     input: root,
     profile,
     copies,
-    progress: createProgress('ingest', !options.json),
+    progress: createProgress('ingest', ctx.terminal, !options.json),
   });
   if (options.json) {
     printJson(summary);

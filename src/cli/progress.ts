@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import type { Terminal } from './terminal.js';
 
 export interface Progress {
   start(totals: { records: number; bytes: number }): void;
@@ -9,12 +10,12 @@ export interface Progress {
 const MB = 1024 * 1024;
 
 /**
- * A progress bar on stderr (records and bytes done, rate, ETA), shown only when stderr is a terminal and
- * output is not JSON. Otherwise a no-op: logs and the run report carry the same information.
+ * A progress bar on the terminal (records and bytes done, rate, ETA), shown only when stderr is a terminal and
+ * output is not JSON; log lines scroll above it. Otherwise undefined: logs and the run report say the same.
  */
-export function createProgress(label: string, enabled: boolean): Progress | undefined {
-  if (!enabled || !process.stderr.isTTY) return undefined;
-  const bar = new cliProgress.SingleBar(
+export function createProgress(label: string, terminal: Terminal, enabled: boolean): Progress | undefined {
+  if (!enabled || !terminal.isTTY) return undefined;
+  const bars = new cliProgress.MultiBar(
     {
       stream: process.stderr,
       format: `${label} {bar} {percentage}% | {records}/{totalRecords} records | {doneMB}/{totalMB} MB | {rate} MB/s | ETA {eta_formatted}`,
@@ -24,6 +25,7 @@ export function createProgress(label: string, enabled: boolean): Progress | unde
     },
     cliProgress.Presets.shades_classic,
   );
+  let bar: cliProgress.SingleBar | undefined;
   const started = Date.now();
   let records = 0;
   let bytes = 0;
@@ -38,16 +40,18 @@ export function createProgress(label: string, enabled: boolean): Progress | unde
   return {
     start(totals) {
       total = totals;
-      bar.start(Math.max(1, totals.bytes), 0, payload());
+      bar = bars.create(Math.max(1, totals.bytes), 0, payload());
+      terminal.attach(bars);
     },
     advance(done) {
       records += done.records ?? 0;
       bytes += done.bytes ?? 0;
-      bar.update(bytes, payload());
+      bar?.update(bytes, payload());
     },
     stop() {
-      bar.update(Math.max(1, total.bytes), payload());
-      bar.stop();
+      bar?.update(Math.max(1, total.bytes), payload());
+      bars.stop();
+      terminal.attach(undefined);
     },
   };
 }

@@ -1,0 +1,236 @@
+/**
+ * PREMIS 3.0 preservation metadata for one package (metadata/preservation/premis.xml): one representation
+ * object, one file object per content file (fixity, size, format, original name), the events recorded so far,
+ * and the agents that carried them out (bevara itself first).
+ *
+ * Controlled values carry the Library of Congress vocabulary attributes (authority, authorityURI, valueURI)
+ * where the term is known. Besides the identifiers, links inside the document use the xmlID / LinkAgentXmlID /
+ * LinkObjectXmlID attributes (xs:ID / xs:IDREF; note that libxml2's schema validation does not check that an
+ * IDREF resolves).
+ */
+import type { EventRecord } from '../catalog/types.js';
+import type { PackageDescription, PackagedFile } from './types.js';
+import {
+  buildXml,
+  element,
+  NS,
+  representationObjectId,
+  textElement,
+  type XmlAttributes,
+  type XmlElement,
+  xmlDateTime,
+  xmlId,
+} from './xml.js';
+
+/** Value of the `version` attribute on the root element. */
+export const PREMIS_VERSION = '3.0';
+
+const PREMIS_SCHEMA_LOCATION = 'http://www.loc.gov/standards/premis/v3/premis.xsd';
+const LOC = 'http://id.loc.gov/vocabulary/preservation/';
+const LOCAL = 'local';
+
+function authority(vocabulary: string, code?: string): XmlAttributes {
+  return {
+    authority: vocabulary,
+    authorityURI: `${LOC}${vocabulary}`,
+    valueURI: code === undefined ? undefined : `${LOC}${vocabulary}/${code}`,
+  };
+}
+
+/** LoC eventType codes for the event types bevara records. */
+const EVENT_TYPE_CODES: Record<string, string> = {
+  ingestion: 'ing',
+  'message digest calculation': 'mes',
+  'fixity check': 'fix',
+  'virus check': 'vir',
+};
+
+const OUTCOME_CODES: Record<EventRecord['outcome'], string> = { success: 'suc', failure: 'fai' };
+
+/** Identifier of the agent as events name it ("bevara/0.1.0"). */
+export function agentIdentifier(agent: { name: string; version: string }): string {
+  return `${agent.name}/${agent.version}`;
+}
+
+function identifier(prefix: string, type: string, value: string, attributes: XmlAttributes = {}): XmlElement {
+  return element(attributes, { [`premis:${prefix}Type`]: type, [`premis:${prefix}Value`]: value });
+}
+
+interface ObjectRef {
+  xmlId: string;
+  value: string;
+}
+
+function fileObject(desc: PackageDescription, file: PackagedFile, ref: ObjectRef): XmlElement {
+  return element(
+    { 'xsi:type': 'premis:file', xmlID: ref.xmlId },
+    {
+      'premis:objectIdentifier': identifier('objectIdentifier', LOCAL, ref.value),
+      'premis:objectCharacteristics': element(
+        {},
+        {
+          'premis:compositionLevel': '0',
+          'premis:fixity': element(
+            {},
+            {
+              'premis:messageDigestAlgorithm': textElement(
+                'SHA-256',
+                authority('cryptographicHashFunctions', 'sha256'),
+              ),
+              'premis:messageDigest': file.sha256,
+              'premis:messageDigestOriginator': desc.agent.name,
+            },
+          ),
+          'premis:size': String(file.size),
+          'premis:format': element(
+            {},
+            {
+              'premis:formatDesignation': element({}, { 'premis:formatName': file.mimeType }),
+            },
+          ),
+        },
+      ),
+      'premis:originalName': file.path,
+    },
+  );
+}
+
+function representationObject(files: ObjectRef[], ref: ObjectRef): XmlElement {
+  const relationship =
+    files.length === 0
+      ? undefined
+      : element(
+          {},
+          {
+            'premis:relationshipType': 'structural',
+            'premis:relationshipSubType': 'includes',
+            'premis:relatedObjectIdentifier': files.map((f) =>
+              identifier('relatedObjectIdentifier', LOCAL, f.value, { RelObjectXmlID: f.xmlId }),
+            ),
+          },
+        );
+  return element(
+    { 'xsi:type': 'premis:representation', xmlID: ref.xmlId },
+    {
+      'premis:objectIdentifier': identifier('objectIdentifier', LOCAL, ref.value),
+      'premis:relationship': relationship,
+    },
+  );
+}
+
+function eventElement(
+  event: EventRecord,
+  index: number,
+  agents: Map<string, AgentRef>,
+  objectFor: (object: string | undefined) => { value: string; xmlId?: string },
+): XmlElement {
+  const code = EVENT_TYPE_CODES[event.type];
+  const object = objectFor(event.object);
+  return element(
+    { xmlID: xmlId('premis-event', index + 1) },
+    {
+      'premis:eventIdentifier': identifier('eventIdentifier', LOCAL, event.id),
+      'premis:eventType': textElement(event.type, code ? authority('eventType', code) : {}),
+      'premis:eventDateTime': xmlDateTime(event.at),
+      'premis:eventDetailInformation': event.detail
+        ? element({}, { 'premis:eventDetail': event.detail })
+        : undefined,
+      'premis:eventOutcomeInformation': element(
+        {},
+        {
+          'premis:eventOutcome': textElement(
+            event.outcome,
+            authority('eventOutcome', OUTCOME_CODES[event.outcome]),
+          ),
+        },
+      ),
+      'premis:linkingAgentIdentifier': element(
+        { LinkAgentXmlID: agents.get(event.agent)?.xmlId },
+        {
+          'premis:linkingAgentIdentifierType': LOCAL,
+          'premis:linkingAgentIdentifierValue': event.agent,
+          'premis:linkingAgentRole': textElement(
+            'executing program',
+            authority('eventRelatedAgentRole', 'exe'),
+          ),
+        },
+      ),
+      'premis:linkingObjectIdentifier': identifier('linkingObjectIdentifier', LOCAL, object.value, {
+        LinkObjectXmlID: object.xmlId,
+      }),
+    },
+  );
+}
+
+interface AgentRef {
+  xmlId: string;
+  name: string;
+  version?: string;
+}
+
+/** Name and version of an agent known only by its identifier: "name/version", or just a name. */
+function parseAgent(id: string, xmlId: string): AgentRef {
+  const slash = id.lastIndexOf('/');
+  return slash > 0 ? { xmlId, name: id.slice(0, slash), version: id.slice(slash + 1) } : { xmlId, name: id };
+}
+
+function agentElement(id: string, { xmlId: xmlID, name, version }: AgentRef): XmlElement {
+  return element(
+    { xmlID },
+    {
+      'premis:agentIdentifier': identifier('agentIdentifier', LOCAL, id),
+      'premis:agentName': name,
+      'premis:agentType': textElement('software', authority('agentType', 'sof')),
+      'premis:agentVersion': version,
+    },
+  );
+}
+
+/**
+ * Builds premis.xml. Events link to their agent by identifier ("bevara/0.1.0") and to the file whose record
+ * path or package path equals `event.object`; events without an object link to the representation, and an
+ * object that is not a file of this package (e.g. a stored copy) is named without an in-document link.
+ */
+export function buildPremis(desc: PackageDescription): string {
+  const rep: ObjectRef = {
+    xmlId: xmlId('premis-representation', desc.representationId),
+    value: representationObjectId(desc.id, desc.representationId),
+  };
+  const fileRefs = desc.files.map((f, i) => ({
+    xmlId: xmlId('premis-file', i + 1),
+    value: `${desc.id}/${f.entryPath}`,
+  }));
+  const byPath = new Map<string, ObjectRef>();
+  desc.files.forEach((f, i) => {
+    const ref = fileRefs[i] as ObjectRef;
+    byPath.set(f.entryPath, ref);
+    byPath.set(f.path, ref);
+  });
+  const objectFor = (object: string | undefined) =>
+    object === undefined ? rep : (byPath.get(object) ?? { value: object });
+
+  const agents = new Map<string, AgentRef>([
+    [agentIdentifier(desc.agent), { xmlId: xmlId('premis-agent', 1), ...desc.agent }],
+  ]);
+  for (const { agent } of desc.events) {
+    if (!agents.has(agent)) agents.set(agent, parseAgent(agent, xmlId('premis-agent', agents.size + 1)));
+  }
+
+  const root = element(
+    {
+      'xmlns:premis': NS.premis,
+      'xmlns:xsi': NS.xsi,
+      'xsi:schemaLocation': `${NS.premis} ${PREMIS_SCHEMA_LOCATION}`,
+      version: PREMIS_VERSION,
+    },
+    {
+      'premis:object': [
+        representationObject(fileRefs, rep),
+        ...desc.files.map((f, i) => fileObject(desc, f, fileRefs[i] as ObjectRef)),
+      ],
+      'premis:event': desc.events.map((e, i) => eventElement(e, i, agents, objectFor)),
+      'premis:agent': [...agents].map(([id, ref]) => agentElement(id, ref)),
+    },
+  );
+  return buildXml('premis:premis', root);
+}

@@ -1,0 +1,164 @@
+/**
+ * The "folder of records" source. Layout of the input:
+ *
+ * ```
+ * <root>/
+ *   2024-0113 Bygglov Östra Gränd 3/     one record (the key is the folder name, NFC)
+ *     record.json                        optional descriptive metadata, kept verbatim, not a content file
+ *     ansökan.pdf                        content files, any depth
+ *     bilagor/fasadritning söder.png
+ *   KS 2023-0890 Medborgarförslag/       a record without record.json: its title is the folder name
+ *   readme.txt                           not a record: reported through `onIgnored`, never yielded
+ * ```
+ *
+ * The source never writes to the input. Records are listed by name up front (names only, no stat) and then
+ * scanned one at a time as the consumer asks for them, so the first record arrives without waiting for the rest.
+ */
+import type { Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { NotFoundError, ValidationError } from '../errors.js';
+import type { SourceFile, ScannedRecord, RecordSource } from './types.js';
+import { createVerifiedReadStream, describeFsError, recordError } from './file-reader.js';
+import { comparePaths, decodeName, nameProblem, printableName } from './names.js';
+import { walkRecord } from './record-walk.js';
+
+export interface FolderSourceOptions {
+  /** The input folder; each immediate subfolder is one record. */
+  root: string;
+  /** Max length of a file's path inside the record, in characters (default 255), so restores stay portable. */
+  maxPathLength?: number;
+  /** Max size of record.json in bytes (default 1 MiB). */
+  maxMetadataBytes?: number;
+  /**
+   * Called for what is found but is not part of any record: files, links and special files directly in the
+   * root (only folders are records) and empty folders inside a record (a package holds files, not folders).
+   * `path` is relative to the root.
+   */
+  onIgnored?: (path: string, reason: string) => void;
+}
+
+export const DEFAULT_MAX_PATH_LENGTH = 255;
+export const DEFAULT_MAX_METADATA_BYTES = 1024 * 1024;
+
+interface RecordEntry {
+  raw: Buffer;
+  key: string;
+  errors: ValidationError[];
+}
+
+/** Creates the source of kind "folder". Nothing is read until `scan()` is iterated. */
+export function createFolderSource(options: FolderSourceOptions): RecordSource {
+  const maxPathLength = options.maxPathLength ?? DEFAULT_MAX_PATH_LENGTH;
+  const maxMetadataBytes = options.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES;
+  const root = resolve(options.root);
+
+  async function* scan(): AsyncGenerator<ScannedRecord> {
+    for (const entry of await listRecords(root, options.onIgnored)) {
+      yield await scanRecord(entry);
+    }
+  }
+
+  async function scanRecord(entry: RecordEntry): Promise<ScannedRecord> {
+    const { key } = entry;
+    const location = `${root}/${printableName(key)}`;
+    const walk = await walkRecord(Buffer.concat([Buffer.from(`${root}/`), entry.raw]), {
+      key,
+      maxPathLength,
+      maxMetadataBytes,
+      onIgnored: options.onIgnored,
+    });
+    const errors = [...entry.errors, ...walk.errors];
+    if (
+      walk.files.length === 0 &&
+      !errors.some((e) => e.rule === 'unreadable' && e.subject.file === undefined)
+    ) {
+      const why = walk.metadataFile ? 'no content files (only record.json)' : 'no content files';
+      errors.push(recordError('empty-record', key, undefined, `empty: ${why}`));
+    }
+    if (errors.length > 0) return { ok: false, rejected: { kind: 'folder', key, location, errors } };
+
+    const files: SourceFile[] = walk.files
+      .sort((a, b) => comparePaths(a.path, b.path))
+      .map((found) => ({
+        path: found.path,
+        size: found.identity.size,
+        modifiedAt: found.modifiedAt,
+        open: () =>
+          createVerifiedReadStream({
+            path: found.absolute,
+            record: key,
+            file: found.path,
+            expected: found.identity,
+          }),
+      }));
+    return {
+      ok: true,
+      record: {
+        kind: 'folder',
+        key,
+        location,
+        metadata: { ...walk.metadata, title: walk.metadata?.title ?? key },
+        metadataFile: walk.metadataFile,
+        files,
+      },
+    };
+  }
+
+  return { kind: 'folder', scan };
+}
+
+/**
+ * Lists the root: folders become record entries (sorted by key), everything else goes to `onIgnored`.
+ * Problems with a record folder's own name are attached to the entry so the record is rejected, not skipped.
+ */
+async function listRecords(
+  root: string,
+  onIgnored: FolderSourceOptions['onIgnored'],
+): Promise<RecordEntry[]> {
+  let dirents: Dirent<Buffer>[];
+  try {
+    dirents = await readdir(Buffer.from(root), { encoding: 'buffer', withFileTypes: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new NotFoundError(`[source:folder] input folder "${root}" does not exist`);
+    throw new ValidationError(
+      'unreadable',
+      `[source:folder] input folder "${root}": ${describeFsError(err)}`,
+      {},
+      {
+        cause: err,
+      },
+    );
+  }
+  const entries: RecordEntry[] = [];
+  for (const dirent of dirents) {
+    const decoded = decodeName(dirent.name);
+    const key = decoded.ok ? decoded.name : decoded.escaped;
+    if (!dirent.isDirectory()) {
+      const what = dirent.isFile() ? 'file' : dirent.isSymbolicLink() ? 'symbolic link' : 'special file';
+      onIgnored?.(printableName(key), `${what} at the input root is not a record (records are folders)`);
+      continue;
+    }
+    const errors: ValidationError[] = [];
+    if (!decoded.ok) {
+      errors.push(recordError('name-encoding', key, undefined, 'folder name is not valid UTF-8'));
+    } else {
+      const problem = nameProblem(key);
+      if (problem) errors.push(recordError('name-invalid', key, undefined, `folder ${problem}`));
+    }
+    entries.push({ raw: dirent.name, key, errors });
+  }
+  entries.sort((a, b) => comparePaths(a.key, b.key) || Buffer.compare(a.raw, b.raw));
+  for (let i = 1; i < entries.length; i++) {
+    const [prev, cur] = [entries[i - 1], entries[i]];
+    if (prev && cur && prev.key === cur.key) {
+      for (const e of [prev, cur]) {
+        if (e.errors.some((x) => x.rule === 'name-collision')) continue;
+        const reason = 'another record folder has the same name after NFC normalisation';
+        e.errors.push(recordError('name-collision', e.key, undefined, reason));
+      }
+    }
+  }
+  return entries;
+}

@@ -1,0 +1,196 @@
+/**
+ * Walks one record folder: lists every folder (names as raw bytes), checks every name and file, and collects
+ * every problem instead of stopping at the first. Nothing is written; files are opened and closed, not read,
+ * except `record.json`, which is read once.
+ */
+import type { Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import type { ValidationError } from '../errors.js';
+import type { SourceMetadataFile } from './types.js';
+import { describeFsError, type FileIdentity, openNoFollow, probeFile, recordError } from './file-reader.js';
+import { decodeName, nameProblem } from './names.js';
+import { parseRecordJson, RECORD_JSON_NAME, type RecordJson } from './record-json.js';
+
+/** A content file found in a record, ready to be turned into a `SourceFile`. */
+export interface FoundFile {
+  /** POSIX path inside the record, NFC. */
+  path: string;
+  /** Absolute path as raw bytes (the on-disk spelling, which may not be NFC). */
+  absolute: Buffer;
+  identity: FileIdentity;
+  modifiedAt: Date;
+}
+
+export interface WalkOptions {
+  /** Record key, used in messages. */
+  key: string;
+  maxPathLength: number;
+  maxMetadataBytes: number;
+  onIgnored?: (path: string, reason: string) => void;
+}
+
+export interface WalkResult {
+  files: FoundFile[];
+  metadata?: RecordJson;
+  metadataFile?: SourceMetadataFile;
+  errors: ValidationError[];
+}
+
+const SLASH = Buffer.from('/');
+/** Files opened at the same time while probing one folder (the fs thread pool has 4 threads by default). */
+const PROBE_CONCURRENCY = 16;
+
+/** Walks the record folder `dir` (absolute, raw bytes). Never throws for problems inside the record. */
+export async function walkRecord(dir: Buffer, options: WalkOptions): Promise<WalkResult> {
+  const result: WalkResult = { files: [], errors: [] };
+  await walkFolder(dir, '', options, result, result.errors);
+  return result;
+}
+
+function fileTypeName(entry: Dirent<Buffer>): string {
+  if (entry.isFIFO()) return 'FIFO (named pipe)';
+  if (entry.isSocket()) return 'socket';
+  if (entry.isBlockDevice()) return 'block device';
+  if (entry.isCharacterDevice()) return 'character device';
+  return 'file of unknown type';
+}
+
+const hex = (raw: Buffer) => raw.toString('hex').replace(/(..)(?!$)/g, '$1 ');
+
+/**
+ * Lists one folder and everything below it, adding its problems to `errors` in name order. Files are probed
+ * up to {@link PROBE_CONCURRENCY} at a time; subfolders are walked one after the other. Returns how many
+ * content files were found below it (0 = nothing to preserve there), or -1 when it could not be listed.
+ */
+async function walkFolder(
+  dir: Buffer,
+  rel: string,
+  options: WalkOptions,
+  result: WalkResult,
+  errors: ValidationError[],
+): Promise<number> {
+  const { key } = options;
+  let entries: Dirent<Buffer>[];
+  try {
+    entries = await readdir(dir, { encoding: 'buffer', withFileTypes: true });
+  } catch (err) {
+    const file = rel === '' ? undefined : rel;
+    errors.push(recordError('unreadable', key, file, `unreadable (${describeFsError(err)})`, err));
+    return -1;
+  }
+  entries.sort((a, b) => Buffer.compare(a.name, b.name));
+  const seen = new Map<string, Buffer>();
+  const slots: ValidationError[][] = [];
+  const probes: (() => Promise<void>)[] = [];
+  const folders: (() => Promise<void>)[] = [];
+  let found = 0;
+
+  for (const entry of entries) {
+    const decoded = decodeName(entry.name);
+    const name = decoded.ok ? decoded.name : decoded.escaped;
+    const path = rel === '' ? name : `${rel}/${name}`;
+    const slot: ValidationError[] = [];
+    slots.push(slot);
+    const fail = (rule: string, reason: string, cause?: unknown) =>
+      slot.push(recordError(rule, key, path, reason, cause));
+
+    if (!decoded.ok) {
+      fail('name-encoding', `name is not valid UTF-8 (bytes ${hex(entry.name)})`);
+    } else {
+      const problem = nameProblem(decoded.name);
+      if (problem) fail('name-invalid', problem);
+      const other = seen.get(decoded.name);
+      if (other) {
+        const bytes = `UTF-8 bytes ${hex(other)} and ${hex(entry.name)}`;
+        fail('name-collision', `two names become the same after NFC normalisation (${bytes})`);
+      } else {
+        seen.set(decoded.name, entry.name);
+      }
+    }
+
+    const absolute = Buffer.concat([dir, SLASH, entry.name]);
+    const atRoot = rel === '' && decoded.ok && decoded.name === RECORD_JSON_NAME;
+    if (entry.isSymbolicLink()) {
+      fail('symlink', 'symbolic link (not followed)');
+    } else if (entry.isDirectory()) {
+      if (atRoot) fail('record-json-invalid', 'is a folder, expected a file');
+      folders.push(async () => {
+        const count = await walkFolder(absolute, path, options, result, slot);
+        if (count === 0) options.onIgnored?.(`${key}/${path}`, 'folder without files (not preserved)');
+        found += Math.max(count, 0);
+      });
+    } else if (!entry.isFile()) {
+      fail('special-file', `special file: ${fileTypeName(entry)}`);
+    } else if (atRoot) {
+      probes.push(() => readRecordJson(absolute, options, result, slot));
+    } else {
+      const length = [...path].length;
+      if (length > options.maxPathLength) {
+        fail(
+          'path-too-long',
+          `path is ${length} characters, longer than the limit of ${options.maxPathLength}`,
+        );
+      }
+      found += 1;
+      probes.push(async () => {
+        const probe = await probeFile(absolute);
+        if (probe.ok) {
+          result.files.push({ path, absolute, identity: probe.identity, modifiedAt: probe.modifiedAt });
+        } else {
+          fail(probe.rule, probe.reason, probe.cause);
+        }
+      });
+    }
+  }
+  await runLimited(probes, PROBE_CONCURRENCY);
+  for (const walk of folders) await walk();
+  for (const slot of slots) errors.push(...slot);
+  return found;
+}
+
+/** Runs tasks with at most `limit` in flight. */
+async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) await tasks[next++]?.();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+}
+
+/** Reads `record.json` once (refusing files over the size limit before reading them) and parses it. */
+async function readRecordJson(
+  absolute: Buffer,
+  options: WalkOptions,
+  result: WalkResult,
+  errors: ValidationError[],
+): Promise<void> {
+  const fail = (reason: string, cause?: unknown) =>
+    errors.push(recordError('record-json-invalid', options.key, RECORD_JSON_NAME, reason, cause));
+  let bytes: Buffer;
+  let modifiedAt: Date;
+  try {
+    const handle = await openNoFollow(absolute);
+    try {
+      const st = await handle.stat();
+      if (!st.isFile()) return void fail('not a regular file');
+      if (st.size > options.maxMetadataBytes) {
+        return void fail(`too big (${st.size} bytes, limit ${options.maxMetadataBytes})`);
+      }
+      bytes = await handle.readFile();
+      modifiedAt = st.mtime;
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    return void errors.push(
+      recordError('unreadable', options.key, RECORD_JSON_NAME, `unreadable (${describeFsError(err)})`, err),
+    );
+  }
+  if (bytes.length > options.maxMetadataBytes) {
+    return void fail(`too big (${bytes.length} bytes, limit ${options.maxMetadataBytes})`);
+  }
+  result.metadataFile = { name: RECORD_JSON_NAME, bytes, modifiedAt };
+  const parsed = parseRecordJson(bytes);
+  if (parsed.ok) result.metadata = parsed.metadata;
+  else for (const problem of parsed.problems) fail(`invalid: ${problem}`);
+}
