@@ -65,6 +65,7 @@ export async function openNoFollow(path: Buffer): Promise<FileHandle> {
   return open(path, BASE_FLAGS);
 }
 
+/** A probed file's identity, or the rule and reason it fails. */
 export type ProbeResult =
   | { ok: true; identity: FileIdentity; modifiedAt: Date }
   | { ok: false; rule: string; reason: string; cause?: unknown };

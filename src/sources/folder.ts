@@ -38,7 +38,9 @@ export interface FolderSourceOptions {
   onIgnored?: (path: string, reason: string) => void;
 }
 
+/** Default {@link FolderSourceOptions.maxPathLength}: 255 characters fits common file systems and ZIP tools. */
 export const DEFAULT_MAX_PATH_LENGTH = 255;
+/** Default {@link FolderSourceOptions.maxMetadataBytes}: 1 MiB. */
 export const DEFAULT_MAX_METADATA_BYTES = 1024 * 1024;
 
 interface RecordEntry {

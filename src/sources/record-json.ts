@@ -77,6 +77,7 @@ export const recordJsonSchema = z.strictObject({
 /** Metadata from `record.json`; the source falls back to the folder name when `title` is absent. */
 export type RecordJson = Omit<DescriptiveMetadata, 'title'> & { title?: string };
 
+/** Parsed metadata, or every problem found (a record with any of them is rejected). */
 export type RecordJsonResult = { ok: true; metadata: RecordJson } | { ok: false; problems: string[] };
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });

@@ -21,6 +21,7 @@ export interface FoundFile {
   modifiedAt: Date;
 }
 
+/** What {@link walkRecord} needs besides the folder; see `FolderSourceOptions`. */
 export interface WalkOptions {
   /** Record key, used in messages. */
   key: string;
@@ -29,6 +30,7 @@ export interface WalkOptions {
   onIgnored?: (path: string, reason: string) => void;
 }
 
+/** Everything found in one record folder; the record is rejected when `errors` is not empty. */
 export interface WalkResult {
   files: FoundFile[];
   metadata?: RecordJson;
