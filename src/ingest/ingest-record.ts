@@ -55,10 +55,14 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
     runId,
     onSourceBytes: input.onSourceBytes,
   });
-  const [stored, built] = await Promise.all([
+  // Wait for both to settle, so that a failed build never returns before every partial write is cleaned up.
+  const [storing, building] = await Promise.allSettled([
     storeCopies(build.stream, key, input.copies, { sha256: build.sha256, signal: input.signal }),
     build.done,
   ]);
+  if (building.status === 'rejected') throw building.reason;
+  if (storing.status === 'rejected') throw storing.reason;
+  const [stored, built] = [storing.value, building.value];
   logger.debug({ size: built.size, sha256: built.sha256, copies: stored.length }, 'package written');
 
   try {

@@ -21,27 +21,37 @@ export async function storeCopies(
   options: { size?: number; sha256: () => string; signal?: AbortSignal },
 ): Promise<StoredCopy[]> {
   const branches = locations.map(() => new PassThrough({ highWaterMark: 1 << 20 }));
-  for (const branch of branches) body.pipe(branch);
-  body.on('error', (err) => {
-    for (const branch of branches) branch.destroy(err);
-  });
+  for (const branch of branches) {
+    body.pipe(branch);
+    branch.on('error', () => {}); // reported through the put that reads it
+  }
+  // One failure stops everything: a branch nobody reads would otherwise hold back the others forever.
+  const stopAll = (err: unknown) => {
+    for (const branch of branches) branch.destroy(err as Error);
+    body.destroy(err as Error);
+  };
+  body.on('error', stopAll);
   const results = await Promise.allSettled(
-    locations.map((location, i) => location.driver.put(key, branches[i] as PassThrough, options)),
+    locations.map((location, i) =>
+      location.driver.put(key, branches[i] as PassThrough, options).catch((err: unknown) => {
+        stopAll(err);
+        throw err;
+      }),
+    ),
   );
-  const failed = results.findIndex((r) => r.status === 'rejected');
-  if (failed < 0) {
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (!failed) {
     return results.map((r, i) => ({
       location: (locations[i] as Location).name,
       object: (r as PromiseFulfilledResult<StoredObject>).value,
     }));
   }
-  body.destroy();
   await Promise.all(
     results.map((r, i) =>
       r.status === 'fulfilled' ? (locations[i] as Location).driver.delete(key).catch(() => {}) : undefined,
     ),
   );
-  throw (results[failed] as PromiseRejectedResult).reason;
+  throw failed.reason;
 }
 
 /**

@@ -40,7 +40,6 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
     const target = objectPath(key);
     if (await exists(target))
       throw new AlreadyExistsError(`[storage:fs] key "${key}" exists in ${root}; packages are written once`);
-    await fs.mkdir(path.join(root, TMP_DIR), { recursive: true });
     const temp = path.join(root, TMP_DIR, `${randomBytes(12).toString('hex')}.part`);
     let size = 0;
     const counter = new Transform({
@@ -50,6 +49,7 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
       },
     });
     try {
+      await fs.mkdir(path.join(root, TMP_DIR), { recursive: true });
       const handle = await fs.open(temp, 'wx', 0o600);
       try {
         const out = createWriteStream('', { fd: handle.fd, autoClose: false, highWaterMark: 1 << 20 });
