@@ -16,7 +16,11 @@ if (!existsSync(bin)) {
 const dataDir = process.env.BEVARA_DATA_DIR ?? path.join(root, 'bevara-data');
 const step = (title, args) => {
   process.stdout.write(`\n$ bevara ${args.join(' ')}\n`);
-  const result = spawnSync(process.execPath, [bin, ...args], { stdio: 'inherit', cwd: root, env: { ...process.env, BEVARA_DATA_DIR: dataDir } });
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    stdio: 'inherit',
+    cwd: root,
+    env: { ...process.env, BEVARA_DATA_DIR: dataDir },
+  });
   if (result.status !== 0) {
     console.error(`\n${title} did not succeed (exit ${result.status}); see the messages above.`);
     process.exit(result.status ?? 1);
@@ -27,5 +31,7 @@ step('ingest', ['ingest', 'fixtures/records']);
 step('list', ['ls']);
 step('audit', ['audit']);
 console.log(`\nDone. Packages: ${path.join(dataDir, 'store', 'local', 'packages')}`);
-console.log(`Catalog: ${path.join(dataDir, 'catalog.sqlite')}   Reports (JSON + HTML): ${path.join(dataDir, 'reports')}`);
+console.log(
+  `Catalog: ${path.join(dataDir, 'catalog.sqlite')}   Reports (JSON + HTML): ${path.join(dataDir, 'reports')}`,
+);
 console.log('Try: npx bevara show <id>   npx bevara get <id> --out restored/   npx bevara reports list');

@@ -83,7 +83,10 @@ export function envOverrides(env: NodeJS.ProcessEnv): Plain {
     segments.forEach((segment, i) => {
       const key = isLocationName(i) ? segment.toLowerCase() : segment;
       if (i === segments.length - 1) node[key] = YAML.parse(raw) ?? raw;
-      else node = (node[key] ??= {}) as Plain;
+      else {
+        node[key] ??= {};
+        node = node[key] as Plain;
+      }
     });
   }
   return out;

@@ -1,7 +1,7 @@
 import type { RunItem } from '../catalog/types.js';
 import type { RunReport } from './write-report.js';
 
-const escape = (value: unknown): string =>
+const escapeHtml = (value: unknown): string =>
   String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const STATUS_TEXT: Record<string, string> = {
@@ -31,10 +31,10 @@ export function renderRunHtml(report: RunReport): string {
   const ok = run.status === 'succeeded';
   const counts = Object.entries(run.summary ?? {})
     .filter(([, v]) => typeof v === 'number' || typeof v === 'boolean')
-    .map(([k, v]) => `<div class="count"><b>${escape(v)}</b><span>${escape(k)}</span></div>`)
+    .map(([k, v]) => `<div class="count"><b>${escapeHtml(v)}</b><span>${escapeHtml(k)}</span></div>`)
     .join('');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>bevara ${escape(run.kind)} run ${escape(run.id)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>bevara ${escapeHtml(run.kind)} run ${escapeHtml(run.id)}</title>
 <style>
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1b1b}
 .verdict{padding:1rem 1.25rem;border-radius:.5rem;font-size:1.4rem;font-weight:600;color:#fff;background:${ok ? '#1d7a35' : '#b3261e'}}
@@ -45,14 +45,14 @@ th,td{border-bottom:1px solid #e3e3e3;padding:.35rem .5rem;text-align:left;verti
 th{background:#f4f4f4}code{font:12px ui-monospace,monospace;word-break:break-all}
 .st-failed,.st-rejected,.st-orphan{color:#b3261e;font-weight:600}.st-ok{color:#1d7a35}
 </style></head><body>
-<div class="verdict">${escape(STATUS_TEXT[run.status] ?? run.status)}: ${escape(run.kind)} run</div>
-<p class="meta">Run <code>${escape(run.id)}</code> · started ${escape(iso(run.startedAt))} · finished ${escape(iso(run.finishedAt))}</p>
+<div class="verdict">${escapeHtml(STATUS_TEXT[run.status] ?? run.status)}: ${escapeHtml(run.kind)} run</div>
+<p class="meta">Run <code>${escapeHtml(run.id)}</code> · started ${escapeHtml(iso(run.startedAt))} · finished ${escapeHtml(iso(run.finishedAt))}</p>
 <div class="counts">${counts}</div>
 <h2>Problems (${bad.length})</h2>
 ${bad.length === 0 ? '<p>None.</p>' : problemTable(bad)}
 <details${good.length <= 50 ? ' open' : ''}><summary><h2 style="display:inline">Fine (${good.length})</h2></summary>
 <table><tr><th>Subject</th><th>Package</th><th>Status</th><th>Note</th></tr>
-${good.map((i) => `<tr><td>${escape(i.subject)}</td><td><code>${escape(i.packageId)}</code></td><td class="st-${escape(i.status)}">${escape(i.status)}</td><td>${escape(i.message)}</td></tr>`).join('\n')}
+${good.map((i) => `<tr><td>${escapeHtml(i.subject)}</td><td><code>${escapeHtml(i.packageId)}</code></td><td class="st-${escapeHtml(i.status)}">${escapeHtml(i.status)}</td><td>${escapeHtml(i.message)}</td></tr>`).join('\n')}
 </table></details>
 </body></html>
 `;
@@ -62,9 +62,9 @@ function problemTable(items: RunItem[]): string {
   const rows = items.flatMap((item) => {
     const problems = (item.details?.problems as Problem[] | undefined) ?? [{ message: item.message }];
     return problems.map(
-      (p) => `<tr><td>${escape(item.subject)}</td><td><code>${escape(item.packageId)}</code></td>
-<td class="st-${escape(item.status)}">${escape(item.status)}</td><td>${escape(p.file)}</td><td>${escape(p.rule)}</td>
-<td>${escape(p.message)}${p.expected || p.actual ? `<br>expected <code>${escape(p.expected)}</code><br>actual <code>${escape(p.actual)}</code>` : ''}</td></tr>`,
+      (p) => `<tr><td>${escapeHtml(item.subject)}</td><td><code>${escapeHtml(item.packageId)}</code></td>
+<td class="st-${escapeHtml(item.status)}">${escapeHtml(item.status)}</td><td>${escapeHtml(p.file)}</td><td>${escapeHtml(p.rule)}</td>
+<td>${escapeHtml(p.message)}${p.expected || p.actual ? `<br>expected <code>${escapeHtml(p.expected)}</code><br>actual <code>${escapeHtml(p.actual)}</code>` : ''}</td></tr>`,
     );
   });
   return `<table><tr><th>Subject</th><th>Package</th><th>Status</th><th>File</th><th>Rule</th><th>What</th></tr>\n${rows.join('\n')}\n</table>`;

@@ -10,7 +10,11 @@ const RSS_LIMIT_MB = 300;
 
 /** Runs the CLI under /usr/bin/time and returns its exit code and peak resident memory in MB. */
 function measured(data: string, args: string[]): { code: number; peakMb: number; stdout: string } {
-  const result = spawnSync('/usr/bin/time', ['-f', 'PEAK_RSS_KB=%M', process.execPath, BIN, '--data-dir', data, '--log-level', 'warn', ...args], { encoding: 'utf8' });
+  const result = spawnSync(
+    '/usr/bin/time',
+    ['-f', 'PEAK_RSS_KB=%M', process.execPath, BIN, '--data-dir', data, '--log-level', 'warn', ...args],
+    { encoding: 'utf8' },
+  );
   const kb = Number(/PEAK_RSS_KB=(\d+)/.exec(result.stderr)?.[1]);
   return { code: result.status ?? -1, peakMb: kb / 1024, stdout: result.stdout };
 }
@@ -28,7 +32,8 @@ describe('a file much larger than memory budgets streams through ingest, audit a
     const block = Buffer.alloc(1 << 20);
     for (let i = 0; i < block.length; i++) block[i] = (i * 2654435761) >>> 24;
     const fd = fs.openSync(big, 'w');
-    for (let written = 0; written < SIZE; written += block.length) fs.writeSync(fd, block, 0, Math.min(block.length, SIZE - written));
+    for (let written = 0; written < SIZE; written += block.length)
+      fs.writeSync(fd, block, 0, Math.min(block.length, SIZE - written));
     fs.closeSync(fd);
     data = path.join(work, 'data');
   });
@@ -50,6 +55,8 @@ describe('a file much larger than memory budgets streams through ingest, audit a
     expect(get.code).toBe(0);
     expect(get.peakMb).toBeLessThan(RSS_LIMIT_MB);
     expect(sha256File(path.join(out, 'skannade ritningar.tif'))).toBe(sha256File(big));
-    console.log(`peak RSS MB: ingest ${ingest.peakMb.toFixed(0)}, audit ${audit.peakMb.toFixed(0)}, get ${get.peakMb.toFixed(0)}`);
+    console.log(
+      `peak RSS MB: ingest ${ingest.peakMb.toFixed(0)}, audit ${audit.peakMb.toFixed(0)}, get ${get.peakMb.toFixed(0)}`,
+    );
   }, 240_000);
 });

@@ -14,17 +14,29 @@ describe('loadProfile', () => {
 
   it('loads the built-in eark-aip profile', () => {
     const profile = loadProfile('eark-aip');
-    expect(profile).toMatchObject({ name: 'eark-aip', packageType: 'AIP', representation: 'rep1', digestAlgorithms: ['SHA-256'], copies: ['local'] });
+    expect(profile).toMatchObject({
+      name: 'eark-aip',
+      packageType: 'AIP',
+      representation: 'rep1',
+      digestAlgorithms: ['SHA-256'],
+      copies: ['local'],
+    });
   });
 
   it('prefers a profile of the same name in the extra folder', () => {
     const builtin = fs.readFileSync(path.resolve('profiles/eark-aip.yaml'), 'utf8');
-    fs.writeFileSync(path.join(dir, 'eark-aip.yaml'), builtin.replace('copies: [local]', 'copies: [primary, offsite]'));
+    fs.writeFileSync(
+      path.join(dir, 'eark-aip.yaml'),
+      builtin.replace('copies: [local]', 'copies: [primary, offsite]'),
+    );
     expect(loadProfile('eark-aip', dir).copies).toEqual(['primary', 'offsite']);
   });
 
   it('reports every problem of an invalid profile with its path', () => {
-    fs.writeFileSync(path.join(dir, 'broken.yaml'), 'name: broken\npackageType: XIP\nlayout: eark\nrepresentation: "rep 1"\ndigestAlgorithms: [MD5]\ncopies: []\n');
+    fs.writeFileSync(
+      path.join(dir, 'broken.yaml'),
+      'name: broken\npackageType: XIP\nlayout: eark\nrepresentation: "rep 1"\ndigestAlgorithms: [MD5]\ncopies: []\n',
+    );
     let error: unknown;
     try {
       loadProfile('broken', dir);
@@ -33,7 +45,16 @@ describe('loadProfile', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const paths = (error as ConfigError).issues.map((i) => i.path);
-    expect(paths).toEqual(expect.arrayContaining(['packageType', 'representation', 'digestAlgorithms.0', 'copies', 'contentType', 'descriptiveMetadata']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'packageType',
+        'representation',
+        'digestAlgorithms.0',
+        'copies',
+        'contentType',
+        'descriptiveMetadata',
+      ]),
+    );
   });
 
   it('names a profile that does not exist', () => {
