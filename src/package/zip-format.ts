@@ -153,3 +153,90 @@ export function decodeEntryName(raw: Buffer, flags: number, extras: Map<number, 
     return out;
   }
 }
+
+/** Where a read happens, for error messages. */
+export interface Where {
+  at: string;
+  file: string;
+}
+
+/**
+ * Pulls chunks from a stream, tracks the archive offset, and serves exact byte counts without copying data
+ * (used by `walkZip`). Every chunk pulled is handed to `onBytes` once, whole, before it is parsed.
+ */
+export class ByteReader {
+  private chunk: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  private pulled = 0;
+
+  constructor(
+    private readonly iterator: AsyncIterator<Uint8Array>,
+    private readonly onBytes: ((chunk: Uint8Array) => void) | undefined,
+  ) {}
+
+  /** Archive offset of the next unread byte. */
+  get offset(): number {
+    return this.pulled - (this.chunk.length - this.pos);
+  }
+
+  private async pull(where: Where): Promise<void> {
+    for (;;) {
+      const next = await this.iterator.next();
+      if (next.done)
+        throw new ValidationError(
+          'zip-truncated',
+          `[zip] ${where.at}: archive ends at offset ${this.pulled}`,
+          {
+            file: where.file,
+          },
+        );
+      const chunk = next.value;
+      if (chunk.byteLength === 0) continue;
+      this.onBytes?.(chunk);
+      this.pulled += chunk.byteLength;
+      this.chunk = Buffer.isBuffer(chunk)
+        ? chunk
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      this.pos = 0;
+      return;
+    }
+  }
+
+  /** Exactly `length` bytes (headers: small; copied only when they straddle chunks). */
+  async read(length: number, where: Where): Promise<Buffer> {
+    if (this.chunk.length - this.pos >= length) {
+      this.pos += length;
+      return this.chunk.subarray(this.pos - length, this.pos);
+    }
+    const parts: Buffer[] = [];
+    await this.forward(length, where, (part) => {
+      parts.push(part);
+    });
+    return Buffer.concat(parts, length);
+  }
+
+  /** Hands the next `length` bytes to `fn` as views of the stream's chunks, awaiting it when it returns a promise. */
+  async forward(length: number, where: Where, fn: (part: Buffer) => void | Promise<void>): Promise<void> {
+    let left = length;
+    while (left > 0) {
+      if (this.pos === this.chunk.length) await this.pull(where);
+      const take = Math.min(left, this.chunk.length - this.pos);
+      const part = this.chunk.subarray(this.pos, this.pos + take);
+      this.pos += take;
+      left -= take;
+      const pending = fn(part);
+      if (pending) await pending;
+    }
+  }
+
+  /** Consumes the rest of the stream; returns the total number of bytes it held. */
+  async drain(): Promise<number> {
+    this.pos = this.chunk.length;
+    for (;;) {
+      const next = await this.iterator.next();
+      if (next.done) return this.pulled;
+      if (next.value.byteLength > 0) this.onBytes?.(next.value);
+      this.pulled += next.value.byteLength;
+    }
+  }
+}

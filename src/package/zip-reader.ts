@@ -10,6 +10,7 @@
 import { crc32 } from 'node:zlib';
 import { ValidationError } from '../errors.js';
 import {
+  ByteReader,
   CENTRAL_HEADER_SIZE,
   decodeEntryName,
   EOCD_SIZE,
@@ -30,12 +31,14 @@ import {
   SIG_ZIP64_LOCATOR,
   U16_MAX,
   U32_MAX,
+  type Where,
   ZIP64_EOCD_SIZE,
   ZIP64_LOCATOR_SIZE,
 } from './zip-format.js';
 
 /** One central directory entry. Folder entries (written by some tools, not by ours) have names ending in "/". */
 export interface ZipCentralEntry {
+  /** Path inside the archive, decoded (UTF-8, or CP437 for old archives without the UTF-8 flag). */
   name: string;
   /** Offset of the entry's local header from the start of the archive. */
   localHeaderOffset: number;
@@ -43,6 +46,7 @@ export interface ZipCentralEntry {
   compressedSize: number;
   /** Bytes of the entry once extracted. */
   size: number;
+  /** CRC-32 of the extracted data, unsigned, as recorded in the central directory. */
   crc32: number;
   /** Compression method: 0 stored, 8 deflate. */
   method: number;
@@ -55,6 +59,7 @@ export interface ZipCentralEntry {
 export interface ZipDirectory {
   /** Entries in central directory order. */
   entries: ZipCentralEntry[];
+  /** Offset of the central directory, which is also where the last entry must end. */
   centralDirectoryOffset: number;
   /** Size in bytes of the whole archive. */
   archiveSize: number;
@@ -218,14 +223,18 @@ function entryMtime(timestamp: Buffer | undefined, dosDate: number, dosTime: num
 
 /** Receives one entry's bytes during `walkZip`; a returned promise is awaited (backpressure). */
 export interface ZipEntrySink {
+  /** Receives the next piece of data: a view of the stream's chunk, valid as long as the source keeps it. */
   write(chunk: Uint8Array): void | Promise<void>;
+  /** Called after the entry's last byte, before its CRC-32 is compared. */
   end(): void | Promise<void>;
 }
 
 /** CRC-32 computed over an entry's data while walking, and whether it matches the central directory. */
 export interface ZipEntryCheck {
   entry: ZipCentralEntry;
+  /** CRC-32 of the bytes actually read. */
   crc32: number;
+  /** Whether `crc32` equals `entry.crc32`. */
   crcOk: boolean;
 }
 
@@ -347,81 +356,4 @@ async function walkEntry(
     }
   }
   return { entry, crc32: crc, crcOk: crc === entry.crc32 };
-}
-
-/** Where a read happens, for error messages. */
-interface Where {
-  at: string;
-  file: string;
-}
-
-/** Pulls chunks from the stream, tracks the archive offset, and serves exact byte counts without copying data. */
-class ByteReader {
-  private chunk: Buffer = Buffer.alloc(0);
-  private pos = 0;
-  private pulled = 0;
-
-  constructor(
-    private readonly iterator: AsyncIterator<Uint8Array>,
-    private readonly onBytes: ((chunk: Uint8Array) => void) | undefined,
-  ) {}
-
-  /** Archive offset of the next unread byte. */
-  get offset(): number {
-    return this.pulled - (this.chunk.length - this.pos);
-  }
-
-  private async pull(where: Where): Promise<void> {
-    for (;;) {
-      const next = await this.iterator.next();
-      if (next.done) fail('zip-truncated', `${where.at}: archive ends at offset ${this.pulled}`, where.file);
-      const chunk = next.value;
-      if (chunk.byteLength === 0) continue;
-      this.onBytes?.(chunk);
-      this.pulled += chunk.byteLength;
-      this.chunk = Buffer.isBuffer(chunk)
-        ? chunk
-        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      this.pos = 0;
-      return;
-    }
-  }
-
-  /** Exactly `length` bytes (headers: small; copied only when they straddle chunks). */
-  async read(length: number, where: Where): Promise<Buffer> {
-    if (this.chunk.length - this.pos >= length) {
-      this.pos += length;
-      return this.chunk.subarray(this.pos - length, this.pos);
-    }
-    const parts: Buffer[] = [];
-    await this.forward(length, where, (part) => {
-      parts.push(part);
-    });
-    return Buffer.concat(parts, length);
-  }
-
-  /** Hands the next `length` bytes to `fn` as views of the stream's chunks, awaiting it when it returns a promise. */
-  async forward(length: number, where: Where, fn: (part: Buffer) => void | Promise<void>): Promise<void> {
-    let left = length;
-    while (left > 0) {
-      if (this.pos === this.chunk.length) await this.pull(where);
-      const take = Math.min(left, this.chunk.length - this.pos);
-      const part = this.chunk.subarray(this.pos, this.pos + take);
-      this.pos += take;
-      left -= take;
-      const pending = fn(part);
-      if (pending) await pending;
-    }
-  }
-
-  /** Consumes the rest of the stream; returns the total number of bytes it held. */
-  async drain(): Promise<number> {
-    this.pos = this.chunk.length;
-    for (;;) {
-      const next = await this.iterator.next();
-      if (next.done) return this.pulled;
-      if (next.value.byteLength > 0) this.onBytes?.(next.value);
-      this.pulled += next.value.byteLength;
-    }
-  }
 }

@@ -54,9 +54,13 @@ export interface ZipEntrySource {
 
 /** What was written for one entry; `offset` is where its local header starts in the archive. */
 export interface ZipEntryWritten {
+  /** The entry name as given. */
   name: string;
+  /** Byte offset of the entry's local header from the start of the archive. */
   offset: number;
+  /** Bytes of data written (stored, so also the size once extracted). */
   size: number;
+  /** CRC-32 of the data, unsigned. */
   crc32: number;
 }
 
