@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Catalog, CopyRecord, RunItem, RunStatus } from '../catalog/types.js';
 import type { Logger } from '../logger.js';
 import type { SoftwareAgent } from '../metadata/types.js';
+import type { Progress } from '../progress.js';
 import type { ReportWriter } from '../reports/write-report.js';
 import type { Location } from '../storage/index.js';
 import { verifyCopy } from './verify-copy.js';
@@ -24,11 +25,7 @@ export interface AuditOptions {
   /** List each location for objects the catalog does not know (default: when not narrowed to a package). */
   orphans?: boolean;
   signal?: AbortSignal;
-  progress?: {
-    start(totals: { records: number; bytes: number }): void;
-    advance(done: { records?: number; bytes?: number }): void;
-    stop(): void;
-  };
+  progress?: Progress;
 }
 
 export interface AuditSummary {

@@ -3,6 +3,8 @@
  * objects as JSON text, optional fields as NULL. Rows read back turn NULL into an absent property.
  * Shared by every SQL implementation of the catalog; knows no driver.
  */
+
+import { CatalogError } from './errors.js';
 import type {
   CopyRecord,
   CopyStatus,
@@ -15,7 +17,6 @@ import type {
   RunRecord,
   RunStatus,
 } from './types.js';
-import { CatalogError } from './errors.js';
 
 /** Largest size accepted: every integer up to 2^53 is exact as a JS number and fits a 64-bit column. */
 export const MAX_SIZE = 2 ** 53;

@@ -1,11 +1,6 @@
 import cliProgress from 'cli-progress';
+import type { Progress } from '../progress.js';
 import type { Terminal } from './terminal.js';
-
-export interface Progress {
-  start(totals: { records: number; bytes: number }): void;
-  advance(done: { records?: number; bytes?: number }): void;
-  stop(): void;
-}
 
 const MB = 1024 * 1024;
 

@@ -4,9 +4,9 @@ import type { SoftwareAgent } from '../metadata/types.js';
 import { buildPackage } from '../package/build.js';
 import { newPackageId } from '../package/package-id.js';
 import type { Profile } from '../package/profile.js';
+import type { SourceRecord } from '../sources/types.js';
 import type { Location } from '../storage/index.js';
 import { packageKey } from '../storage/keys.js';
-import type { SourceRecord } from '../sources/types.js';
 import { storeCopies, verifyStoredCopy } from './store-copies.js';
 
 export interface IngestDeps {

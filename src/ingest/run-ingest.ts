@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { RunItem, RunStatus } from '../catalog/types.js';
 import { errorMessage, PreservationError, ValidationError } from '../errors.js';
 import type { Profile } from '../package/profile.js';
+import type { Progress } from '../progress.js';
 import type { ReportWriter } from '../reports/write-report.js';
-import type { Location } from '../storage/index.js';
 import type { RecordSource, SourceRecord } from '../sources/types.js';
+import type { Location } from '../storage/index.js';
 import { type IngestDeps, ingestRecord } from './ingest-record.js';
 
 export interface IngestRunOptions {
@@ -15,13 +16,7 @@ export interface IngestRunOptions {
   copies: Location[];
   signal?: AbortSignal;
   /** Called with totals once the source is scanned, then as records and bytes are done. */
-  progress?: IngestProgress;
-}
-
-export interface IngestProgress {
-  start(totals: { records: number; bytes: number }): void;
-  advance(done: { records?: number; bytes?: number }): void;
-  stop(): void;
+  progress?: Progress;
 }
 
 export interface IngestRunSummary {

@@ -1,17 +1,7 @@
-import type { DescriptiveMetadata, EventRecord } from '../catalog/types.js';
+import type { DescriptiveMetadata, EventRecord, FileRecord } from '../catalog/types.js';
 
-/** A content file as measured while it was written into the package. */
-export interface PackagedFile {
-  /** Path inside the record (what `get` restores), POSIX. */
-  path: string;
-  /** Path inside the package root, e.g. "representations/rep1/data/beslut.pdf". */
-  entryPath: string;
-  size: number;
-  /** Hex SHA-256. */
-  sha256: string;
-  mimeType: string;
-  modifiedAt: Date;
-}
+/** A content file as measured while it was written into the package: a catalog file row without its package. */
+export type PackagedFile = Omit<FileRecord, 'packageId'>;
 
 /** A metadata file inside the package (dc.xml, premis.xml, representation METS), measured after building. */
 export interface MetadataFileRef {

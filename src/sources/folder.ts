@@ -18,10 +18,10 @@ import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { NotFoundError, ValidationError } from '../errors.js';
-import type { SourceFile, ScannedRecord, RecordSource } from './types.js';
 import { createVerifiedReadStream, describeFsError, recordError } from './file-reader.js';
 import { comparePaths, decodeName, nameProblem, printableName } from './names.js';
 import { walkRecord } from './record-walk.js';
+import type { RecordSource, ScannedRecord, SourceFile } from './types.js';
 
 export interface FolderSourceOptions {
   /** The input folder; each immediate subfolder is one record. */

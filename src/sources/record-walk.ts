@@ -6,10 +6,10 @@
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import type { ValidationError } from '../errors.js';
-import type { SourceMetadataFile } from './types.js';
 import { describeFsError, type FileIdentity, openNoFollow, probeFile, recordError } from './file-reader.js';
 import { decodeName, nameProblem } from './names.js';
 import { parseRecordJson, RECORD_JSON_NAME, type RecordJson } from './record-json.js';
+import type { SourceMetadataFile } from './types.js';
 
 /** A content file found in a record, ready to be turned into a `SourceFile`. */
 export interface FoundFile {
