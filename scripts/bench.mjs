@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: times `bevara ingest` and `bevara audit` on a seeded corpus against the floor on the same
+ * files (`openssl dgst -sha256` for hashing, `zip -0` for packing), and node:crypto against hash-wasm.
+ *
+ *   node scripts/bench.mjs [--quick] [--small N] [--big-mb M] [--seed S] [--repeat R] [--hash-mib H] [--keep]
+ *
+ *   --quick        1,000 small files + 2 x 50 MB, 128 MiB per digest: a smoke test in well under a minute
+ *   --small N      number of 4-200 KB files (default 10,000, in records of 20)
+ *   --big-mb M     size of each of the two big files in MiB (default 210)
+ *   --seed S       corpus seed (default bevara-1); same seed and sizes, same bytes
+ *   --repeat R     run every step R times (rounds interleaved) and keep each step's fastest run (default 1)
+ *   --hash-mib H   MiB fed to each digest implementation (default 512; 0 skips the comparison)
+ *   --keep         keep the bevara data dir, the zip and the step logs (the corpus is always kept)
+ * Each option can also be set as BENCH_QUICK=1, BENCH_SMALL, BENCH_BIG_MB, BENCH_SEED, BENCH_REPEAT,
+ * BENCH_HASH_MIB, BENCH_KEEP=1; the command line wins.
+ *
+ * The corpus lives in .bench/corpus/<parameters>/ and is reused while its manifest matches. Every step runs as a
+ * child process under GNU time (wall seconds, peak RSS of the step and its children) after one untimed `cat` pass
+ * over the corpus, so all steps see the same warm page cache. Results: a table on stdout and
+ * .bench/results.json. Exit 0 even when a target is missed; 1 when a step fails or the setup is broken.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { corpusParams, ensureCorpus, listCorpusFiles } from './bench/corpus.mjs';
+import { compareDigests } from './bench/hash-compare.mjs';
+import { requireTools } from './bench/measure.mjs';
+import { loadAverage, machineInfo, readOptions } from './bench/options.mjs';
+import { addRatios, checkTargets, digestTable, stepTable } from './bench/report.mjs';
+import { BATCH, bestOf, flushWrites, runRound } from './bench/steps.mjs';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH_DIR = join(REPO, '.bench');
+const CLI = join(REPO, 'dist', 'cli', 'main.js');
+
+const log = (line) => process.stderr.write(`${line}\n`);
+const out = (line = '') => process.stdout.write(`${line}\n`);
+
+function ensureBuilt() {
+  if (existsSync(CLI)) return;
+  log('dist/ is missing: building with tsc -p tsconfig.build.json');
+  const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO, stdio: 'inherit' });
+  if (build.status !== 0 || !existsSync(CLI))
+    throw new Error('[bench] build failed; fix it or run `npm run build`');
+}
+
+async function main() {
+  const options = readOptions();
+  requireTools(['openssl', 'zip', 'xargs', 'cat']);
+  ensureBuilt();
+  const startedAt = new Date();
+  const loadAtStart = loadAverage();
+  const machine = machineInfo();
+  log(
+    `bench: ${machine.cores} cores, ${machine.cpu}, ${machine.node}, ${machine.openssl}; load average ${loadAtStart}`,
+  );
+
+  const params = corpusParams({ seed: options.seed, small: options.small, bigMiB: options.bigMiB });
+  log(
+    `corpus: ${params.small} files of 4-200 KB + ${params.bigCount} x ${options.bigMiB} MB, seed "${params.seed}"`,
+  );
+  const corpus = await ensureCorpus(join(BENCH_DIR, 'corpus'), params, log);
+  const { manifest } = corpus;
+  log(
+    corpus.generated
+      ? `corpus generated in ${corpus.seconds.toFixed(1)} s: ${corpus.dir}`
+      : `corpus reused (manifest matches): ${corpus.dir}`,
+  );
+
+  const workDir = join(BENCH_DIR, `run-${process.pid}`);
+  rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(workDir, { recursive: true });
+  const listFile = join(workDir, 'files.list');
+  const files = await listCorpusFiles(corpus.dir);
+  writeFileSync(listFile, `${files.join('\0')}\0`);
+
+  flushWrites(corpus.dir);
+  log('warming the page cache (untimed cat over the corpus)');
+  spawnSync('sh', ['-c', `xargs -0 -n ${BATCH} cat < "$1" > /dev/null`, 'sh', listFile], { cwd: corpus.dir });
+
+  let rows;
+  let failure;
+  const rounds = [];
+  try {
+    for (let round = 1; round <= options.repeat; round++) {
+      rounds.push(runRound({ cli: CLI, corpus, listFile, workDir, round, keep: options.keep, log }));
+    }
+    rows = addRatios(bestOf(rounds));
+  } catch (err) {
+    failure = err;
+  }
+  const loadAfterSteps = loadAverage();
+
+  let digests = [];
+  if (!failure && options.hashMiB > 0) {
+    log(`digests in-process: ${options.hashMiB} MiB per implementation in 1 MiB chunks`);
+    digests = await compareDigests({ totalMiB: options.hashMiB });
+  }
+  const loadAtEnd = loadAverage();
+
+  if (!options.keep) rmSync(workDir, { recursive: true, force: true });
+  if (failure) {
+    if (options.keep) log(`logs kept in ${workDir}`);
+    throw failure;
+  }
+
+  const targets = checkTargets(rows);
+  out();
+  out(
+    `Corpus: ${manifest.records} records, ${manifest.files} files (${manifest.smallFiles} of 4-200 KB, ` +
+      `${params.bigCount} of ${options.bigMiB} MB), ${(manifest.bytes / 2 ** 20).toFixed(1)} MB, seed "${params.seed}"`,
+  );
+  out(
+    `Machine: ${machine.cores} cores, ${machine.cpu}, ${machine.memoryMiB} MB RAM; ${machine.node}; ${machine.openssl}`,
+  );
+  out(`Load average (1/5/15 min): ${loadAtStart} at start, ${loadAfterSteps} after the steps`);
+  out(
+    `Page cache warm for every step (one untimed cat pass first). openssl runs in batches of ${BATCH} files ` +
+      '(peak RSS = largest batch process).',
+  );
+  out(options.repeat > 1 ? `Fastest of ${options.repeat} rounds per step.` : 'One round per step.');
+  out('Dirty pages are flushed (sync -f, untimed) after the corpus is written and after zip and ingest.');
+  out(
+    'MB = 2^20 bytes. "vs" = MB/s divided by that step\'s MB/s; "per CPU s" uses MB per CPU second (user+sys) ' +
+      'instead, less disturbed by other load. Audit MB = package bytes read.',
+  );
+  out();
+  out(stepTable(rows));
+  out();
+  for (const t of targets) out(`${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.actual}`);
+  const missed = targets.filter((t) => !t.pass);
+  if (missed.length > 0) out(`\n${missed.length} of ${targets.length} targets MISSED.`);
+  if (digests.length > 0) {
+    out();
+    out(`In-process digests, ${options.hashMiB} MiB each in 1 MiB chunks (load average ${loadAtEnd}):`);
+    out(digestTable(digests));
+  }
+
+  const results = {
+    startedAt: startedAt.toISOString(),
+    options,
+    machine,
+    loadAverage: { start: loadAtStart, afterSteps: loadAfterSteps, end: loadAtEnd },
+    corpus: { dir: corpus.dir, generated: corpus.generated, generationSeconds: corpus.seconds, ...manifest },
+    units: { mb: 'MiB (2^20 bytes)', seconds: 'wall clock', peakRss: 'MiB, from GNU time %M' },
+    steps: rows,
+    targets,
+    digests,
+    ingestSummary: pick(rounds.at(-1)?.ingest.summary, [
+      'status',
+      'archived',
+      'unchanged',
+      'rejected',
+      'failed',
+      'bytes',
+    ]),
+    auditSummary: pick(rounds.at(-1)?.audit.summary, [
+      'status',
+      'copies',
+      'verified',
+      'failed',
+      'missing',
+      'files',
+      'bytes',
+    ]),
+  };
+  const resultsFile = join(BENCH_DIR, 'results.json');
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  out();
+  out(`Results: ${resultsFile}${options.keep ? `; data dir, zip and logs kept in ${workDir}` : ''}`);
+}
+
+function pick(object, keys) {
+  if (!object) return undefined;
+  return Object.fromEntries(keys.filter((k) => k in object).map((k) => [k, object[k]]));
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,131 @@
+/**
+ * Turns measured steps into the printed table, the target verdicts and the rows of `.bench/results.json`.
+ * MB means MiB (2^20 bytes) everywhere: sizes, throughput and peak RSS.
+ */
+
+const MIB = 1024 * 1024;
+
+/** Targets from the issue: throughput ratios to the `openssl dgst -sha256` floor and a memory ceiling. */
+export const TARGETS = { ingestRatio: 0.5, auditRatio: 0.6, peakRssMiB: 300 };
+
+/**
+ * One table row from a measurement.
+ * @param {{ id: string, label: string, bytes: number, files: number, run: { seconds: number, peakRssKb: number,
+ *   userSeconds: number, systemSeconds: number } }} step
+ */
+export function summarizeStep({ id, label, bytes, files, run, runs }) {
+  const seconds = Math.max(run.seconds, 0.01);
+  return {
+    id,
+    label,
+    mb: bytes / MIB,
+    files,
+    seconds: run.seconds,
+    mbPerSecond: bytes / MIB / seconds,
+    filesPerSecond: files / seconds,
+    peakRssMiB: run.peakRssKb / 1024,
+    cpuSeconds: run.userSeconds + run.systemSeconds,
+    runs,
+  };
+}
+
+/**
+ * Adds `vsOpenssl` (and `vsZip` for ingest): this step's MB/s divided by the floor's; and `vsOpensslCpu`, the
+ * same ratio per CPU second (user + system), which a busy shared machine disturbs less than wall time.
+ */
+export function addRatios(rows) {
+  const openssl = rows.find((r) => r.id === 'openssl');
+  const zip = rows.find((r) => r.id === 'zip');
+  const perCpu = (r) => r.mb / Math.max(r.cpuSeconds, 0.01);
+  return rows.map((r) => ({
+    ...r,
+    vsOpenssl: openssl ? r.mbPerSecond / openssl.mbPerSecond : undefined,
+    vsOpensslCpu: openssl ? perCpu(r) / perCpu(openssl) : undefined,
+    vsZip: zip && r.id === 'ingest' ? r.mbPerSecond / zip.mbPerSecond : undefined,
+  }));
+}
+
+const fixed = (n, digits) => (n === undefined ? '' : n.toFixed(digits));
+
+/** Right-aligns numbers, left-aligns the first column. */
+function formatTable(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function stepTable(rows) {
+  const header = [
+    'step',
+    'MB',
+    'files',
+    'seconds',
+    'CPU s',
+    'MB/s',
+    'files/s',
+    'peak RSS MB',
+    'vs openssl',
+    'vs zip -0',
+    'vs openssl per CPU s',
+  ];
+  return formatTable(
+    header,
+    rows.map((r) => [
+      r.label,
+      fixed(r.mb, 1),
+      String(r.files),
+      fixed(r.seconds, 2),
+      fixed(r.cpuSeconds, 2),
+      fixed(r.mbPerSecond, 1),
+      fixed(r.filesPerSecond, 0),
+      fixed(r.peakRssMiB, 1),
+      r.vsOpenssl === undefined ? '' : `${fixed(r.vsOpenssl, 2)}x`,
+      r.vsZip === undefined ? '' : `${fixed(r.vsZip, 2)}x`,
+      r.vsOpensslCpu === undefined ? '' : `${fixed(r.vsOpensslCpu, 2)}x`,
+    ]),
+  );
+}
+
+export function digestTable(digests) {
+  const rows = [];
+  for (const d of digests) {
+    for (const r of d.results) {
+      const won = r.implementation === d.winner;
+      rows.push([
+        d.algorithm,
+        r.implementation,
+        fixed(r.mbPerSecond, 0),
+        won ? `faster (${fixed(d.speedup, 2)}x)` : '',
+        d.digestsAgree ? 'yes' : 'NO',
+      ]);
+    }
+  }
+  return formatTable(['algorithm', 'implementation', 'MB/s', 'winner', 'digests agree'], rows);
+}
+
+/** PASS/FAIL verdicts for the three targets; a target whose step is missing fails. */
+export function checkTargets(rows) {
+  const ingest = rows.find((r) => r.id === 'ingest');
+  const audit = rows.find((r) => r.id === 'audit');
+  const peak = Math.max(ingest?.peakRssMiB ?? Number.POSITIVE_INFINITY, audit?.peakRssMiB ?? 0);
+  return [
+    {
+      target: `ingest throughput >= ${TARGETS.ingestRatio}x openssl dgst -sha256`,
+      actual: ingest?.vsOpenssl === undefined ? 'not measured' : `${ingest.vsOpenssl.toFixed(2)}x`,
+      pass: (ingest?.vsOpenssl ?? 0) >= TARGETS.ingestRatio,
+    },
+    {
+      target: `audit throughput >= ${TARGETS.auditRatio}x openssl dgst -sha256`,
+      actual: audit?.vsOpenssl === undefined ? 'not measured' : `${audit.vsOpenssl.toFixed(2)}x`,
+      pass: (audit?.vsOpenssl ?? 0) >= TARGETS.auditRatio,
+    },
+    {
+      target: `peak RSS of bevara ingest and audit < ${TARGETS.peakRssMiB} MB`,
+      actual: Number.isFinite(peak)
+        ? `ingest ${ingest.peakRssMiB.toFixed(1)} MB, audit ${audit?.peakRssMiB.toFixed(1) ?? '-'} MB`
+        : 'not measured',
+      pass: Number.isFinite(peak) && audit !== undefined && peak < TARGETS.peakRssMiB,
+    },
+  ];
+}
