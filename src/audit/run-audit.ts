@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Catalog, CopyRecord, RunItem, RunStatus } from '../catalog/types.js';
+import { createBatchWriter } from '../catalog/batch-writer.js';
+import type { Catalog, CopyCheckRecord, CopyRecord, RunItem, RunStatus } from '../catalog/types.js';
 import type { Logger } from '../logger.js';
 import type { SoftwareAgent } from '../metadata/types.js';
 import type { Progress } from '../progress.js';
 import type { ReportWriter } from '../reports/write-report.js';
 import type { Location } from '../storage/index.js';
-import { verifyCopy } from './verify-copy.js';
+import type { CopyVerifier } from './verifier.js';
 
 export interface AuditDeps {
   catalog: Catalog;
@@ -18,6 +19,8 @@ export interface AuditDeps {
 export interface AuditOptions {
   /** Every configured location, by name. */
   locations: Map<string, Location>;
+  /** Reads and checks each copy; several at once when it has the concurrency. */
+  verifier: CopyVerifier;
   /** Narrow to one package. */
   packageId?: string;
   /** Narrow to one location. */
@@ -56,17 +59,18 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
   log.info(params, 'audit run started');
 
   const items: RunItem[] = [];
-  const addItem = async (item: RunItem) => {
+  const itemWriter = createBatchWriter<RunItem>((batch) => catalog.addRunItems(batch));
+  const checkWriter = createBatchWriter<CopyCheckRecord>((batch) => catalog.recordCopyChecks(batch), 50);
+  const addItem = (item: RunItem) => {
     items.push(item);
-    await catalog.addRunItem(item);
+    return itemWriter.add(item);
   };
   const copies = await catalog.listCopies({ packageId: options.packageId, location: options.location });
   options.progress?.start({ records: copies.length, bytes: copies.reduce((s, c) => s + c.size, 0) });
   const agentId = `${deps.agent.name}/${deps.agent.version}`;
   const totals = { verified: 0, failed: 0, missing: 0, files: 0, bytes: 0 };
 
-  for (const copy of copies) {
-    if (options.signal?.aborted) break;
+  const auditCopy = async (copy: CopyRecord) => {
     const subject = `${copy.location}:${copy.key}`;
     const location = options.locations.get(copy.location);
     if (!location) {
@@ -81,10 +85,10 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
           problems: [{ rule: 'location-unknown', message: `location "${copy.location}" is not configured` }],
         },
       });
-      continue;
+      return;
     }
     let counted = 0;
-    const check = await verifyCopy(location, copy, await catalog.listFiles(copy.packageId), (n) => {
+    const check = await options.verifier.verify(copy, await catalog.listFiles(copy.packageId), (n) => {
       counted += n;
       options.progress?.advance({ bytes: n });
     });
@@ -93,20 +97,25 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
     totals.files += check.filesVerified;
     totals[check.status === 'verified' ? 'verified' : check.status]++;
     const at = now();
-    await catalog.recordCopyCheck(copy.packageId, copy.location, check.status, at);
-    await catalog.addEvent({
-      id: `${copy.packageId}-fixity-check-${copy.location}-${at.getTime()}-${randomUUID().slice(0, 8)}`,
+    await checkWriter.add({
       packageId: copy.packageId,
-      type: 'fixity check',
+      location: copy.location,
+      status: check.status,
       at,
-      outcome: check.status === 'verified' ? 'success' : 'failure',
-      detail:
-        check.status === 'verified'
-          ? `package and ${check.filesVerified} file digest(s) match`
-          : check.problems.map((p) => p.message).join('; '),
-      agent: agentId,
-      object: subject,
-      runId,
+      event: {
+        id: `${copy.packageId}-fixity-check-${copy.location}-${at.getTime()}-${randomUUID().slice(0, 8)}`,
+        packageId: copy.packageId,
+        type: 'fixity check',
+        at,
+        outcome: check.status === 'verified' ? 'success' : 'failure',
+        detail:
+          check.status === 'verified'
+            ? `package and ${check.filesVerified} file digest(s) match`
+            : check.problems.map((p) => p.message).join('; '),
+        agent: agentId,
+        object: subject,
+        runId,
+      },
     });
     if (check.status !== 'verified')
       log.error(
@@ -124,7 +133,15 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
           : check.problems.map((p) => p.message).join('; '),
       details: check.status === 'verified' ? { bytes: check.bytes } : { problems: check.problems },
     });
-  }
+  };
+  // Copies are handed out to as many concurrent checks as the verifier runs (one per core with workers).
+  const queue = [...copies];
+  const lanes = Array.from({ length: Math.min(options.verifier.concurrency, queue.length) }, async () => {
+    for (let copy = queue.shift(); copy && !options.signal?.aborted; copy = queue.shift())
+      await auditCopy(copy);
+  });
+  await Promise.all(lanes);
+  await checkWriter.flush();
   options.progress?.stop();
 
   let orphans = 0;
@@ -159,6 +176,7 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
       ? 'completed-with-failures'
       : 'succeeded';
   const finishedAt = now();
+  await itemWriter.flush();
   const reports = await deps.reports.write(
     { id: runId, kind: 'audit', startedAt, finishedAt, status, params, summary },
     items,

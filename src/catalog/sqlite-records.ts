@@ -16,11 +16,18 @@ import {
   toIsoOrNull,
 } from './rows.js';
 import type { SqliteContext } from './sqlite.js';
-import type { Catalog, CopyRecord, EventRecord, FileRecord, PackageRecord } from './types.js';
+import type {
+  Catalog,
+  CopyCheckRecord,
+  CopyRecord,
+  EventRecord,
+  FileRecord,
+  PackageRecord,
+} from './types.js';
 
 type RecordMethods = Pick<
   Catalog,
-  'addPackage' | 'listFiles' | 'putCopy' | 'listCopies' | 'recordCopyCheck' | 'addEvent' | 'listEvents'
+  'addPackage' | 'listFiles' | 'putCopy' | 'listCopies' | 'recordCopyChecks' | 'addEvent' | 'listEvents'
 >;
 
 /** The methods of the SQLite catalog that read and write files, copies and events. */
@@ -93,24 +100,80 @@ export function createSqliteRecords(ctx: SqliteContext): RecordMethods {
     }
   }
 
-  const addPackage = ctx.db.transaction((pkg: PackageRecord, files: FileRecord[], events: EventRecord[]) => {
-    const predecessor = `predecessor package "${pkg.predecessorId}"`;
-    guard(`add package "${pkg.id}"`, predecessor, () => insertPackage(pkg));
-    for (const file of files) {
-      checkOwner(pkg.id, 'file', file.path, file.packageId);
-      guard(`add file "${file.path}" to package "${pkg.id}"`, `package "${pkg.id}"`, () => insertFile(file));
-    }
-    for (const event of events) {
-      checkOwner(pkg.id, 'event', event.id, event.packageId);
-      guard(`add event "${event.id}" to package "${pkg.id}"`, `package "${pkg.id}"`, () =>
-        insertEvent(event),
+  function upsertCopy(copy: CopyRecord): void {
+    const what = `copy of package "${copy.packageId}" at location "${copy.location}"`;
+    guard(`store ${what}`, `package "${copy.packageId}"`, () => {
+      sql(
+        `INSERT INTO copies (package_id, location, key, size, sha256, version_id, stored_at, status,
+           last_verified_at, last_checked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (package_id, location) DO UPDATE SET key = excluded.key, size = excluded.size,
+           sha256 = excluded.sha256, version_id = excluded.version_id, stored_at = excluded.stored_at,
+           status = excluded.status, last_verified_at = excluded.last_verified_at,
+           last_checked_at = excluded.last_checked_at`,
+      ).run(
+        copy.packageId,
+        copy.location,
+        copy.key,
+        checkSize(copy.size, `${what} size`),
+        copy.sha256,
+        copy.versionId ?? null,
+        toIso(copy.storedAt, `${what} storedAt`),
+        copy.status,
+        toIsoOrNull(copy.lastVerifiedAt, `${what} lastVerifiedAt`),
+        toIsoOrNull(copy.lastCheckedAt, `${what} lastCheckedAt`),
       );
+    });
+  }
+
+  const addPackage = ctx.db.transaction(
+    (pkg: PackageRecord, files: FileRecord[], events: EventRecord[], copies: CopyRecord[]) => {
+      const predecessor = `predecessor package "${pkg.predecessorId}"`;
+      guard(`add package "${pkg.id}"`, predecessor, () => insertPackage(pkg));
+      for (const file of files) {
+        checkOwner(pkg.id, 'file', file.path, file.packageId);
+        guard(`add file "${file.path}" to package "${pkg.id}"`, `package "${pkg.id}"`, () =>
+          insertFile(file),
+        );
+      }
+      for (const event of events) {
+        checkOwner(pkg.id, 'event', event.id, event.packageId);
+        guard(`add event "${event.id}" to package "${pkg.id}"`, `package "${pkg.id}"`, () =>
+          insertEvent(event),
+        );
+      }
+      for (const copy of copies) {
+        checkOwner(pkg.id, 'copy', copy.location, copy.packageId);
+        upsertCopy(copy);
+      }
+    },
+  );
+
+  const recordChecks = ctx.db.transaction((checks: CopyCheckRecord[]) => {
+    for (const { packageId, location, status, at, event } of checks) {
+      const what = `copy of package "${packageId}" at location "${location}"`;
+      const iso = toIso(at, `check of ${what}`);
+      const result =
+        status === 'verified'
+          ? sql(
+              `UPDATE copies SET status = ?, last_checked_at = ?, last_verified_at = ?
+               WHERE package_id = ? AND location = ?`,
+            ).run(status, iso, iso, packageId, location)
+          : sql(
+              'UPDATE copies SET status = ?, last_checked_at = ? WHERE package_id = ? AND location = ?',
+            ).run(status, iso, packageId, location);
+      if (result.changes === 0) {
+        throw new NotFoundError(`[catalog:sqlite] cannot record check: ${what} does not exist`);
+      }
+      if (event) insertEvent(event);
     }
   });
 
   return {
-    async addPackage(pkg, files, events) {
-      guard(`add package "${pkg.id}"`, `package "${pkg.id}"`, () => addPackage.immediate(pkg, files, events));
+    async addPackage(pkg, files, events, copies = []) {
+      guard(`add package "${pkg.id}"`, `package "${pkg.id}"`, () =>
+        addPackage.immediate(pkg, files, events, copies),
+      );
     },
 
     async listFiles(packageId) {
@@ -123,29 +186,7 @@ export function createSqliteRecords(ctx: SqliteContext): RecordMethods {
     },
 
     async putCopy(copy: CopyRecord) {
-      const what = `copy of package "${copy.packageId}" at location "${copy.location}"`;
-      guard(`store ${what}`, `package "${copy.packageId}"`, () => {
-        sql(
-          `INSERT INTO copies (package_id, location, key, size, sha256, version_id, stored_at, status,
-             last_verified_at, last_checked_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (package_id, location) DO UPDATE SET key = excluded.key, size = excluded.size,
-             sha256 = excluded.sha256, version_id = excluded.version_id, stored_at = excluded.stored_at,
-             status = excluded.status, last_verified_at = excluded.last_verified_at,
-             last_checked_at = excluded.last_checked_at`,
-        ).run(
-          copy.packageId,
-          copy.location,
-          copy.key,
-          checkSize(copy.size, `${what} size`),
-          copy.sha256,
-          copy.versionId ?? null,
-          toIso(copy.storedAt, `${what} storedAt`),
-          copy.status,
-          toIsoOrNull(copy.lastVerifiedAt, `${what} lastVerifiedAt`),
-          toIsoOrNull(copy.lastCheckedAt, `${what} lastCheckedAt`),
-        );
-      });
+      upsertCopy(copy);
     },
 
     async listCopies(filter = {}) {
@@ -159,23 +200,11 @@ export function createSqliteRecords(ctx: SqliteContext): RecordMethods {
       });
     },
 
-    async recordCopyCheck(packageId, location, status, at) {
-      const what = `copy of package "${packageId}" at location "${location}"`;
-      guard(`record check of ${what}`, `package "${packageId}"`, () => {
-        const iso = toIso(at, `check of ${what}`);
-        const result =
-          status === 'verified'
-            ? sql(
-                `UPDATE copies SET status = ?, last_checked_at = ?, last_verified_at = ?
-                 WHERE package_id = ? AND location = ?`,
-              ).run(status, iso, iso, packageId, location)
-            : sql(
-                'UPDATE copies SET status = ?, last_checked_at = ? WHERE package_id = ? AND location = ?',
-              ).run(status, iso, packageId, location);
-        if (result.changes === 0) {
-          throw new NotFoundError(`[catalog:sqlite] cannot record check: ${what} does not exist`);
-        }
-      });
+    async recordCopyChecks(checks) {
+      const first = checks[0];
+      guard(`record ${checks.length} copy check(s)`, `package "${first?.packageId}"`, () =>
+        recordChecks.immediate(checks),
+      );
     },
 
     async addEvent(event) {

@@ -12,16 +12,34 @@ import {
   toRunRecord,
 } from './rows.js';
 import type { SqliteContext } from './sqlite.js';
-import type { Catalog } from './types.js';
+import type { Catalog, RunItem } from './types.js';
 
 type RunMethods = Pick<
   Catalog,
-  'startRun' | 'addRunItem' | 'finishRun' | 'getRun' | 'listRunItems' | 'listRuns'
+  'startRun' | 'addRunItems' | 'finishRun' | 'getRun' | 'listRunItems' | 'listRuns'
 >;
 
 /** The methods of the SQLite catalog that read and write runs and run items. */
 export function createSqliteRuns(ctx: SqliteContext): RunMethods {
   const { sql, guard } = ctx;
+
+  // One statement per item: the next seq is computed and inserted atomically under SQLite's write lock.
+  const insertItems = ctx.db.transaction((items: RunItem[]) => {
+    for (const item of items) {
+      sql(
+        `INSERT INTO run_items (run_id, seq, subject, package_id, status, message, details_json)
+         VALUES (@runId, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_items WHERE run_id = @runId),
+           @subject, @packageId, @status, @message, @details)`,
+      ).run({
+        runId: item.runId,
+        subject: item.subject,
+        packageId: item.packageId ?? null,
+        status: item.status,
+        message: item.message ?? null,
+        details: jsonOrNull(item.details),
+      });
+    }
+  });
 
   return {
     async startRun(run) {
@@ -42,22 +60,10 @@ export function createSqliteRuns(ctx: SqliteContext): RunMethods {
       });
     },
 
-    async addRunItem(item) {
-      // One statement: the next seq is computed and inserted atomically under SQLite's write lock.
-      guard(`add item "${item.subject}" to run "${item.runId}"`, `run "${item.runId}"`, () => {
-        sql(
-          `INSERT INTO run_items (run_id, seq, subject, package_id, status, message, details_json)
-           VALUES (@runId, (SELECT COALESCE(MAX(seq), 0) + 1 FROM run_items WHERE run_id = @runId),
-             @subject, @packageId, @status, @message, @details)`,
-        ).run({
-          runId: item.runId,
-          subject: item.subject,
-          packageId: item.packageId ?? null,
-          status: item.status,
-          message: item.message ?? null,
-          details: jsonOrNull(item.details),
-        });
-      });
+    async addRunItems(items) {
+      guard(`add ${items.length} item(s) to run "${items[0]?.runId}"`, `run "${items[0]?.runId}"`, () =>
+        insertItems.immediate(items),
+      );
     },
 
     async finishRun(id, status, at, summary, reports) {

@@ -74,6 +74,16 @@ export interface CopyRecord {
   lastCheckedAt?: Date;
 }
 
+/** The outcome of checking one stored copy. */
+export interface CopyCheckRecord {
+  packageId: string;
+  location: string;
+  status: CopyStatus;
+  at: Date;
+  /** The PREMIS event (e.g. "fixity check") recorded with it. */
+  event?: EventRecord;
+}
+
 /** A PREMIS-shaped event. */
 export interface EventRecord {
   id: string;
@@ -138,8 +148,13 @@ export interface Catalog {
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
 
-  /** Adds a package together with its files and first events, in one transaction. */
-  addPackage(pkg: PackageRecord, files: FileRecord[], events: EventRecord[]): Promise<void>;
+  /** Adds a package together with its files, first events and copies, in one transaction. */
+  addPackage(
+    pkg: PackageRecord,
+    files: FileRecord[],
+    events: EventRecord[],
+    copies?: CopyRecord[],
+  ): Promise<void>;
   setPackageState(id: string, state: PackageState, at: Date): Promise<void>;
   getPackage(id: string): Promise<PackageRecord | null>;
   listPackages(filter?: PackageFilter): Promise<PackageSummary[]>;
@@ -150,14 +165,18 @@ export interface Catalog {
   /** Inserts or replaces the copy identified by (packageId, location). */
   putCopy(copy: CopyRecord): Promise<void>;
   listCopies(filter?: { packageId?: string; location?: string }): Promise<CopyRecord[]>;
-  /** Records the outcome of checking one copy. `verified` also sets lastVerifiedAt. */
-  recordCopyCheck(packageId: string, location: string, status: CopyStatus, at: Date): Promise<void>;
+  /**
+   * Records the outcomes of copy checks, each with the event that tells of it, in one transaction.
+   * `verified` also sets lastVerifiedAt. Fails as a whole if one names a copy that does not exist.
+   */
+  recordCopyChecks(checks: CopyCheckRecord[]): Promise<void>;
 
   addEvent(event: EventRecord): Promise<void>;
   listEvents(packageId: string): Promise<EventRecord[]>;
 
   startRun(run: RunRecord): Promise<void>;
-  addRunItem(item: RunItem): Promise<void>;
+  /** Appends items to runs in one transaction, numbering them in the order given. */
+  addRunItems(items: RunItem[]): Promise<void>;
   finishRun(
     id: string,
     status: RunStatus,

@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { runAudit } from '../audit/run-audit.js';
+import { createInlineVerifier, createWorkerVerifier } from '../audit/verifier.js';
 import { ValidationError } from '../errors.js';
 import type { AppContext } from './context.js';
 import { formatBytes, print, printJson } from './output.js';
@@ -15,12 +17,16 @@ export async function auditCommand(
       `[audit] location "${options.location}" is not configured (configured: ${[...ctx.locations.keys()].join(', ')})`,
     );
   }
+  const workers = ctx.config.audit.workers ?? availableParallelism();
+  const verifier =
+    workers > 1 ? createWorkerVerifier(ctx.config.locations, workers) : createInlineVerifier(ctx.locations);
   const summary = await runAudit(ctx, {
     locations: ctx.locations,
+    verifier,
     packageId: options.package,
     location: options.location,
     progress: createProgress('audit', ctx.terminal, !options.json),
-  });
+  }).finally(() => verifier.close());
   if (options.json) {
     printJson(summary);
   } else {

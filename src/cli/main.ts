@@ -116,6 +116,11 @@ export function buildProgram(): Command {
 }
 
 async function main(): Promise<void> {
+  // `bevara ls | head`: a reader that goes away is not an error of ours.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (err) {

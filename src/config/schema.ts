@@ -50,6 +50,13 @@ export const configSchema = z
       })
       .strict()
       .default({ maxPathLength: 255 }),
+    audit: z
+      .object({
+        /** Worker threads that verify copies in parallel; default: one per core. 1 verifies on the main thread. */
+        workers: z.number().int().min(1).max(64).optional(),
+      })
+      .strict()
+      .default({}),
     /** Copy policy override: location names that must each hold a verified copy. Default: the profile's. */
     copies: z.array(z.string()).min(1).optional(),
   })

@@ -83,8 +83,9 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
     size: built.size,
     sha256: built.sha256,
     fileCount: built.files.length,
-    state: 'stored',
+    state: 'archived',
     createdAt: built.description.createdAt,
+    archivedAt: storedAt,
     predecessorId: previous?.id,
     metadata: record.metadata,
   };
@@ -100,23 +101,20 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
     object: `${copy.location}:${key}`,
     runId,
   }));
-  await catalog.addPackage(pkg, built.files, [...built.description.events, ...copyEvents]);
-  for (const copy of stored) {
-    const row: CopyRecord = {
-      packageId,
-      location: copy.location,
-      key,
-      size: built.size,
-      sha256: built.sha256,
-      versionId: copy.object.versionId,
-      storedAt,
-      status: 'verified',
-      lastVerifiedAt: storedAt,
-      lastCheckedAt: storedAt,
-    };
-    await catalog.putCopy(row);
-  }
-  await catalog.setPackageState(packageId, 'archived', now());
+  const copies: CopyRecord[] = stored.map((copy) => ({
+    packageId,
+    location: copy.location,
+    key,
+    size: built.size,
+    sha256: built.sha256,
+    versionId: copy.object.versionId,
+    storedAt,
+    status: 'verified',
+    lastVerifiedAt: storedAt,
+    lastCheckedAt: storedAt,
+  }));
+  // Every copy is verified: the package enters the catalog archived, with its copies, in one transaction.
+  await catalog.addPackage(pkg, built.files, [...built.description.events, ...copyEvents], copies);
   logger.info(
     { size: built.size, files: built.files.length, copies: stored.map((c) => c.location) },
     'record archived',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createBatchWriter } from '../catalog/batch-writer.js';
 import type { RunItem, RunStatus } from '../catalog/types.js';
 import { errorMessage, PreservationError, ValidationError } from '../errors.js';
 import type { Profile } from '../package/profile.js';
@@ -60,9 +61,10 @@ export async function runIngest(
   log.info({ input: options.input, profile: options.profile.name }, 'ingest run started');
 
   const items: RunItem[] = [];
-  const record = async (item: RunItem) => {
+  const itemWriter = createBatchWriter<RunItem>((batch) => catalog.addRunItems(batch));
+  const record = (item: RunItem) => {
     items.push(item);
-    await catalog.addRunItem(item);
+    return itemWriter.add(item);
   };
 
   async function* accepted(): AsyncIterable<SourceRecord> {
@@ -171,6 +173,7 @@ export async function runIngest(
     params: { input: options.input, profile: options.profile.name },
     summary,
   };
+  await itemWriter.flush();
   const reports = await deps.reports.write(run, items);
   await catalog.finishRun(runId, status, finishedAt, summary, reports);
   log.info({ ...summary, status, reports }, 'ingest run finished');

@@ -168,7 +168,8 @@ async function syncDir(dir: string): Promise<void> {
 async function writeMeta(file: string, meta: Record<string, unknown>): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  await fs.writeFile(temp, JSON.stringify(meta), { flush: true });
+  // A cache of what the catalog holds; not fsynced (the catalog is authoritative, and audits read the object).
+  await fs.writeFile(temp, JSON.stringify(meta));
   await fs.rename(temp, file);
 }
 

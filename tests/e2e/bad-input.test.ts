@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PackageSummary, RunItem } from '../../src/catalog/types.js';
-import { type CliResult, bevara, json, snapshot, tempDir } from './helpers.js';
+import { bevara, type CliResult, json, snapshot, tempDir } from './helpers.js';
 
 interface IngestJson {
   status: string;

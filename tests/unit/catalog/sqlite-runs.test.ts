@@ -47,8 +47,8 @@ describe('sqlite catalog: runs', () => {
       },
       { runId: 'r1', subject: 'Ärende 3', status: 'skipped' },
     ];
-    for (const item of items) await catalog.addRunItem(item);
-    await catalog.addRunItem({ runId: 'r2', subject: 'primary:aip/p1.zip', status: 'orphan' });
+    for (const item of items) await catalog.addRunItems([item]);
+    await catalog.addRunItems([{ runId: 'r2', subject: 'primary:aip/p1.zip', status: 'orphan' }]);
     expect(await catalog.listRunItems('r1')).toEqual(items);
     expect((await catalog.listRunItems('r1'))[2]).not.toHaveProperty('message');
 
@@ -78,10 +78,10 @@ describe('sqlite catalog: runs', () => {
   });
 
   it('fails clearly for unknown or duplicate runs', async () => {
-    await expect(catalog.addRunItem({ runId: 'saknas', subject: 's', status: 'ok' })).rejects.toThrow(
+    await expect(catalog.addRunItems([{ runId: 'saknas', subject: 's', status: 'ok' }])).rejects.toThrow(
       NotFoundError,
     );
-    await expect(catalog.addRunItem({ runId: 'saknas', subject: 's', status: 'ok' })).rejects.toThrow(
+    await expect(catalog.addRunItems([{ runId: 'saknas', subject: 's', status: 'ok' }])).rejects.toThrow(
       'run "saknas" does not exist',
     );
     await expect(catalog.finishRun('saknas', 'succeeded', new Date(), {})).rejects.toThrow(NotFoundError);

@@ -194,7 +194,11 @@ describe('sqlite catalog: packages, files, events', () => {
     expect(copy).toBeInstanceOf(NotFoundError);
     expect(copy.message).toContain('package "saknas-2" does not exist');
 
-    const check = await rejection(catalog.recordCopyCheck('saknas-3', 'primary', 'verified', new Date()));
+    const check = await rejection(
+      catalog.recordCopyChecks([
+        { packageId: 'saknas-3', location: 'primary', status: 'verified', at: new Date() },
+      ]),
+    );
     expect(check).toBeInstanceOf(NotFoundError);
     expect(check.message).toContain('"saknas-3"');
   });
@@ -210,12 +214,14 @@ describe('sqlite catalog: packages, files, events', () => {
       status: 'running',
       params: {},
     });
-    await catalog.addRunItem({
-      runId: 'r1',
-      subject: 'KS 2024-0113 Översiktsplan',
-      status: 'ok',
-      packageId: 'p1',
-    });
+    await catalog.addRunItems([
+      {
+        runId: 'r1',
+        subject: 'KS 2024-0113 Översiktsplan',
+        status: 'ok',
+        packageId: 'p1',
+      },
+    ]);
 
     await reopen();
     expect(await catalog.getPackage('p1')).toEqual(pkg);
@@ -316,9 +322,13 @@ describe('sqlite catalog: copies', () => {
     expect(await catalog.listCopies({ packageId: 'p1', location: 'primary' })).toEqual([replaced]);
 
     const verifiedAt = new Date('2024-07-01T01:02:03.004Z');
-    await catalog.recordCopyCheck('p1', 'primary', 'verified', verifiedAt);
+    await catalog.recordCopyChecks([
+      { packageId: 'p1', location: 'primary', status: 'verified', at: verifiedAt },
+    ]);
     const failedAt = new Date('2024-08-01T01:02:03.005Z');
-    await catalog.recordCopyCheck('p1', 'primary', 'failed', failedAt);
+    await catalog.recordCopyChecks([
+      { packageId: 'p1', location: 'primary', status: 'failed', at: failedAt },
+    ]);
     const [checked] = await catalog.listCopies({ packageId: 'p1', location: 'primary' });
     expect(checked).toEqual({
       ...replaced,
@@ -327,14 +337,16 @@ describe('sqlite catalog: copies', () => {
       lastCheckedAt: failedAt,
     });
 
-    await catalog.recordCopyCheck('p2', 'primary', 'missing', failedAt);
+    await catalog.recordCopyChecks([
+      { packageId: 'p2', location: 'primary', status: 'missing', at: failedAt },
+    ]);
     const [missing] = await catalog.listCopies({ packageId: 'p2' });
     expect(missing?.status).toBe('missing');
     expect(missing?.lastCheckedAt).toEqual(failedAt);
     expect(missing).not.toHaveProperty('lastVerifiedAt');
 
-    await expect(catalog.recordCopyCheck('p2', 'nowhere', 'verified', failedAt)).rejects.toThrow(
-      /copy of package "p2" at location "nowhere" does not exist/,
-    );
+    await expect(
+      catalog.recordCopyChecks([{ packageId: 'p2', location: 'nowhere', status: 'verified', at: failedAt }]),
+    ).rejects.toThrow(/copy of package "p2" at location "nowhere" does not exist/);
   });
 });
