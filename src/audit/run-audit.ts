@@ -134,9 +134,10 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
       details: check.status === 'verified' ? { bytes: check.bytes } : { problems: check.problems },
     });
   };
-  // Copies are handed out to as many concurrent checks as the verifier runs (one per core with workers).
+  // Twice as many copies in flight as the verifier runs at once (one per core with workers), so that a request
+  // already waits for each worker while this thread records the previous result.
   const queue = [...copies];
-  const lanes = Array.from({ length: Math.min(options.verifier.concurrency, queue.length) }, async () => {
+  const lanes = Array.from({ length: Math.min(options.verifier.concurrency * 2, queue.length) }, async () => {
     for (let copy = queue.shift(); copy && !options.signal?.aborted; copy = queue.shift())
       await auditCopy(copy);
   });

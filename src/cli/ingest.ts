@@ -1,6 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ValidationError } from '../errors.js';
+import { createInlinePackageWriter, createWorkerPackageWriter } from '../ingest/package-writer.js';
 import { runIngest } from '../ingest/run-ingest.js';
 import { createFolderSource } from '../sources/folder.js';
 import type { AppContext } from './context.js';
@@ -20,7 +22,7 @@ export async function ingestCommand(
   options: IngestCommandOptions,
 ): Promise<number> {
   const root = path.resolve(input);
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
+  if (input.trim() === '' || !existsSync(root) || !statSync(root).isDirectory()) {
     throw new ValidationError('input', `[ingest] input "${input}" is not a folder`);
   }
   if (options.source !== 'folder')
@@ -35,13 +37,21 @@ export async function ingestCommand(
     maxPathLength: ctx.config.ingest.maxPathLength,
     onIgnored: (file, reason) => ctx.logger.warn({ file, reason }, 'not a record; ignored'),
   });
-  const summary = await runIngest(ctx, {
-    source,
-    input: root,
-    profile,
-    copies,
-    progress: createProgress('ingest', ctx.terminal, !options.json),
-  });
+  const workers = ctx.config.ingest.workers ?? availableParallelism();
+  const writer =
+    workers > 1
+      ? createWorkerPackageWriter(ctx.config.locations, workers)
+      : createInlinePackageWriter(ctx.locations);
+  const summary = await runIngest(
+    { ...ctx, writer },
+    {
+      source,
+      input: root,
+      profile,
+      copies: copies.map((c) => c.name),
+      progress: createProgress('ingest', ctx.terminal, !options.json),
+    },
+  ).finally(() => writer.close());
   if (options.json) {
     printJson(summary);
   } else {

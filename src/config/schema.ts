@@ -47,6 +47,8 @@ export const configSchema = z
       .object({
         /** Longest path a file may have inside its record, in characters; keeps restores portable. */
         maxPathLength: z.number().int().min(16).max(4096).default(255),
+        /** Worker threads that package records in parallel; default: one per core. 1 packages on the main thread. */
+        workers: z.number().int().min(1).max(64).optional(),
       })
       .strict()
       .default({ maxPathLength: 255 }),

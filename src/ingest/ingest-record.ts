@@ -1,28 +1,27 @@
 import type { Catalog, CopyRecord, EventRecord, PackageRecord } from '../catalog/types.js';
 import type { Logger } from '../logger.js';
 import type { SoftwareAgent } from '../metadata/types.js';
-import { buildPackage } from '../package/build.js';
 import { newPackageId } from '../package/package-id.js';
 import type { Profile } from '../package/profile.js';
 import type { SourceRecord } from '../sources/types.js';
-import type { Location } from '../storage/index.js';
 import { packageKey } from '../storage/keys.js';
-import { storeCopies, verifyStoredCopy } from './store-copies.js';
+import type { PackageWriter } from './package-writer.js';
 
 export interface IngestDeps {
   catalog: Catalog;
   logger: Logger;
   agent: SoftwareAgent;
   now: () => Date;
+  /** Packages and stores (inline or on worker threads); the catalog stays on this thread. */
+  writer: PackageWriter;
 }
 
 export interface IngestRecordInput {
   record: SourceRecord;
   profile: Profile;
-  /** Locations that must each hold a verified copy (the copy policy). */
-  copies: Location[];
+  /** Names of the locations that must each hold a verified copy (the copy policy). */
+  copies: string[];
   runId: string;
-  signal?: AbortSignal;
   onSourceBytes?: (bytes: number) => void;
 }
 
@@ -46,31 +45,14 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
   const packageId = newPackageId(now());
   const logger = deps.logger.child({ record: record.key, packageId });
   const key = packageKey(packageId);
-  const build = buildPackage({
-    record,
-    profile,
-    packageId,
-    agent,
-    now,
-    runId,
-    onSourceBytes: input.onSourceBytes,
-  });
-  // Wait for both to settle, so that a failed build never returns before every partial write is cleaned up.
-  const [storing, building] = await Promise.allSettled([
-    storeCopies(build.stream, key, input.copies, { sha256: build.sha256, signal: input.signal }),
-    build.done,
-  ]);
-  if (building.status === 'rejected') throw building.reason;
-  if (storing.status === 'rejected') throw storing.reason;
-  const [stored, built] = [storing.value, building.value];
-  logger.debug({ size: built.size, sha256: built.sha256, copies: stored.length }, 'package written');
-
-  try {
-    for (const location of input.copies) await verifyStoredCopy(location, key, built);
-  } catch (err) {
-    await Promise.all(input.copies.map((l) => l.driver.delete(key).catch(() => {})));
-    throw err;
-  }
+  const { built, stored } = await deps.writer.write(
+    { record, profile, packageId, agent, runId, copies: input.copies },
+    input.onSourceBytes,
+  );
+  logger.debug(
+    { size: built.size, sha256: built.sha256, copies: stored.length },
+    'package written and verified',
+  );
 
   const storedAt = now();
   const pkg: PackageRecord = {

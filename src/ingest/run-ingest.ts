@@ -6,7 +6,6 @@ import type { Profile } from '../package/profile.js';
 import type { Progress } from '../progress.js';
 import type { ReportWriter } from '../reports/write-report.js';
 import type { RecordSource, SourceRecord } from '../sources/types.js';
-import type { Location } from '../storage/index.js';
 import { type IngestDeps, ingestRecord } from './ingest-record.js';
 
 export interface IngestRunOptions {
@@ -14,7 +13,8 @@ export interface IngestRunOptions {
   /** Where the source is, for the run record and report. */
   input: string;
   profile: Profile;
-  copies: Location[];
+  /** Names of the locations that must each hold a verified copy. */
+  copies: string[];
   signal?: AbortSignal;
   /** Called with totals once the source is scanned, then as records and bytes are done. */
   progress?: Progress;
@@ -54,7 +54,7 @@ export async function runIngest(
       input: options.input,
       source: options.source.kind,
       profile: options.profile.name,
-      copies: options.copies.map((c) => c.name),
+      copies: options.copies,
     },
   });
   const log = logger.child({ runId });
@@ -98,9 +98,20 @@ export async function runIngest(
     queue = all;
   }
 
+  const iterator =
+    (queue as AsyncIterable<SourceRecord>)[Symbol.asyncIterator]?.() ?? (queue as SourceRecord[]).values();
+  // Lanes pull one at a time; a pull never overlaps another, so the scan stays sequential.
+  let pulling: Promise<SourceRecord | undefined> = Promise.resolve(undefined);
+  const pull = () => {
+    pulling = pulling.then(async () => {
+      const next = await iterator.next();
+      return next.done ? undefined : next.value;
+    });
+    return pulling;
+  };
+
   let bytes = 0;
-  for await (const sourceRecord of queue) {
-    if (options.signal?.aborted) break;
+  const ingestOne = async (sourceRecord: SourceRecord) => {
     const recordBytes = sourceRecord.files.reduce((s, f) => s + f.size, 0);
     let counted = 0;
     try {
@@ -109,7 +120,6 @@ export async function runIngest(
         profile: options.profile,
         copies: options.copies,
         runId,
-        signal: options.signal,
         onSourceBytes: (n) => {
           counted += n;
           options.progress?.advance({ bytes: n });
@@ -149,7 +159,14 @@ export async function runIngest(
       });
     }
     options.progress?.advance({ records: 1, bytes: Math.max(0, recordBytes - counted) });
-  }
+  };
+  // Twice as many records in flight as the writer has workers: while one lane commits to the catalog and scans
+  // its next record, another's request already waits for the worker. Catalog writes stay on this thread.
+  const lanes = Array.from({ length: deps.writer.concurrency * 2 }, async () => {
+    for (let next = await pull(); next && !options.signal?.aborted; next = await pull())
+      await ingestOne(next);
+  });
+  await Promise.all(lanes);
   options.progress?.stop();
 
   const count = (status: RunItem['status']) => items.filter((i) => i.status === status).length;

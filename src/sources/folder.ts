@@ -17,11 +17,18 @@
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { createVerifiedReadStream, describeFsError, recordError } from './file-reader.js';
+import {
+  createVerifiedReadStream,
+  createVerifiedReadStreamSync,
+  describeFsError,
+  type FileIdentity,
+  recordError,
+} from './file-reader.js';
 import { comparePaths, decodeName, nameProblem, printableName } from './names.js';
 import { walkRecord } from './record-walk.js';
-import type { RecordSource, ScannedRecord, SourceFile } from './types.js';
+import type { RecordSource, ScannedRecord, SourceFile, SourceFileRef } from './types.js';
 
 export interface FolderSourceOptions {
   /** The input folder; each immediate subfolder is one record. */
@@ -82,18 +89,22 @@ export function createFolderSource(options: FolderSourceOptions): RecordSource {
 
     const files: SourceFile[] = walk.files
       .sort((a, b) => comparePaths(a.path, b.path))
-      .map((found) => ({
-        path: found.path,
-        size: found.identity.size,
-        modifiedAt: found.modifiedAt,
-        open: () =>
-          createVerifiedReadStream({
-            path: found.absolute,
-            record: key,
-            file: found.path,
-            expected: found.identity,
-          }),
-      }));
+      .map((found) => {
+        const ref: FolderFileRef = {
+          kind: 'folder',
+          path: found.absolute,
+          record: key,
+          file: found.path,
+          identity: found.identity,
+        };
+        return {
+          path: found.path,
+          size: found.identity.size,
+          modifiedAt: found.modifiedAt,
+          ref,
+          open: () => openFolderFile(ref),
+        };
+      });
     return {
       ok: true,
       record: {
@@ -108,6 +119,26 @@ export function createFolderSource(options: FolderSourceOptions): RecordSource {
   }
 
   return { kind: 'folder', scan };
+}
+
+/** What it takes to open a file of a folder record again, in this thread or another. */
+export interface FolderFileRef extends SourceFileRef {
+  kind: 'folder';
+  /** Absolute path as raw bytes (a Uint8Array once it has crossed a thread boundary). */
+  path: Uint8Array;
+  record: string;
+  file: string;
+  identity: FileIdentity;
+}
+
+/**
+ * Opens a folder record's file for its one verified read (see `createVerifiedReadStream`); `sync` reads with
+ * blocking system calls, for worker threads.
+ */
+export function openFolderFile(ref: FolderFileRef, options: { sync?: boolean } = {}): Readable {
+  const path = Buffer.isBuffer(ref.path) ? ref.path : Buffer.from(ref.path);
+  const read = options.sync ? createVerifiedReadStreamSync : createVerifiedReadStream;
+  return read({ path, record: ref.record, file: ref.file, expected: ref.identity });
 }
 
 /**

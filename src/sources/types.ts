@@ -14,6 +14,14 @@ export interface SourceFile {
    * file's size or modification time differs from the scan, or its byte count differs from `size`.
    */
   open(): Readable;
+  /** Plain data from which `openSourceFile` opens the same file again, e.g. in a worker thread. */
+  ref: SourceFileRef;
+}
+
+/** Structured-clone safe description of a source file; `kind` names the source that can open it. */
+export interface SourceFileRef {
+  kind: string;
+  [detail: string]: unknown;
 }
 
 /** Producer metadata read from the record itself (e.g. `record.json`), kept verbatim in the package. */

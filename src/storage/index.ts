@@ -17,3 +17,8 @@ export function createLocation(name: string, config: LocationConfig): Location {
       return { name, driver: createFsDriver({ root: config.root ?? name }) };
   }
 }
+
+/** Builds every configured location, keyed by name. */
+export function createLocations(configs: Record<string, LocationConfig>): Map<string, Location> {
+  return new Map(Object.entries(configs).map(([name, config]) => [name, createLocation(name, config)]));
+}

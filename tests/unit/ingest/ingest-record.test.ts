@@ -8,17 +8,19 @@ import { createSqliteCatalog } from '../../../src/catalog/sqlite.js';
 import type { Catalog } from '../../../src/catalog/types.js';
 import { ValidationError } from '../../../src/errors.js';
 import { ingestRecord } from '../../../src/ingest/ingest-record.js';
+import { createInlinePackageWriter } from '../../../src/ingest/package-writer.js';
 import { loadProfile } from '../../../src/package/profile.js';
 import { createFolderSource } from '../../../src/sources/folder.js';
 import type { SourceRecord } from '../../../src/sources/types.js';
 import { createFsDriver } from '../../../src/storage/fs.js';
 import type { Location } from '../../../src/storage/index.js';
 
-const deps = (catalog: Catalog) => ({
+const deps = (catalog: Catalog, locations: Location[]) => ({
   catalog,
   logger: pino({ level: 'silent' }),
   agent: { name: 'bevara', version: 'test' },
   now: () => new Date(),
+  writer: createInlinePackageWriter(new Map(locations.map((l) => [l.name, l]))),
 });
 
 async function scanOne(root: string): Promise<SourceRecord> {
@@ -79,10 +81,10 @@ describe('ingestRecord', () => {
         },
       })),
     };
-    const outcome = await ingestRecord(deps(catalog), {
+    const outcome = await ingestRecord(deps(catalog, locations), {
       record: counted,
       profile: loadProfile('eark-aip'),
-      copies: locations,
+      copies: ['one', 'two'],
       runId: 'r1',
     });
     expect(outcome.status).toBe('archived');
@@ -115,10 +117,10 @@ describe('ingestRecord', () => {
         },
       })),
     };
-    const error = await ingestRecord(deps(catalog), {
+    const error = await ingestRecord(deps(catalog, locations), {
       record: growing,
       profile: loadProfile('eark-aip'),
-      copies: locations,
+      copies: ['one', 'two'],
       runId: 'r2',
     }).catch((e) => e);
     expect(error).toBeInstanceOf(ValidationError);
@@ -139,10 +141,10 @@ describe('ingestRecord', () => {
       name: 'broken',
       driver: createFsDriver({ root: path.join(work, 'store', 'broken') }),
     };
-    const error = await ingestRecord(deps(catalog), {
+    const error = await ingestRecord(deps(catalog, [locations[0] as Location, broken]), {
       record,
       profile: loadProfile('eark-aip'),
-      copies: [locations[0] as Location, broken],
+      copies: ['one', 'broken'],
       runId: 'r3',
     }).catch((e) => e);
     expect(error).toBeInstanceOf(Error);

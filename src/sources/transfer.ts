@@ -1,0 +1,39 @@
+import type { Readable } from 'node:stream';
+import { PreservationError } from '../errors.js';
+import { type FolderFileRef, openFolderFile } from './folder.js';
+import type { SourceFile, SourceFileRef, SourceRecord } from './types.js';
+
+/** A record as plain data (no functions), to hand to another thread. */
+export type TransferableRecord = Omit<SourceRecord, 'files'> & { files: Omit<SourceFile, 'open'>[] };
+
+/** How files of a rebuilt record are read: `sync` with blocking calls, for worker threads that only read. */
+export interface OpenOptions {
+  sync?: boolean;
+}
+
+export function toTransferable(record: SourceRecord): TransferableRecord {
+  return { ...record, files: record.files.map(({ open: _open, ...file }) => file) };
+}
+
+/** Rebuilds a record received from another thread; its files open through `openSourceFile`. */
+export function fromTransferable(data: TransferableRecord, options: OpenOptions = {}): SourceRecord {
+  const metadataFile = data.metadataFile && {
+    ...data.metadataFile,
+    bytes: Buffer.from(data.metadataFile.bytes),
+  };
+  return {
+    ...data,
+    metadataFile,
+    files: data.files.map((file) => ({ ...file, open: () => openSourceFile(file.ref, options) })),
+  };
+}
+
+/** Opens a file from its reference, by the kind of source that made it. */
+export function openSourceFile(ref: SourceFileRef, options: OpenOptions = {}): Readable {
+  switch (ref.kind) {
+    case 'folder':
+      return openFolderFile(ref as FolderFileRef, options);
+    default:
+      throw new PreservationError(`[source] cannot open files of source kind "${ref.kind}"`);
+  }
+}

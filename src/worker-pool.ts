@@ -1,0 +1,120 @@
+import { Worker } from 'node:worker_threads';
+import { PreservationError, ValidationError } from './errors.js';
+
+/** A message from a worker: progress (`bytes`), then one result or one error for the request `id`. */
+export type WorkerReply<R> = { id: number; bytes?: number; result?: R; error?: SerializedError };
+
+/** An error as it crosses a thread boundary: enough to rebuild our error classes on the other side. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  code?: string;
+  rule?: string;
+  subject?: Record<string, string | undefined>;
+}
+
+export function serializeError(err: unknown): SerializedError {
+  if (err instanceof ValidationError)
+    return { name: err.name, message: err.message, code: err.code, rule: err.rule, subject: err.subject };
+  if (err instanceof Error)
+    return { name: err.name, message: err.message, code: (err as { code?: string }).code };
+  return { name: 'Error', message: String(err) };
+}
+
+export function deserializeError(e: SerializedError): Error {
+  if (e.rule !== undefined) return new ValidationError(e.rule, e.message, e.subject ?? {});
+  const error = new PreservationError(e.message);
+  Object.defineProperty(error, 'code', { value: e.code ?? 'E_WORKER' });
+  return error;
+}
+
+export interface WorkerPool<Q, R> {
+  readonly size: number;
+  /** Runs one request on the next free worker; `onBytes` receives its progress reports. */
+  run(request: Q, onBytes?: (n: number) => void): Promise<R>;
+  close(): Promise<void>;
+}
+
+/**
+ * A fixed set of worker threads running `workerUrl`, one request per worker at a time. The worker answers
+ * `{ id, request }` messages with `WorkerReply` messages (see `serveRequests`).
+ */
+export function createWorkerPool<Q, R>(workerUrl: URL, workerData: unknown, size: number): WorkerPool<Q, R> {
+  const idle: Worker[] = [];
+  const waiting: ((worker: Worker) => void)[] = [];
+  const all = Array.from({ length: Math.max(1, size) }, () => new Worker(workerUrl, { workerData }));
+  idle.push(...all);
+  let nextId = 0;
+  const acquire = () =>
+    new Promise<Worker>((resolve) =>
+      idle.length > 0 ? resolve(idle.pop() as Worker) : waiting.push(resolve),
+    );
+  const release = (worker: Worker) => {
+    const next = waiting.shift();
+    if (next) next(worker);
+    else idle.push(worker);
+  };
+  return {
+    size: all.length,
+    async run(request, onBytes) {
+      const worker = await acquire();
+      const id = nextId++;
+      try {
+        return await new Promise<R>((resolve, reject) => {
+          const done = () => {
+            worker.off('message', onMessage);
+            worker.off('error', onError);
+          };
+          const onMessage = (reply: WorkerReply<R>) => {
+            if (reply.id !== id) return;
+            if (reply.bytes) onBytes?.(reply.bytes);
+            if (reply.error) {
+              done();
+              reject(deserializeError(reply.error));
+            } else if ('result' in reply && reply.result !== undefined) {
+              done();
+              resolve(reply.result);
+            }
+          };
+          const onError = (err: Error) => {
+            done();
+            reject(err);
+          };
+          worker.on('message', onMessage);
+          worker.on('error', onError);
+          worker.postMessage({ id, request });
+        });
+      } finally {
+        release(worker);
+      }
+    },
+    async close() {
+      await Promise.all(all.map((w) => w.terminate()));
+    },
+  };
+}
+
+const PROGRESS_EVERY_BYTES = 8 << 20;
+
+/** The worker side: answers each request with `handle`, reporting bytes done every 8 MiB. */
+export function serveRequests<Q, R>(
+  port: import('node:worker_threads').MessagePort | null,
+  handle: (request: Q, onBytes: (n: number) => void) => Promise<R>,
+): void {
+  port?.on('message', async ({ id, request }: { id: number; request: Q }) => {
+    let unreported = 0;
+    const onBytes = (n: number) => {
+      unreported += n;
+      if (unreported >= PROGRESS_EVERY_BYTES) {
+        port.postMessage({ id, bytes: unreported } satisfies WorkerReply<R>);
+        unreported = 0;
+      }
+    };
+    try {
+      const result = await handle(request, onBytes);
+      port.postMessage({ id, bytes: unreported, result } satisfies WorkerReply<R>);
+    } catch (err) {
+      port.postMessage({ id, error: serializeError(err) } satisfies WorkerReply<R>);
+    }
+  });
+}
