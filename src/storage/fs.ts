@@ -10,11 +10,10 @@
  * key exists, so an existing object is never replaced, even by a concurrent writer. The folder is fsynced after.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type Dirent } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { type Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { AlreadyExistsError, NotFoundError, PreservationError, StorageError } from '../errors.js';
 import { validateKey } from './keys.js';
 import type { GetOptions, PutOptions, StorageDriver, StoredObject } from './types.js';
@@ -42,18 +41,11 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
       throw new AlreadyExistsError(`[storage:fs] key "${key}" exists in ${root}; packages are written once`);
     const temp = path.join(root, TMP_DIR, `${randomBytes(12).toString('hex')}.part`);
     let size = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
     try {
       await fs.mkdir(path.join(root, TMP_DIR), { recursive: true });
       const handle = await fs.open(temp, 'wx', 0o600);
       try {
-        const out = createWriteStream('', { fd: handle.fd, autoClose: false, highWaterMark: 1 << 20 });
-        await pipeline(body, counter, out, { signal: putOptions.signal });
+        size = await writeAll(handle, body, putOptions.signal);
         await handle.sync();
         await handle.chmod(0o444);
       } finally {
@@ -146,6 +138,48 @@ async function* walk(dir: string, relative: string): AsyncIterable<StoredObject>
       const stat = await fs.stat(full);
       yield { key, size: stat.size, mtime: stat.mtime };
     }
+  }
+}
+
+const WRITE_BATCH_BYTES = 1 << 20;
+
+/**
+ * Writes a stream to an open file, gathering small chunks (ZIP headers, descriptors) into one writev of about
+ * 1 MiB. The handle stays ours to close, whatever happens to the stream. Returns the number of bytes written.
+ */
+async function writeAll(handle: fs.FileHandle, body: Readable, signal?: AbortSignal): Promise<number> {
+  let size = 0;
+  let batch: Buffer[] = [];
+  let batched = 0;
+  const flush = async () => {
+    const buffers = batch;
+    batch = [];
+    batched = 0;
+    for (let done = 0; done < buffers.length; ) {
+      const { bytesWritten } = await handle.writev(buffers.slice(done));
+      // writev may write less than asked: drop what was written and go on with the rest.
+      let left = bytesWritten;
+      while (done < buffers.length && left >= (buffers[done] as Buffer).length)
+        left -= (buffers[done++] as Buffer).length;
+      if (left > 0) buffers[done] = (buffers[done] as Buffer).subarray(left);
+    }
+  };
+  const abort = () => body.destroy(Object.assign(new Error('upload aborted'), { name: 'AbortError' }));
+  if (signal?.aborted) abort();
+  signal?.addEventListener('abort', abort, { once: true });
+  try {
+    for await (const chunk of body) {
+      const buffer = chunk as Buffer;
+      size += buffer.length;
+      batch.push(buffer);
+      batched += buffer.length;
+      if (batched >= WRITE_BATCH_BYTES) await flush();
+    }
+    if (signal?.aborted) abort();
+    await flush();
+    return size;
+  } finally {
+    signal?.removeEventListener('abort', abort);
   }
 }
 
