@@ -1,36 +1,17 @@
 import { appendFileSync } from 'node:fs';
 import { readFile, rename, rm, stat, symlink, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/errors.js';
 import { createVerifiedReadStream, probeFile, READ_CHUNK_BYTES } from '../../../src/sources/file-reader.js';
 import { createFolderSource } from '../../../src/sources/folder.js';
 import type { SourceFile } from '../../../src/sources/types.js';
-import {
-  accepted,
-  collect,
-  makeTempRoot,
-  readAll,
-  removeTempRoot,
-  type SnapshotEntry,
-  snapshot,
-  writeTree,
-} from './helpers.js';
+import { accepted, collect, readAll, useTempRoot, writeTree } from './helpers.js';
 
+const temp = useTempRoot();
 let root: string;
-let before: Map<string, SnapshotEntry> | undefined;
-
-beforeEach(async () => {
-  root = await makeTempRoot();
-  before = undefined;
-});
-
-afterEach(async () => {
-  try {
-    if (before) expect(await snapshot(root)).toEqual(before);
-  } finally {
-    await removeTempRoot(root);
-  }
+beforeEach(() => {
+  root = temp.root;
 });
 
 async function scanFile(name: string, content: string | Buffer): Promise<SourceFile> {
@@ -59,7 +40,7 @@ describe('SourceFile.open', () => {
     const content = Buffer.alloc(2 * READ_CHUNK_BYTES + 123);
     for (let i = 0; i < content.length; i++) content[i] = (i * 31) & 0xff;
     const file = await scanFile('ritning.pdf', content);
-    before = await snapshot(root);
+    await temp.freeze();
     const stream = file.open();
     expect(stream.readableHighWaterMark).toBe(READ_CHUNK_BYTES);
     const sizes: number[] = [];
@@ -121,14 +102,14 @@ describe('SourceFile.open', () => {
     expect((err as Error).message).toMatch(
       /^record "2024-0113 Bygglov" file "logg.txt": changed since the scan \(more than 3145728 bytes read\)$/,
     );
-    before = await snapshot(root); // the test changed the file itself; the source must not change it further
+    await temp.freeze(); // the test changed the file itself; the source must not change it further
   });
 
   it('file-changed: modification time differs from the scan', async () => {
     const file = await scanFile('beslut.pdf', 'beslut');
     const t = new Date('2024-05-05T05:05:05Z');
     await utimes(join(root, '2024-0113 Bygglov/beslut.pdf'), t, t);
-    before = await snapshot(root);
+    await temp.freeze();
     await expectFailure(file, 'file-changed', /modification time changed/);
   });
 
@@ -139,7 +120,7 @@ describe('SourceFile.open', () => {
     await writeFile(join(root, 'ny.txt'), 'ABCDEF');
     const file2 = (await scanFile('b.txt', 'abcdef')) as SourceFile;
     await rename(join(root, 'ny.txt'), join(root, '2024-0113 Bygglov/b.txt'));
-    before = await snapshot(root);
+    await temp.freeze();
     await expectFailure(file2, 'file-changed', /replaced by another file/);
   });
 
@@ -147,14 +128,14 @@ describe('SourceFile.open', () => {
     const file = await scanFile('a.txt', 'abc');
     await rm(join(root, '2024-0113 Bygglov/a.txt'));
     await symlink('/etc/hostname', join(root, '2024-0113 Bygglov/a.txt'));
-    before = await snapshot(root);
+    await temp.freeze();
     await expectFailure(file, 'file-changed', /now a symbolic link/);
   });
 
   it('file-missing: deleted after the scan', async () => {
     const file = await scanFile('bilagor/ritning.pdf', 'pdf');
     await rm(join(root, '2024-0113 Bygglov/bilagor/ritning.pdf'));
-    before = await snapshot(root);
+    await temp.freeze();
     await expectFailure(file, 'file-missing', /ENOENT: no such file or directory$/);
   });
 });

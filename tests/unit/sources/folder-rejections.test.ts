@@ -2,38 +2,20 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/errors.js';
 import { createFolderSource, type FolderSourceOptions } from '../../../src/sources/folder.js';
-import {
-  collect,
-  makeTempRoot,
-  rejection,
-  removeTempRoot,
-  type SnapshotEntry,
-  snapshot,
-  writeTree,
-} from './helpers.js';
+import { collect, rejection, removeTempRoot, useTempRoot, writeTree } from './helpers.js';
 
+const temp = useTempRoot();
 let root: string;
-let before: Map<string, SnapshotEntry> | undefined;
-
-beforeEach(async () => {
-  root = await makeTempRoot();
-  before = undefined;
-});
-
-afterEach(async () => {
-  try {
-    if (before) expect(await snapshot(root)).toEqual(before);
-  } finally {
-    await removeTempRoot(root);
-  }
+beforeEach(() => {
+  root = temp.root;
 });
 
 /** Seals the tree, scans it, and returns the only record's errors as [rule, file, message]. */
 async function scanOne(options: Partial<FolderSourceOptions> = {}) {
-  before = await snapshot(root);
+  await temp.freeze();
   const items = await collect(createFolderSource({ root, ...options }));
   expect(items).toHaveLength(1);
   const rejected = rejection(items[0]);
@@ -121,8 +103,7 @@ describe('folder source: rejections', () => {
       ]);
       expect(errors[0]?.[2]).toBe('record "r" file "rör": special file: FIFO (named pipe)');
       // check now: closing the server removes its socket file
-      expect(await snapshot(root)).toEqual(before);
-      before = undefined;
+      await temp.checkNow();
     } finally {
       await new Promise((ok) => server.close(ok));
     }

@@ -1,38 +1,18 @@
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createFolderSource } from '../../../src/sources/folder.js';
-import {
-  accepted,
-  collect,
-  makeTempRoot,
-  readAll,
-  rejection,
-  removeTempRoot,
-  type SnapshotEntry,
-  snapshot,
-  writeTree,
-} from './helpers.js';
+import { accepted, collect, readAll, rejection, useTempRoot, writeTree } from './helpers.js';
 
+const temp = useTempRoot();
 let root: string;
-let before: Map<string, SnapshotEntry> | undefined;
-
-beforeEach(async () => {
-  root = await makeTempRoot();
-  before = undefined;
-});
-
-afterEach(async () => {
-  try {
-    if (before) expect(await snapshot(root)).toEqual(before);
-  } finally {
-    await removeTempRoot(root);
-  }
+beforeEach(() => {
+  root = temp.root;
 });
 
 /** Freezes the tree: afterEach checks that the source left it exactly so. */
 const seal = async () => {
-  before = await snapshot(root);
+  await temp.freeze();
 };
 
 describe('folder source: good records', () => {

@@ -4,6 +4,7 @@ import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFil
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { afterEach, beforeEach, expect } from 'vitest';
 import type { RecordSource, ScannedRecord } from '../../../src/sources/types.js';
 
 /** A temp folder that user `nobody` can traverse (mkdtemp makes it 0700). */
@@ -92,4 +93,37 @@ export async function snapshot(root: string): Promise<Map<string, SnapshotEntry>
   out.set('.', { type: 'dir', mode: Number(st.mode), size: 0n, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs });
   await walk(Buffer.from(root), '');
   return out;
+}
+
+/**
+ * Gives each test of the file a fresh temp root, removed afterwards. A test that calls `freeze()` also gets the
+ * check that the source tree is exactly as it was then (names, modes, sizes, times, contents) when it ends.
+ */
+export function useTempRoot(): { readonly root: string; freeze(): Promise<void>; checkNow(): Promise<void> } {
+  let root = '';
+  let before: Map<string, SnapshotEntry> | undefined;
+  beforeEach(async () => {
+    root = await makeTempRoot();
+    before = undefined;
+  });
+  afterEach(async () => {
+    try {
+      if (before) expect(await snapshot(root)).toEqual(before);
+    } finally {
+      await removeTempRoot(root);
+    }
+  });
+  return {
+    get root() {
+      return root;
+    },
+    async freeze() {
+      before = await snapshot(root);
+    },
+    /** Checks at once instead of at the end (for a tree the test itself changes afterwards). */
+    async checkNow() {
+      expect(await snapshot(root)).toEqual(before);
+      before = undefined;
+    },
+  };
 }
