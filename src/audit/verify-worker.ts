@@ -6,7 +6,9 @@ import { serveRequests } from '../worker-pool.js';
 import type { VerifyRequest } from './verifier.js';
 import { type CopyCheck, verifyCopy } from './verify-copy.js';
 
-const locations = createLocations((workerData as { locations: Record<string, LocationConfig> }).locations);
+const locations = createLocations((workerData as { locations: Record<string, LocationConfig> }).locations, {
+  blockingReads: true,
+});
 
 serveRequests<VerifyRequest, CopyCheck>(parentPort, async ({ copy, files }, onBytes) => {
   const location = locations.get(copy.location);

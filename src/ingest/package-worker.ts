@@ -6,7 +6,9 @@ import { createLocations } from '../storage/index.js';
 import { serveRequests } from '../worker-pool.js';
 import { type TransferableWriteRequest, type WrittenPackage, writePackage } from './package-writer.js';
 
-const locations = createLocations((workerData as { locations: Record<string, LocationConfig> }).locations);
+const locations = createLocations((workerData as { locations: Record<string, LocationConfig> }).locations, {
+  blockingReads: true,
+});
 
 serveRequests<TransferableWriteRequest, WrittenPackage>(parentPort, (request, onBytes) =>
   writePackage(locations, { ...request, record: fromTransferable(request.record, { sync: true }) }, onBytes),

@@ -11,14 +11,28 @@ export interface Location {
 }
 
 /** Builds the driver for one configured location. */
-export function createLocation(name: string, config: LocationConfig): Location {
+export function createLocation(name: string, config: LocationConfig, tuning: LocationTuning = {}): Location {
   switch (config.driver) {
     case 'fs':
-      return { name, driver: createFsDriver({ root: config.root ?? name }) };
+      return {
+        name,
+        driver: createFsDriver({ root: config.root ?? name, blockingReads: tuning.blockingReads }),
+      };
   }
 }
 
+/** How this thread uses its drivers (not configuration: the same location is reached differently per thread). */
+export interface LocationTuning {
+  /** This thread only reads and hashes: drivers may block it (see `FsDriverOptions.blockingReads`). */
+  blockingReads?: boolean;
+}
+
 /** Builds every configured location, keyed by name. */
-export function createLocations(configs: Record<string, LocationConfig>): Map<string, Location> {
-  return new Map(Object.entries(configs).map(([name, config]) => [name, createLocation(name, config)]));
+export function createLocations(
+  configs: Record<string, LocationConfig>,
+  tuning: LocationTuning = {},
+): Map<string, Location> {
+  return new Map(
+    Object.entries(configs).map(([name, config]) => [name, createLocation(name, config, tuning)]),
+  );
 }

@@ -12,6 +12,14 @@ testStorageDriver('fs', async () => {
   return { driver: createFsDriver({ root }), cleanup: () => fs.rm(root, { recursive: true, force: true }) };
 });
 
+testStorageDriver('fs with blocking reads (worker threads)', async () => {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'bevara-fs-'));
+  return {
+    driver: createFsDriver({ root, blockingReads: true }),
+    cleanup: () => fs.rm(root, { recursive: true, force: true }),
+  };
+});
+
 it('fs driver: stored objects are read-only and no temp files remain', async () => {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'bevara-fs-'));
   try {
