@@ -131,7 +131,10 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
         check.status === 'verified'
           ? `verified: package digest and ${check.filesVerified} file(s)`
           : check.problems.map((p) => p.message).join('; '),
-      details: check.status === 'verified' ? { bytes: check.bytes } : { problems: check.problems },
+      details:
+        check.status === 'verified'
+          ? { bytes: check.bytes }
+          : { label: (await catalog.getPackage(copy.packageId))?.label, problems: check.problems },
     });
   };
   // Twice as many copies in flight as the verifier runs at once (one per core with workers), so that a request

@@ -1,4 +1,5 @@
 import type { RunItem } from '../catalog/types.js';
+import { formatBytes } from './format-bytes.js';
 import type { RunReport } from './write-report.js';
 
 const escapeHtml = (value: unknown): string =>
@@ -30,8 +31,11 @@ export function renderRunHtml(report: RunReport): string {
   const good = items.filter((i) => !bad.includes(i));
   const ok = run.status === 'succeeded';
   const counts = Object.entries(run.summary ?? {})
-    .filter(([, v]) => typeof v === 'number' || typeof v === 'boolean')
-    .map(([k, v]) => `<div class="count"><b>${escapeHtml(v)}</b><span>${escapeHtml(k)}</span></div>`)
+    .filter(([, v]) => typeof v === 'number' || v === true)
+    .map(
+      ([k, v]) =>
+        `<div class="count"><b>${escapeHtml(countText(k, v))}</b><span>${escapeHtml(k)}</span></div>`,
+    )
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>bevara ${escapeHtml(run.kind)} run ${escapeHtml(run.id)}</title>
@@ -45,14 +49,14 @@ th,td{border-bottom:1px solid #e3e3e3;padding:.35rem .5rem;text-align:left;verti
 th{background:#f4f4f4}code{font:12px ui-monospace,monospace;word-break:break-all}
 .st-failed,.st-rejected,.st-orphan{color:#b3261e;font-weight:600}.st-ok{color:#1d7a35}
 </style></head><body>
-<div class="verdict">${escapeHtml(STATUS_TEXT[run.status] ?? run.status)}: ${escapeHtml(run.kind)} run</div>
+<div class="verdict">${escapeHtml(`${run.kind === 'audit' ? 'Audit' : 'Ingest'}: ${STATUS_TEXT[run.status] ?? run.status}`)}${bad.length > 0 ? ` — ${escapeHtml(problemSummary(bad))}` : ''}</div>
 <p class="meta">Run <code>${escapeHtml(run.id)}</code> · started ${escapeHtml(iso(run.startedAt))} · finished ${escapeHtml(iso(run.finishedAt))}</p>
 <div class="counts">${counts}</div>
 <h2>Problems (${bad.length})</h2>
 ${bad.length === 0 ? '<p>None.</p>' : problemTable(bad)}
 <details${good.length <= 50 ? ' open' : ''}><summary><h2 style="display:inline">Fine (${good.length})</h2></summary>
 <table><tr><th>Subject</th><th>Package</th><th>Status</th><th>Note</th></tr>
-${good.map((i) => `<tr><td>${escapeHtml(i.subject)}</td><td><code>${escapeHtml(i.packageId)}</code></td><td class="st-${escapeHtml(i.status)}">${escapeHtml(i.status)}</td><td>${escapeHtml(i.message)}</td></tr>`).join('\n')}
+${good.map((i) => `<tr><td>${escapeHtml(i.subject)}</td><td>${packageCell(i)}</td><td class="st-${escapeHtml(i.status)}">${escapeHtml(i.status)}</td><td>${escapeHtml(i.message)}</td></tr>`).join('\n')}
 </table></details>
 </body></html>
 `;
@@ -62,12 +66,29 @@ function problemTable(items: RunItem[]): string {
   const rows = items.flatMap((item) => {
     const problems = (item.details?.problems as Problem[] | undefined) ?? [{ message: item.message }];
     return problems.map(
-      (p) => `<tr><td>${escapeHtml(item.subject)}</td><td><code>${escapeHtml(item.packageId)}</code></td>
+      (p) => `<tr><td>${escapeHtml(item.subject)}</td><td>${packageCell(item)}</td>
 <td class="st-${escapeHtml(item.status)}">${escapeHtml(item.status)}</td><td>${escapeHtml(p.file)}</td><td>${escapeHtml(p.rule)}</td>
 <td>${escapeHtml(p.message)}${p.expected || p.actual ? `<br>expected <code>${escapeHtml(p.expected)}</code><br>actual <code>${escapeHtml(p.actual)}</code>` : ''}</td></tr>`,
     );
   });
   return `<table><tr><th>Subject</th><th>Package</th><th>Status</th><th>File</th><th>Rule</th><th>What</th></tr>\n${rows.join('\n')}\n</table>`;
+}
+
+/** The package id, with its label (what people call the record) when the run knows it. */
+function packageCell(item: RunItem): string {
+  const label = item.details?.label;
+  return `<code>${escapeHtml(item.packageId)}</code>${typeof label === 'string' ? `<br>${escapeHtml(label)}` : ''}`;
+}
+
+/** "1 failed, 1 orphan": what went wrong, counted by kind. */
+function problemSummary(bad: RunItem[]): string {
+  const byStatus = new Map<string, number>();
+  for (const item of bad) byStatus.set(item.status, (byStatus.get(item.status) ?? 0) + 1);
+  return [...byStatus].map(([status, n]) => `${n} ${status}`).join(', ');
+}
+
+function countText(key: string, value: unknown): string {
+  return key === 'bytes' && typeof value === 'number' ? formatBytes(value) : String(value);
 }
 
 function iso(date: Date | string | undefined): string {

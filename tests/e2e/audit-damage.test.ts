@@ -11,6 +11,7 @@ interface Shown {
 }
 
 interface AuditJson {
+  reports: string[];
   failed: number;
   missing: number;
   orphans: number;
@@ -79,6 +80,12 @@ describe('audit finds damage and names the package, the file and the digests', (
     expect(human).toContain(shown.package.id);
     expect(human).toContain('beslut/Beslut om bygglov.pdf');
     expect(human).toContain(pdf?.sha256);
+    // The HTML report says it at a glance: the verdict, the record's name, the file, both digests.
+    const html = fs.readFileSync(report.reports.find((r) => r.endsWith('.html')) ?? '', 'utf8');
+    expect(html).toContain('Audit: Completed with failures — 1 failed');
+    expect(html).toContain('Ansökan om bygglov, Östra Gränd 3');
+    expect(html).toContain('beslut/Beslut om bygglov.pdf');
+    expect(html).toContain(pdf?.sha256);
     // The catalog remembers the failed check and a PREMIS fixity check failure event.
     const after = json<Shown & { events: { type: string; outcome: string }[] }>(
       bevara(data, ['--json', 'show', shown.package.id]),
