@@ -42,7 +42,10 @@ export interface WorkerPool<Q, R> {
 export function createWorkerPool<Q, R>(workerUrl: URL, workerData: unknown, size: number): WorkerPool<Q, R> {
   const idle: Worker[] = [];
   const waiting: ((worker: Worker) => void)[] = [];
-  const all = Array.from({ length: Math.max(1, size) }, () => new Worker(workerUrl, { workerData }));
+  const all = Array.from(
+    { length: Math.max(1, size) },
+    () => new Worker(workerUrl, { workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } }),
+  );
   idle.push(...all);
   let nextId = 0;
   const acquire = () =>

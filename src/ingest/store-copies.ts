@@ -20,7 +20,7 @@ export async function storeCopies(
   locations: Location[],
   options: { size?: number; sha256: () => string; signal?: AbortSignal },
 ): Promise<StoredCopy[]> {
-  const branches = locations.map(() => new PassThrough({ highWaterMark: 1 << 20 }));
+  const branches = locations.map(() => new PassThrough({ highWaterMark: 256 << 10 }));
   for (const branch of branches) {
     body.pipe(branch);
     branch.on('error', () => {}); // reported through the put that reads it
@@ -65,7 +65,8 @@ export async function verifyStoredCopy(
 ): Promise<void> {
   let actual: { size: number; sha256: string };
   try {
-    actual = await digestStream(await location.driver.get(key));
+    const { driver } = location;
+    actual = driver.digest ? await driver.digest(key) : await digestStream(await driver.get(key));
   } catch (err) {
     throw new StorageError(
       `[ingest] read-back of "${key}" from location "${location.name}" failed: ${errorMessage(err)}`,

@@ -138,7 +138,7 @@ export function buildPackage(input: BuildPackageInput): PackageBuild {
   const packageDigester = createDigester('SHA-256');
   let size = 0;
   const stream = new Transform({
-    highWaterMark: 1 << 20,
+    highWaterMark: 256 << 10,
     transform(chunk: Buffer, _encoding, callback) {
       packageDigester.update(chunk);
       size += chunk.length;

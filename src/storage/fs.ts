@@ -15,6 +15,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { AlreadyExistsError, NotFoundError, PreservationError, StorageError } from '../errors.js';
+import { createDigester } from '../fixity/digest.js';
 import { validateKey } from './keys.js';
 import type { GetOptions, PutOptions, StorageDriver, StoredObject } from './types.js';
 
@@ -91,6 +92,34 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
     return handle.createReadStream({ start: range?.start, end: range?.end, highWaterMark: 1 << 20, signal });
   }
 
+  async function digest(key: string): Promise<{ size: number; sha256: string }> {
+    const file = objectPath(key);
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(file, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new NotFoundError(`[storage:fs] key "${key}" not found in ${root}`);
+      throw fail('digest', key, err);
+    }
+    try {
+      const digester = createDigester('SHA-256');
+      const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+      let size = 0;
+      for (;;) {
+        const bytesRead = options.blockingReads
+          ? readSync(handle.fd, buffer, 0, buffer.length, size)
+          : (await handle.read(buffer, 0, buffer.length, size)).bytesRead;
+        if (bytesRead === 0) break;
+        digester.update(buffer.subarray(0, bytesRead));
+        size += bytesRead;
+      }
+      return { size, sha256: digester.hex() };
+    } finally {
+      await handle.close();
+    }
+  }
+
   async function head(key: string): Promise<StoredObject | null> {
     let stat: import('node:fs').Stats;
     try {
@@ -120,6 +149,7 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
     capabilities: { writeOnce: true, versioning: false },
     put,
     get,
+    digest,
     head,
     list,
     delete: del,

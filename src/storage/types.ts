@@ -63,6 +63,11 @@ export interface StorageDriver {
   head(key: string): Promise<StoredObject | null>;
   /** Every object whose key starts with `prefix`, in no particular order. */
   list(prefix?: string): AsyncIterable<StoredObject>;
+  /**
+   * Reads a whole object and returns its size and hex SHA-256, by the driver's cheapest path (fs: one reused
+   * buffer). Optional: callers fall back to hashing `get`. Throws `NotFoundError`.
+   */
+  digest?(key: string): Promise<{ size: number; sha256: string }>;
   /** Removes an object; no error when it does not exist. */
   delete(key: string): Promise<void>;
   dispose?(): Promise<void>;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlreadyExistsError, NotFoundError, ValidationError } from '../../src/errors.js';
-import { sha256Hex } from '../../src/fixity/digest.js';
+import { digestStream, sha256Hex } from '../../src/fixity/digest.js';
 import type { StorageDriver } from '../../src/storage/types.js';
 
 export interface DriverHarness {
@@ -61,6 +61,15 @@ export function testStorageDriver(name: string, makeHarness: () => Promise<Drive
       const head = await driver.head(key);
       expect(head?.size).toBe(data.length);
       expect(head?.sha256).toBe(sha256Hex(data));
+    });
+
+    it('digests a whole object (its own digest() or hashing get()), and names a missing one', async () => {
+      const digest = driver.digest?.bind(driver) ?? (async (k: string) => digestStream(await driver.get(k)));
+      const data = randomBytes(2_500_000);
+      const key = testKey('digest.zip');
+      await driver.put(key, bodyOf(data));
+      expect(await digest(key)).toEqual({ size: data.length, sha256: sha256Hex(data) });
+      await expect(digest(testKey('absent'))).rejects.toBeInstanceOf(NotFoundError);
     });
 
     it('serves inclusive byte ranges', async () => {
