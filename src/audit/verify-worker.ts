@@ -7,7 +7,7 @@ import type { VerifyRequest } from './verifier.js';
 import { type CopyCheck, verifyCopy } from './verify-copy.js';
 
 const locations = createLocations((workerData as { locations: Record<string, LocationConfig> }).locations, {
-  blockingReads: true,
+  blockingIo: true,
 });
 
 serveRequests<VerifyRequest, CopyCheck>(parentPort, async ({ copy, files }, onBytes) => {

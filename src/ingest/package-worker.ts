@@ -7,7 +7,7 @@ import { serveRequests } from '../worker-pool.js';
 import { type TransferableWriteRequest, type WrittenPackage, writePackage } from './package-writer.js';
 
 const locations = createLocations((workerData as { locations: Record<string, LocationConfig> }).locations, {
-  blockingReads: true,
+  blockingIo: true,
 });
 
 serveRequests<TransferableWriteRequest, WrittenPackage>(parentPort, (request, onBytes) =>

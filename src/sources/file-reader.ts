@@ -9,7 +9,7 @@ import { ValidationError } from '../errors.js';
 import { printableName } from './names.js';
 
 /** Bytes per read; also the stream's highWaterMark. */
-export const READ_CHUNK_BYTES = 1024 * 1024;
+export const READ_CHUNK_BYTES = 256 * 1024;
 
 const BASE_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 const NOATIME = constants.O_NOATIME ?? 0;

@@ -10,7 +10,7 @@
  * key exists, so an existing object is never replaced, even by a concurrent writer. The folder is fsynced after.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, type Dirent, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, type Dirent, fstatSync, openSync, readSync, writevSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -23,10 +23,10 @@ export interface FsDriverOptions {
   /** Folder that holds the objects; created when missing. */
   root: string;
   /**
-   * Read objects with blocking system calls: for worker threads that do nothing else while they read, where a
+   * Read and write objects with blocking system calls: for worker threads that do nothing else meanwhile, where a
    * thread-pool round trip per chunk would leave the core idle. Default false.
    */
-  blockingReads?: boolean;
+  blockingIo?: boolean;
 }
 
 const META_DIR = '.meta';
@@ -51,7 +51,7 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
       await fs.mkdir(path.join(root, TMP_DIR), { recursive: true });
       const handle = await fs.open(temp, 'wx', 0o600);
       try {
-        size = await writeAll(handle, body, putOptions.signal);
+        size = await writeAll(handle, body, options.blockingIo === true, putOptions.signal);
         await handle.sync();
         await handle.chmod(0o444);
       } finally {
@@ -79,7 +79,7 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
 
   async function get(key: string, getOptions: GetOptions = {}): Promise<Readable> {
     const file = objectPath(key);
-    if (options.blockingReads) return readBlocking(file, key, getOptions);
+    if (options.blockingIo) return readBlocking(file, key, getOptions);
     let handle: fs.FileHandle;
     try {
       handle = await fs.open(file, 'r');
@@ -107,7 +107,7 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
       const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
       let size = 0;
       for (;;) {
-        const bytesRead = options.blockingReads
+        const bytesRead = options.blockingIo
           ? readSync(handle.fd, buffer, 0, buffer.length, size)
           : (await handle.read(buffer, 0, buffer.length, size)).bytesRead;
         if (bytesRead === 0) break;
@@ -212,42 +212,57 @@ const WRITE_BATCH_BYTES = 1 << 20;
 
 /**
  * Writes a stream to an open file, gathering small chunks (ZIP headers, descriptors) into one writev of about
- * 1 MiB. The handle stays ours to close, whatever happens to the stream. Returns the number of bytes written.
+ * 1 MiB. Reads the stream in flowing mode: its async iterator would concatenate (copy) whatever is buffered.
+ * The handle stays ours to close, whatever happens to the stream. Returns the number of bytes written.
  */
-async function writeAll(handle: fs.FileHandle, body: Readable, signal?: AbortSignal): Promise<number> {
+async function writeAll(
+  handle: fs.FileHandle,
+  body: Readable,
+  blocking: boolean,
+  signal?: AbortSignal,
+): Promise<number> {
   let size = 0;
   let batch: Buffer[] = [];
   let batched = 0;
+  const writev = blocking
+    ? async (buffers: Buffer[]) => writevSync(handle.fd, buffers)
+    : async (buffers: Buffer[]) => (await handle.writev(buffers)).bytesWritten;
   const flush = async () => {
     const buffers = batch;
     batch = [];
     batched = 0;
     for (let done = 0; done < buffers.length; ) {
-      const { bytesWritten } = await handle.writev(buffers.slice(done));
       // writev may write less than asked: drop what was written and go on with the rest.
-      let left = bytesWritten;
+      let left = await writev(buffers.slice(done));
       while (done < buffers.length && left >= (buffers[done] as Buffer).length)
         left -= (buffers[done++] as Buffer).length;
       if (left > 0) buffers[done] = (buffers[done] as Buffer).subarray(left);
     }
   };
-  const abort = () => body.destroy(Object.assign(new Error('upload aborted'), { name: 'AbortError' }));
-  if (signal?.aborted) abort();
-  signal?.addEventListener('abort', abort, { once: true });
-  try {
-    for await (const chunk of body) {
-      const buffer = chunk as Buffer;
-      size += buffer.length;
-      batch.push(buffer);
-      batched += buffer.length;
-      if (batched >= WRITE_BATCH_BYTES) await flush();
-    }
-    if (signal?.aborted) abort();
-    await flush();
-    return size;
-  } finally {
-    signal?.removeEventListener('abort', abort);
-  }
+  await new Promise<void>((resolve, reject) => {
+    const abort = () => body.destroy(Object.assign(new Error('upload aborted'), { name: 'AbortError' }));
+    const finish = (err?: unknown) => {
+      signal?.removeEventListener('abort', abort);
+      if (err) reject(err);
+      else resolve();
+    };
+    if (signal?.aborted) return finish(Object.assign(new Error('upload aborted'), { name: 'AbortError' }));
+    signal?.addEventListener('abort', abort, { once: true });
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      batch.push(chunk);
+      batched += chunk.length;
+      if (batched < WRITE_BATCH_BYTES) return;
+      body.pause();
+      flush().then(
+        () => body.resume(),
+        (err: unknown) => body.destroy(err as Error),
+      );
+    });
+    body.once('end', () => flush().then(() => finish(), finish));
+    body.once('error', finish);
+  });
+  return size;
 }
 
 async function exists(file: string): Promise<boolean> {

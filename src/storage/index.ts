@@ -16,15 +16,15 @@ export function createLocation(name: string, config: LocationConfig, tuning: Loc
     case 'fs':
       return {
         name,
-        driver: createFsDriver({ root: config.root ?? name, blockingReads: tuning.blockingReads }),
+        driver: createFsDriver({ root: config.root ?? name, blockingIo: tuning.blockingIo }),
       };
   }
 }
 
 /** How this thread uses its drivers (not configuration: the same location is reached differently per thread). */
 export interface LocationTuning {
-  /** This thread only reads and hashes: drivers may block it (see `FsDriverOptions.blockingReads`). */
-  blockingReads?: boolean;
+  /** This thread only reads, writes and hashes: drivers may block it (see `FsDriverOptions.blockingIo`). */
+  blockingIo?: boolean;
 }
 
 /** Builds every configured location, keyed by name. */

@@ -12,10 +12,10 @@ testStorageDriver('fs', async () => {
   return { driver: createFsDriver({ root }), cleanup: () => fs.rm(root, { recursive: true, force: true }) };
 });
 
-testStorageDriver('fs with blocking reads (worker threads)', async () => {
+testStorageDriver('fs with blocking I/O (worker threads)', async () => {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'bevara-fs-'));
   return {
-    driver: createFsDriver({ root, blockingReads: true }),
+    driver: createFsDriver({ root, blockingIo: true }),
     cleanup: () => fs.rm(root, { recursive: true, force: true }),
   };
 });
