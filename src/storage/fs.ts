@@ -247,7 +247,14 @@ async function writeAll(
       else resolve();
     };
     if (signal?.aborted) return finish(Object.assign(new Error('upload aborted'), { name: 'AbortError' }));
+    // A body that failed or was destroyed before we got to it (another copy's write failed first).
+    if (body.errored || body.destroyed)
+      return finish(body.errored ?? new Error('body closed before it was read'));
     signal?.addEventListener('abort', abort, { once: true });
+    let ended = false;
+    body.once('close', () => {
+      if (!ended) finish(body.errored ?? new Error('body closed before its end'));
+    });
     body.on('data', (chunk: Buffer) => {
       size += chunk.length;
       batch.push(chunk);
@@ -259,7 +266,10 @@ async function writeAll(
         (err: unknown) => body.destroy(err as Error),
       );
     });
-    body.once('end', () => flush().then(() => finish(), finish));
+    body.once('end', () => {
+      ended = true;
+      flush().then(() => finish(), finish);
+    });
     body.once('error', finish);
   });
   return size;
