@@ -108,6 +108,7 @@ function verifiedFileSink(
   let handle: fs.FileHandle | undefined;
   let size = 0;
   return {
+    skipCrc: true, // verified by SHA-256 in end()
     async write(chunk: Uint8Array) {
       if (!handle) {
         await fs.mkdir(path.dirname(target), { recursive: true });

@@ -227,15 +227,17 @@ export interface ZipEntrySink {
   write(chunk: Uint8Array): void | Promise<void>;
   /** Called after the entry's last byte, before its CRC-32 is compared. */
   end(): void | Promise<void>;
+  /** The sink checks a stronger digest of the same bytes (SHA-256): skip CRC-32 for this entry. */
+  readonly skipCrc?: boolean;
 }
 
 /** CRC-32 computed over an entry's data while walking, and whether it matches the central directory. */
 export interface ZipEntryCheck {
   entry: ZipCentralEntry;
-  /** CRC-32 of the bytes actually read. */
-  crc32: number;
-  /** Whether `crc32` equals `entry.crc32`. */
-  crcOk: boolean;
+  /** CRC-32 of the bytes actually read; undefined when the entry's sink asked to skip it. */
+  crc32?: number;
+  /** Whether `crc32` equals `entry.crc32`; undefined when not computed. */
+  crcOk?: boolean;
 }
 
 export interface ZipWalkHandlers {
@@ -331,9 +333,10 @@ async function walkEntry(
     }
   }
   const sink = onEntry?.(entry);
+  const withCrc = !sink?.skipCrc;
   let crc = 0;
   await reader.forward(entry.compressedSize, where, (part) => {
-    crc = crc32(part, crc);
+    if (withCrc) crc = crc32(part, crc);
     return sink?.write(part);
   });
   await sink?.end();
@@ -355,5 +358,5 @@ async function walkEntry(
       broken('zip-data-descriptor', 'CRC-32 or sizes differ from the central directory');
     }
   }
-  return { entry, crc32: crc, crcOk: crc === entry.crc32 };
+  return withCrc ? { entry, crc32: crc, crcOk: crc === entry.crc32 } : { entry };
 }
