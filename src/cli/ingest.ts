@@ -59,7 +59,10 @@ export async function ingestCommand(
       `Ingest ${summary.status === 'succeeded' ? 'succeeded' : 'completed with failures'}: ${summary.archived} archived, ` +
         `${summary.unchanged} unchanged, ${summary.rejected} rejected, ${summary.failed} failed (${formatBytes(summary.bytes)} packaged)`,
     );
-    for (const item of summary.items) {
+    const bySubject = [...summary.items].sort((a, b) =>
+      a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0,
+    );
+    for (const item of bySubject) {
       if (item.status === 'ok') print(`  archived   ${item.packageId}  ${item.subject}`);
       else if (item.status === 'skipped') print(`  unchanged  ${item.packageId}  ${item.subject}`);
       else {
