@@ -77,31 +77,27 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
     return { key, size, sha256, mtime: storedAt };
   }
 
-  async function get(key: string, getOptions: GetOptions = {}): Promise<Readable> {
-    const file = objectPath(key);
-    if (options.blockingIo) return readBlocking(file, key, getOptions);
-    let handle: fs.FileHandle;
+  async function openObject(file: string, key: string, action: string): Promise<fs.FileHandle> {
     try {
-      handle = await fs.open(file, 'r');
+      return await fs.open(file, 'r');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT')
         throw new NotFoundError(`[storage:fs] key "${key}" not found in ${root}`);
-      throw fail('get', key, err);
+      throw fail(action, key, err);
     }
+  }
+
+  async function get(key: string, getOptions: GetOptions = {}): Promise<Readable> {
+    const file = objectPath(key);
+    if (options.blockingIo) return readBlocking(file, key, getOptions);
+    const handle = await openObject(file, key, 'get');
     const { range, signal } = getOptions;
     return handle.createReadStream({ start: range?.start, end: range?.end, highWaterMark: 1 << 20, signal });
   }
 
   async function digest(key: string): Promise<{ size: number; sha256: string }> {
     const file = objectPath(key);
-    let handle: fs.FileHandle;
-    try {
-      handle = await fs.open(file, 'r');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new NotFoundError(`[storage:fs] key "${key}" not found in ${root}`);
-      throw fail('digest', key, err);
-    }
+    const handle = await openObject(file, key, 'digest');
     try {
       const digester = createDigester('SHA-256');
       const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
