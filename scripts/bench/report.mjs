@@ -30,18 +30,20 @@ export function summarizeStep({ id, label, bytes, files, run, runs }) {
 }
 
 /**
- * Adds `vsOpenssl` (and `vsZip` for ingest): this step's MB/s divided by the floor's; and `vsOpensslCpu`, the
+ * Adds `vsOpenssl` (and `vsZip`, `vsZipDurable` for ingest): this step's MB/s divided by the floor's; and `vsOpensslCpu`, the
  * same ratio per CPU second (user + system), which a busy shared machine disturbs less than wall time.
  */
 export function addRatios(rows) {
   const openssl = rows.find((r) => r.id === 'openssl');
   const zip = rows.find((r) => r.id === 'zip');
+  const zipDurable = rows.find((r) => r.id === 'zipDurable');
   const perCpu = (r) => r.mb / Math.max(r.cpuSeconds, 0.01);
   return rows.map((r) => ({
     ...r,
     vsOpenssl: openssl ? r.mbPerSecond / openssl.mbPerSecond : undefined,
     vsOpensslCpu: openssl ? perCpu(r) / perCpu(openssl) : undefined,
     vsZip: zip && r.id === 'ingest' ? r.mbPerSecond / zip.mbPerSecond : undefined,
+    vsZipDurable: zipDurable && r.id === 'ingest' ? r.mbPerSecond / zipDurable.mbPerSecond : undefined,
   }));
 }
 
@@ -67,6 +69,7 @@ export function stepTable(rows) {
     'peak RSS MB',
     'vs openssl',
     'vs zip -0',
+    'vs zip+fsync',
     'vs openssl per CPU s',
   ];
   return formatTable(
@@ -82,6 +85,7 @@ export function stepTable(rows) {
       fixed(r.peakRssMiB, 1),
       r.vsOpenssl === undefined ? '' : `${fixed(r.vsOpenssl, 2)}x`,
       r.vsZip === undefined ? '' : `${fixed(r.vsZip, 2)}x`,
+      r.vsZipDurable === undefined ? '' : `${fixed(r.vsZipDurable, 2)}x`,
       r.vsOpensslCpu === undefined ? '' : `${fixed(r.vsOpensslCpu, 2)}x`,
     ]),
   );

@@ -63,6 +63,18 @@ export function runRound({ cli, corpus, listFile, workDir, round, keep, log }) {
   if (zip.status !== 0) throw stepFailed('zip', zip, 'non-zero exit');
   results.zip = { run: zip, bytes: manifest.bytes, files: manifest.files };
   // Removing the zip drops its dirty pages, so ingest does not share the disk with their write-back.
+  rmSync(zipFile, { force: true });
+  flushWrites(workDir);
+
+  // The same packing made durable (its data on disk, as every bevara package is before it counts): the floor for
+  // a writer that must not lose what it reported written.
+  const zipDurable = runCmd(
+    'zip-fsync',
+    ['sh', '-c', 'zip -0 -r -q "$1" . && sync -f "$1"', 'sh', zipFile],
+    dir,
+  );
+  if (zipDurable.status !== 0) throw stepFailed('zip + fsync', zipDurable, 'non-zero exit');
+  results.zipDurable = { run: zipDurable, bytes: manifest.bytes, files: manifest.files };
   if (!keep) rmSync(zipFile, { force: true });
   rmSync(dataDir, { recursive: true, force: true });
   flushWrites(workDir);
@@ -105,6 +117,7 @@ function parseSummary(run) {
 const LABELS = {
   openssl: 'openssl dgst -sha256 (floor)',
   zip: 'zip -0 -r (floor)',
+  zipDurable: 'zip -0 -r, then fsync (floor)',
   ingest: 'bevara ingest',
   audit: 'bevara audit',
 };
