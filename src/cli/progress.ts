@@ -1,8 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Progress } from '../progress.js';
+import { formatBytes } from '../reports/format-bytes.js';
 import type { Terminal } from './terminal.js';
-
-const MB = 1024 * 1024;
 
 /**
  * A progress bar on the terminal (records and bytes done, rate, ETA), shown only when stderr is a terminal and
@@ -13,7 +12,8 @@ export function createProgress(label: string, terminal: Terminal, enabled: boole
   const bars = new cliProgress.MultiBar(
     {
       stream: process.stderr,
-      format: `${label} {bar} {percentage}% | {records}/{totalRecords} records | {doneMB}/{totalMB} MB | {rate} MB/s | ETA {eta_formatted}`,
+      format: `${label} {bar} {percentage}% | {records}/{totalRecords} records | {doneBytes}/{totalBytes} | {rate}/s | ETA {eta_formatted}`,
+      barsize: 12,
       hideCursor: true,
       etaBuffer: 50,
       fps: 5,
@@ -28,9 +28,9 @@ export function createProgress(label: string, terminal: Terminal, enabled: boole
   const payload = () => ({
     records,
     totalRecords: total.records,
-    doneMB: (bytes / MB).toFixed(1),
-    totalMB: (total.bytes / MB).toFixed(1),
-    rate: (bytes / MB / Math.max(0.001, (Date.now() - started) / 1000)).toFixed(1),
+    doneBytes: formatBytes(bytes),
+    totalBytes: formatBytes(total.bytes),
+    rate: formatBytes(Math.round(bytes / Math.max(0.001, (Date.now() - started) / 1000))),
   });
   return {
     start(totals) {
@@ -45,6 +45,7 @@ export function createProgress(label: string, terminal: Terminal, enabled: boole
     },
     stop() {
       bar?.update(Math.max(1, total.bytes), payload());
+      bars.update(); // prints the log lines it holds: stop() alone would drop them
       bars.stop();
       terminal.attach(undefined);
     },
