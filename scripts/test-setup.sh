@@ -3,10 +3,11 @@
 #   unzip  Info-ZIP's reader: every package we write must pass `unzip -t`
 #   zip    Info-ZIP's writer: the ZIP reader is tested on its archives
 #   time   /usr/bin/time measures peak memory of the CLI on large files
-#   util-linux (runuser), coreutils (mkfifo) are part of every Debian system.
+#   bsdutils (script: a pseudo-terminal for the progress-bar test), util-linux (runuser), coreutils (mkfifo)
+#   are part of every Debian system.
 set -euo pipefail
 missing=()
-for tool in unzip:unzip zip:zip /usr/bin/time:time runuser:util-linux mkfifo:coreutils; do
+for tool in unzip:unzip zip:zip /usr/bin/time:time script:bsdutils runuser:util-linux mkfifo:coreutils; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
