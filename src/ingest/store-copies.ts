@@ -20,11 +20,16 @@ export async function storeCopies(
   locations: Location[],
   options: { size?: number; sha256: () => string; signal?: AbortSignal },
 ): Promise<StoredCopy[]> {
-  const branches = locations.map(() => new PassThrough({ highWaterMark: 256 << 10 }));
-  for (const branch of branches) {
-    body.pipe(branch);
-    branch.on('error', () => {}); // reported through the put that reads it
-  }
+  // One location reads the body itself; several each get a branch of it.
+  const fanOut = locations.length > 1;
+  const branches: Readable[] = fanOut
+    ? locations.map(() => {
+        const branch = new PassThrough({ highWaterMark: 256 << 10 });
+        body.pipe(branch);
+        branch.on('error', () => {}); // reported through the put that reads it
+        return branch;
+      })
+    : [body];
   // One failure stops everything: a branch nobody reads would otherwise hold back the others forever.
   const stopAll = (err: unknown) => {
     for (const branch of branches) branch.destroy(err as Error);
@@ -33,7 +38,7 @@ export async function storeCopies(
   body.on('error', stopAll);
   const results = await Promise.allSettled(
     locations.map((location, i) =>
-      location.driver.put(key, branches[i] as PassThrough, options).catch((err: unknown) => {
+      location.driver.put(key, branches[i] as Readable, options).catch((err: unknown) => {
         stopAll(err);
         throw err;
       }),

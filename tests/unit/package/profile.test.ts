@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/errors.js';
 import { loadProfile } from '../../../src/package/profile.js';
+import { configIssuePaths } from '../../helpers/config-issues.js';
 
 describe('loadProfile', () => {
   let dir: string;
@@ -37,14 +37,7 @@ describe('loadProfile', () => {
       path.join(dir, 'broken.yaml'),
       'name: broken\npackageType: XIP\nlayout: eark\nrepresentation: "rep 1"\ndigestAlgorithms: [MD5]\ncopies: []\n',
     );
-    let error: unknown;
-    try {
-      loadProfile('broken', dir);
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    const paths = (error as ConfigError).issues.map((i) => i.path);
+    const paths = configIssuePaths(() => loadProfile('broken', dir));
     expect(paths).toEqual(
       expect.arrayContaining([
         'packageType',
