@@ -69,6 +69,26 @@ export class StorageError extends PreservationError {
   override readonly code: string = 'E_STORAGE';
 }
 
+/**
+ * A location could not be reached or answered with a transient failure (network, timeout, 5xx, throttling) after
+ * its retries. Retrying later can succeed: a record that meets it waits for a later run.
+ */
+export class UnavailableError extends StorageError {
+  override readonly code = 'E_UNAVAILABLE';
+}
+
+/** The location refuses an operation for good: wrong credentials, no such bucket, no permission. */
+export class AccessError extends StorageError {
+  override readonly code = 'E_ACCESS';
+  override readonly unrecoverable = true;
+}
+
+/** A delete was refused because the object is under retention or legal hold (Object Lock). */
+export class LockedError extends StorageError {
+  override readonly code = 'E_LOCKED';
+  override readonly unrecoverable = true;
+}
+
 /** A write was refused because the key already exists: packages are written once. */
 export class AlreadyExistsError extends StorageError {
   override readonly code = 'E_EXISTS';

@@ -1,8 +1,51 @@
 import { execFileSync } from 'node:child_process';
+import type { TestProject } from 'vitest/node';
+import type { S3TestEnv } from './helpers/s3-env.js';
 
-/** The end-to-end tests run the real `bevara` binary from dist/: compile it once before any test. */
-export default function setup(): void {
+/**
+ * Before any test:
+ * - compile dist/ once: the end-to-end tests run the real `bevara` binary;
+ * - make sure a real S3 engine answers. Unless BEVARA_TEST_S3_ENDPOINT points at one already (e.g. MinIO), the
+ *   project's own single-node Ceph cluster is installed when missing and started (`scripts/ceph-test-cluster.sh up`,
+ *   idempotent). If that fails, the whole run fails: S3 tests never skip.
+ */
+export default function setup(project: TestProject): void {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
     stdio: 'inherit',
   });
+  project.provide('s3', s3Environment());
+}
+
+function s3Environment(): S3TestEnv {
+  const env = process.env;
+  if (!env.BEVARA_TEST_S3_ENDPOINT) {
+    execFileSync('bash', ['scripts/ceph-test-cluster.sh', 'up'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const exports = execFileSync('bash', ['scripts/ceph-test-cluster.sh', 'env'], { encoding: 'utf8' });
+    for (const match of exports.matchAll(/^export (BEVARA_TEST_S3_\w+)=(.*)$/gm)) {
+      env[match[1] as string] = match[2];
+    }
+  }
+  const required = (name: string) => {
+    const value = env[name];
+    if (!value)
+      throw new Error(`test setup: ${name} is not set and the Ceph test cluster did not provide it`);
+    return value;
+  };
+  return {
+    endpoint: required('BEVARA_TEST_S3_ENDPOINT'),
+    accessKeyId: required('BEVARA_TEST_S3_ACCESS_KEY'),
+    secretAccessKey: required('BEVARA_TEST_S3_SECRET_KEY'),
+    region: env.BEVARA_TEST_S3_REGION || 'us-east-1',
+    engine: env.BEVARA_TEST_S3_ENDPOINT && !exportsFromCeph(env) ? 'external' : 'ceph',
+  };
+}
+
+function exportsFromCeph(env: NodeJS.ProcessEnv): boolean {
+  return env.BEVARA_TEST_S3_ENDPOINT === `http://127.0.0.1:${env.CEPH_RGW_PORT ?? '7480'}`;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    s3: S3TestEnv;
+  }
 }

@@ -1,3 +1,4 @@
+import { describeLocation } from '../storage/index.js';
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -74,7 +75,7 @@ export async function ingestCommand(
       }
     }
     print(
-      `Packages are in ${copies.map((c) => `${c.name} (${ctx.config.locations[c.name]?.root ?? c.name})`).join(', ')}`,
+      `Packages are in ${copies.map((c) => `${c.name} (${describeLocation(ctx.config.locations[c.name])})`).join(', ')}`,
     );
     print(`Report: ${summary.reports.join('  ')}`);
   }

@@ -114,7 +114,10 @@ function resolvePaths(config: Config, cwd: string): Config {
   const dataDir = path.resolve(cwd, config.dataDir);
   const locations: Config['locations'] = {};
   for (const [name, location] of Object.entries(config.locations)) {
-    locations[name] = { ...location, root: path.resolve(dataDir, location.root ?? path.join('store', name)) };
+    locations[name] =
+      location.driver === 'fs'
+        ? { ...location, root: path.resolve(dataDir, location.root ?? path.join('store', name)) }
+        : location;
   }
   return {
     ...config,

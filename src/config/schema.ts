@@ -13,7 +13,57 @@ const fsLocation = z
   })
   .strict();
 
-export const locationSchema = z.discriminatedUnion('driver', [fsLocation]);
+/** An S3-compatible bucket: Ceph RGW, MinIO, AWS S3. */
+const s3Location = z
+  .object({
+    driver: z.literal('s3'),
+    /** Custom endpoint, e.g. `https://s3.kommun.example`; omit for AWS. */
+    endpoint: z.url({ protocol: /^https?$/ }).optional(),
+    bucket: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)',
+      ),
+    region: z.string().min(1).default('us-east-1'),
+    /** Path-style URLs (`endpoint/bucket/key`). Default: on when an endpoint is given, off for AWS. */
+    forcePathStyle: z.boolean().optional(),
+    /** Everything this location stores goes under this prefix inside the bucket, e.g. `bevara/`. */
+    prefix: z
+      .string()
+      .regex(/^[^/\\].*$/, 'a relative prefix')
+      .optional(),
+    /** Explicit keys (better: env `BEVARA_LOCATIONS__<NAME>__CREDENTIALS__SECRET_ACCESS_KEY`). Without them the
+     * SDK's standard chain applies: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profiles, instance roles. */
+    credentials: z
+      .object({
+        accessKeyId: z.string().min(1),
+        secretAccessKey: z.string().min(1),
+        sessionToken: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** Retention on every object written; the bucket must have Object Lock enabled. */
+    objectLock: z
+      .object({
+        mode: z.enum(['GOVERNANCE', 'COMPLIANCE']),
+        retainDays: z.number().int().min(1).max(36_500),
+        legalHold: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
+    /** Packages up to this size go in one PUT with Content-MD5; larger ones as multipart uploads of parts this size. */
+    partSizeMiB: z.number().int().min(5).max(5120).default(16),
+    /** Parts uploaded at once per package; memory is about partSizeMiB × (uploadConcurrency + 1) per upload. */
+    uploadConcurrency: z.number().int().min(1).max(64).default(4),
+    /** A request unanswered (or a connection idle) this long fails and is retried. */
+    requestTimeoutSeconds: z.number().int().min(1).max(3600).default(120),
+    /** Attempts per request, the first included; retries back off exponentially with jitter. */
+    maxAttempts: z.number().int().min(1).max(20).default(5),
+  })
+  .strict();
+
+export const locationSchema = z.discriminatedUnion('driver', [fsLocation, s3Location]);
 
 export const configSchema = z
   .object({

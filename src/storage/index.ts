@@ -1,5 +1,6 @@
 import type { LocationConfig } from '../config/schema.js';
 import { createFsDriver } from './fs.js';
+import { createS3Driver } from './s3/driver.js';
 import type { StorageDriver } from './types.js';
 
 export type { StorageDriver, StoredObject } from './types.js';
@@ -18,6 +19,15 @@ export function createLocation(name: string, config: LocationConfig, tuning: Loc
         name,
         driver: createFsDriver({ root: config.root ?? name, blockingIo: tuning.blockingIo }),
       };
+    case 's3':
+      return {
+        name,
+        driver: createS3Driver({
+          ...config,
+          forcePathStyle: config.forcePathStyle ?? config.endpoint !== undefined,
+          partSize: config.partSizeMiB * 1024 * 1024,
+        }),
+      };
   }
 }
 
@@ -35,4 +45,12 @@ export function createLocations(
   return new Map(
     Object.entries(configs).map(([name, config]) => [name, createLocation(name, config, tuning)]),
   );
+}
+
+/** Where a location keeps its objects, for people: a folder, or `s3://bucket/prefix at endpoint`. */
+export function describeLocation(config: LocationConfig | undefined): string {
+  if (!config) return '(not configured)';
+  if (config.driver === 'fs') return config.root ?? '(default folder)';
+  const where = `s3://${config.bucket}${config.prefix ? `/${config.prefix.replace(/\/+$/, '')}` : ''}`;
+  return config.endpoint ? `${where} at ${config.endpoint}` : where;
 }
