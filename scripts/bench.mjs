@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
  * `npm run bench`: times `bevara ingest` and `bevara audit` on a seeded corpus against the floor on the same
- * files (`openssl dgst -sha256` for hashing, `zip -0` for packing), and node:crypto against hash-wasm.
+ * files (`openssl dgst -sha256` for hashing, `zip -0` for packing), the same into and from an S3 location on the
+ * project's Ceph RGW test cluster against a plain SDK upload of the corpus, and node:crypto against hash-wasm.
  *
  *   node scripts/bench.mjs [--quick] [--small N] [--big-mb M] [--seed S] [--repeat R] [--hash-mib H] [--keep]
+ *                          [--no-s3]
  *
  *   --quick        1,000 small files + 2 x 50 MB, 128 MiB per digest: a smoke test in well under a minute
  *   --small N      number of 4-200 KB files (default 10,000, in records of 20)
@@ -11,9 +13,15 @@
  *   --seed S       corpus seed (default bevara-1); same seed and sizes, same bytes
  *   --repeat R     run every step R times (rounds interleaved) and keep each step's fastest run (default 1)
  *   --hash-mib H   MiB fed to each digest implementation (default 512; 0 skips the comparison)
- *   --keep         keep the bevara data dir, the zip and the step logs (the corpus is always kept)
+ *   --keep         keep the bevara data dirs, the zip and the step logs (the corpus is always kept)
+ *   --no-s3        skip the S3 steps (default: run them, starting the Ceph test cluster if it is not up)
  * Each option can also be set as BENCH_QUICK=1, BENCH_SMALL, BENCH_BIG_MB, BENCH_SEED, BENCH_REPEAT,
- * BENCH_HASH_MIB, BENCH_KEEP=1; the command line wins.
+ * BENCH_HASH_MIB, BENCH_KEEP=1, BENCH_NO_S3=1; the command line wins.
+ *
+ * S3 steps (per round, after the filesystem ones): `s3 upload` uploads every corpus file as one object with
+ * @aws-sdk/lib-storage Upload, as many files at once as bevara ingest has workers (one per core), each with
+ * bevara's part size (16 MiB) and parts in flight (4); then `bevara ingest` into a location on a fresh bucket and
+ * `bevara audit` of it. Every bucket is emptied and deleted (untimed) right after the steps that use it.
  *
  * The corpus lives in .bench/corpus/<parameters>/ and is reused while its manifest matches. Every step runs as a
  * child process under GNU time (wall seconds, peak RSS of the step and its children) after one untimed `cat` pass
@@ -29,6 +37,8 @@ import { compareDigests } from './bench/hash-compare.mjs';
 import { requireTools } from './bench/measure.mjs';
 import { loadAverage, machineInfo, readOptions } from './bench/options.mjs';
 import { addRatios, checkTargets, digestTable, stepTable } from './bench/report.mjs';
+import { S3_PART_MIB, S3_UPLOAD_CONCURRENCY, ensureCluster } from './bench/s3.mjs';
+import { runS3Round } from './bench/s3-steps.mjs';
 import { BATCH, bestOf, flushWrites, runRound } from './bench/steps.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -83,9 +93,22 @@ async function main() {
   let rows;
   let failure;
   const rounds = [];
+  let s3Location;
   try {
+    // The SDK warns on Node < 22 (in every process, bevara's steps included); the warning would bury the
+    // step logs that the error of a failed step quotes.
+    if (options.s3) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const s3 = options.s3 ? ensureCluster(REPO, log) : undefined;
+    if (s3) log(`s3: ${s3.endpoint}, ${machine.cores} files at once in the SDK upload`);
     for (let round = 1; round <= options.repeat; round++) {
-      rounds.push(runRound({ cli: CLI, corpus, listFile, workDir, round, keep: options.keep, log }));
+      const common = { cli: CLI, corpus, listFile, workDir, round, keep: options.keep, log };
+      const measured = runRound(common);
+      if (s3) {
+        const { location, ...s3Steps } = await runS3Round({ ...common, s3, parallel: machine.cores });
+        Object.assign(measured, s3Steps);
+        s3Location = location;
+      }
+      rounds.push(measured);
     }
     rows = addRatios(bestOf(rounds));
   } catch (err) {
@@ -122,6 +145,14 @@ async function main() {
   );
   out(options.repeat > 1 ? `Fastest of ${options.repeat} rounds per step.` : 'One round per step.');
   out('Dirty pages are flushed (sync -f, untimed) after the corpus is written and after zip and ingest.');
+  if (s3Location) {
+    out(
+      `S3: Ceph RGW test cluster at ${s3Location.endpoint} (memstore OSD, same machine). "s3 upload" = every corpus ` +
+        `file as one object with @aws-sdk/lib-storage Upload, ${machine.cores} files at once (= bevara's ingest ` +
+        `workers), part size ${S3_PART_MIB} MiB, ${S3_UPLOAD_CONCURRENCY} parts in flight per file, as bevara's ` +
+        'location (partSizeMiB 16, uploadConcurrency 4). Fresh bucket per step, emptied and deleted untimed.',
+    );
+  }
   out(
     'MB = 2^20 bytes. "vs" = MB/s divided by that step\'s MB/s; "per CPU s" uses MB per CPU second (user+sys) ' +
       'instead, less disturbed by other load. Audit MB = package bytes read.',
@@ -148,29 +179,28 @@ async function main() {
     steps: rows,
     targets,
     digests,
-    ingestSummary: pick(rounds.at(-1)?.ingest.summary, [
-      'status',
-      'archived',
-      'unchanged',
-      'rejected',
-      'failed',
-      'bytes',
-    ]),
-    auditSummary: pick(rounds.at(-1)?.audit.summary, [
-      'status',
-      'copies',
-      'verified',
-      'failed',
-      'missing',
-      'files',
-      'bytes',
-    ]),
+    ingestSummary: pick(rounds.at(-1)?.ingest.summary, SUMMARY_KEYS.ingest),
+    auditSummary: pick(rounds.at(-1)?.audit.summary, SUMMARY_KEYS.audit),
+    s3: s3Location
+      ? {
+          location: s3Location,
+          uploadParallelFiles: machine.cores,
+          uploadSummary: rounds.at(-1)?.s3Upload?.summary,
+          ingestSummary: pick(rounds.at(-1)?.s3Ingest?.summary, SUMMARY_KEYS.ingest),
+          auditSummary: pick(rounds.at(-1)?.s3Audit?.summary, SUMMARY_KEYS.audit),
+        }
+      : undefined,
   };
   const resultsFile = join(BENCH_DIR, 'results.json');
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   out();
   out(`Results: ${resultsFile}${options.keep ? `; data dir, zip and logs kept in ${workDir}` : ''}`);
 }
+
+const SUMMARY_KEYS = {
+  ingest: ['status', 'archived', 'unchanged', 'rejected', 'failed', 'bytes'],
+  audit: ['status', 'copies', 'verified', 'failed', 'missing', 'files', 'bytes'],
+};
 
 function pick(object, keys) {
   if (!object) return undefined;

@@ -30,8 +30,11 @@ export function deserializeError(e: SerializedError): Error {
 
 export interface WorkerPool<Q, R> {
   readonly size: number;
-  /** Runs one request on the next free worker; `onBytes` receives its progress reports. */
-  run(request: Q, onBytes?: (n: number) => void): Promise<R>;
+  /**
+   * Runs one request on the next free worker; `onBytes` receives its progress reports. Aborting `signal` asks
+   * the worker to abort the request (it settles as the handler decides, usually with an AbortError).
+   */
+  run(request: Q, onBytes?: (n: number) => void, signal?: AbortSignal): Promise<R>;
   close(): Promise<void>;
 }
 
@@ -59,9 +62,11 @@ export function createWorkerPool<Q, R>(workerUrl: URL, workerData: unknown, size
   };
   return {
     size: all.length,
-    async run(request, onBytes) {
+    async run(request, onBytes, signal) {
       const worker = await acquire();
       const id = nextId++;
+      const abort = () => worker.postMessage({ id, abort: true });
+      signal?.addEventListener('abort', abort, { once: true });
       try {
         return await new Promise<R>((resolve, reject) => {
           const done = () => {
@@ -86,8 +91,10 @@ export function createWorkerPool<Q, R>(workerUrl: URL, workerData: unknown, size
           worker.on('message', onMessage);
           worker.on('error', onError);
           worker.postMessage({ id, request });
+          if (signal?.aborted) abort();
         });
       } finally {
+        signal?.removeEventListener('abort', abort);
         release(worker);
       }
     },
@@ -99,12 +106,22 @@ export function createWorkerPool<Q, R>(workerUrl: URL, workerData: unknown, size
 
 const PROGRESS_EVERY_BYTES = 8 << 20;
 
-/** The worker side: answers each request with `handle`, reporting bytes done every 8 MiB. */
+/**
+ * The worker side: answers each request with `handle`, reporting bytes done every 8 MiB; an `{ id, abort }`
+ * message aborts the signal handed to that request's handler.
+ */
 export function serveRequests<Q, R>(
   port: import('node:worker_threads').MessagePort | null,
-  handle: (request: Q, onBytes: (n: number) => void) => Promise<R>,
+  handle: (request: Q, onBytes: (n: number) => void, signal: AbortSignal) => Promise<R>,
 ): void {
-  port?.on('message', async ({ id, request }: { id: number; request: Q }) => {
+  const running = new Map<number, AbortController>();
+  port?.on('message', async ({ id, request, abort }: { id: number; request?: Q; abort?: boolean }) => {
+    if (abort) {
+      running.get(id)?.abort();
+      return;
+    }
+    const controller = new AbortController();
+    running.set(id, controller);
     let unreported = 0;
     const onBytes = (n: number) => {
       unreported += n;
@@ -114,10 +131,12 @@ export function serveRequests<Q, R>(
       }
     };
     try {
-      const result = await handle(request, onBytes);
+      const result = await handle(request as Q, onBytes, controller.signal);
       port.postMessage({ id, bytes: unreported, result } satisfies WorkerReply<R>);
     } catch (err) {
       port.postMessage({ id, error: serializeError(err) } satisfies WorkerReply<R>);
+    } finally {
+      running.delete(id);
     }
   });
 }

@@ -17,8 +17,9 @@ export default function setup(project: TestProject): void {
 }
 
 function s3Environment(): S3TestEnv {
-  const env = process.env;
-  if (!env.BEVARA_TEST_S3_ENDPOINT) {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const external = Boolean(env.BEVARA_TEST_S3_ENDPOINT);
+  if (!external) {
     execFileSync('bash', ['scripts/ceph-test-cluster.sh', 'up'], { stdio: ['ignore', 'inherit', 'inherit'] });
     const exports = execFileSync('bash', ['scripts/ceph-test-cluster.sh', 'env'], { encoding: 'utf8' });
     for (const match of exports.matchAll(/^export (BEVARA_TEST_S3_\w+)=(.*)$/gm)) {
@@ -36,12 +37,8 @@ function s3Environment(): S3TestEnv {
     accessKeyId: required('BEVARA_TEST_S3_ACCESS_KEY'),
     secretAccessKey: required('BEVARA_TEST_S3_SECRET_KEY'),
     region: env.BEVARA_TEST_S3_REGION || 'us-east-1',
-    engine: env.BEVARA_TEST_S3_ENDPOINT && !exportsFromCeph(env) ? 'external' : 'ceph',
+    engine: external ? 'external' : 'ceph',
   };
-}
-
-function exportsFromCeph(env: NodeJS.ProcessEnv): boolean {
-  return env.BEVARA_TEST_S3_ENDPOINT === `http://127.0.0.1:${env.CEPH_RGW_PORT ?? '7480'}`;
 }
 
 declare module 'vitest' {

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 /**
  * Options from argv (wins) or BENCH_* environment variables; `--quick` changes the defaults only.
  * @returns {{ quick: boolean, keep: boolean, small: number, bigMiB: number, seed: string, repeat: number,
- *   hashMiB: number }}
+ *   hashMiB: number, s3: boolean }}
  */
 export function readOptions() {
   const { values } = parseArgs({
@@ -20,6 +20,8 @@ export function readOptions() {
       seed: { type: 'string' },
       repeat: { type: 'string' },
       'hash-mib': { type: 'string' },
+      // parseArgs learnt `allowNegative` only in Node 22.4; Node 20 needs the negated flag spelt out.
+      'no-s3': { type: 'boolean' },
     },
   });
   const env = process.env;
@@ -41,6 +43,7 @@ export function readOptions() {
     seed: values.seed ?? env.BENCH_SEED ?? 'bevara-1',
     repeat: Math.floor(number('repeat', 'BENCH_REPEAT', 1, 1)),
     hashMiB: Math.floor(number('hash-mib', 'BENCH_HASH_MIB', quick ? 128 : 512, 0)),
+    s3: !flag('no-s3', 'BENCH_NO_S3'),
   };
 }
 

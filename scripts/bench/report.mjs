@@ -30,13 +30,15 @@ export function summarizeStep({ id, label, bytes, files, run, runs }) {
 }
 
 /**
- * Adds `vsOpenssl` (and `vsZip`, `vsZipDurable` for ingest): this step's MB/s divided by the floor's; and `vsOpensslCpu`, the
- * same ratio per CPU second (user + system), which a busy shared machine disturbs less than wall time.
+ * Adds `vsOpenssl` (and `vsZip`, `vsZipDurable` for ingest, `vsS3Upload` for the S3 steps): this step's MB/s divided
+ * by the floor's; and `vsOpensslCpu`, the same ratio per CPU second (user + system), which a busy shared machine
+ * disturbs less than wall time.
  */
 export function addRatios(rows) {
   const openssl = rows.find((r) => r.id === 'openssl');
   const zip = rows.find((r) => r.id === 'zip');
   const zipDurable = rows.find((r) => r.id === 'zipDurable');
+  const s3Upload = rows.find((r) => r.id === 's3Upload');
   const perCpu = (r) => r.mb / Math.max(r.cpuSeconds, 0.01);
   return rows.map((r) => ({
     ...r,
@@ -44,6 +46,7 @@ export function addRatios(rows) {
     vsOpensslCpu: openssl ? perCpu(r) / perCpu(openssl) : undefined,
     vsZip: zip && r.id === 'ingest' ? r.mbPerSecond / zip.mbPerSecond : undefined,
     vsZipDurable: zipDurable && r.id === 'ingest' ? r.mbPerSecond / zipDurable.mbPerSecond : undefined,
+    vsS3Upload: s3Upload && r.id.startsWith('s3') ? r.mbPerSecond / s3Upload.mbPerSecond : undefined,
   }));
 }
 
@@ -58,6 +61,7 @@ function formatTable(header, rows) {
 }
 
 export function stepTable(rows) {
+  const s3 = rows.some((r) => r.vsS3Upload !== undefined);
   const header = [
     'step',
     'MB',
@@ -70,6 +74,7 @@ export function stepTable(rows) {
     'vs openssl',
     'vs zip -0',
     'vs zip+fsync',
+    ...(s3 ? ['vs s3 upload'] : []),
     'vs openssl per CPU s',
   ];
   return formatTable(
@@ -86,6 +91,7 @@ export function stepTable(rows) {
       r.vsOpenssl === undefined ? '' : `${fixed(r.vsOpenssl, 2)}x`,
       r.vsZip === undefined ? '' : `${fixed(r.vsZip, 2)}x`,
       r.vsZipDurable === undefined ? '' : `${fixed(r.vsZipDurable, 2)}x`,
+      ...(s3 ? [r.vsS3Upload === undefined ? '' : `${fixed(r.vsS3Upload, 2)}x`] : []),
       r.vsOpensslCpu === undefined ? '' : `${fixed(r.vsOpensslCpu, 2)}x`,
     ]),
   );

@@ -14,11 +14,12 @@ import { summarizeStep } from './report.mjs';
 export const BATCH = 500;
 
 /** Environment for bevara: no BEVARA_* from the caller's shell, so only the flags below configure it. */
-function bevaraEnv() {
+export function bevaraEnv() {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BEVARA_')));
 }
 
-function stepFailed(name, run, why) {
+/** The error for a step that ran but failed its check, with the end of its stderr. */
+export function stepFailed(name, run, why) {
   return new Error(`[bench] step "${name}" failed (${why}, exit ${run.status}):\n${tail(run.stderrFile)}`);
 }
 
@@ -106,7 +107,8 @@ export function runRound({ cli, corpus, listFile, workDir, round, keep, log }) {
   return results;
 }
 
-function parseSummary(run) {
+/** The JSON a step printed on stdout, or undefined. */
+export function parseSummary(run) {
   try {
     return JSON.parse(readFileSync(run.stdoutFile, 'utf8'));
   } catch {
@@ -120,21 +122,26 @@ const LABELS = {
   zipDurable: 'zip -0 -r, then fsync (floor)',
   ingest: 'bevara ingest',
   audit: 'bevara audit',
+  s3Upload: 's3 upload, SDK (S3 floor)',
+  s3Ingest: 'bevara ingest -> s3',
+  s3Audit: 'bevara audit of s3',
 };
 
 /** Each step's fastest round; peak RSS is the highest seen in any round. */
 export function bestOf(rounds) {
-  return Object.keys(LABELS).map((id) => {
-    const all = rounds.map((r) => r[id]);
-    const best = all.reduce((a, b) => (b.run.seconds < a.run.seconds ? b : a));
-    const peakRssKb = Math.max(...all.map((m) => m.run.peakRssKb));
-    return summarizeStep({
-      id,
-      label: LABELS[id],
-      bytes: best.bytes,
-      files: best.files,
-      run: { ...best.run, peakRssKb },
-      runs: all.map((m) => ({ seconds: m.run.seconds, peakRssKb: m.run.peakRssKb })),
+  return Object.keys(LABELS)
+    .filter((id) => rounds.every((r) => r[id]))
+    .map((id) => {
+      const all = rounds.map((r) => r[id]);
+      const best = all.reduce((a, b) => (b.run.seconds < a.run.seconds ? b : a));
+      const peakRssKb = Math.max(...all.map((m) => m.run.peakRssKb));
+      return summarizeStep({
+        id,
+        label: LABELS[id],
+        bytes: best.bytes,
+        files: best.files,
+        run: { ...best.run, peakRssKb },
+        runs: all.map((m) => ({ seconds: m.run.seconds, peakRssKb: m.run.peakRssKb })),
+      });
     });
-  });
 }

@@ -123,7 +123,7 @@ export interface RunItem {
   /** Record key (ingest) or "location:key" (audit). */
   subject: string;
   packageId?: string;
-  status: 'ok' | 'rejected' | 'failed' | 'skipped' | 'orphan';
+  status: 'ok' | 'rejected' | 'failed' | 'skipped' | 'orphan' | 'waiting';
   message?: string;
   details?: Record<string, unknown>;
 }

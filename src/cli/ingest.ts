@@ -1,4 +1,3 @@
-import { describeLocation } from '../storage/index.js';
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
@@ -6,9 +5,11 @@ import { ValidationError } from '../errors.js';
 import { createInlinePackageWriter, createWorkerPackageWriter } from '../ingest/package-writer.js';
 import { runIngest } from '../ingest/run-ingest.js';
 import { createFolderSource } from '../sources/folder.js';
+import { describeLocation } from '../storage/index.js';
 import type { AppContext } from './context.js';
 import { formatBytes, print, printJson } from './output.js';
 import { createProgress } from './progress.js';
+import { stopOnSignals } from './shutdown.js';
 
 export interface IngestCommandOptions {
   source: string;
@@ -43,6 +44,7 @@ export async function ingestCommand(
     workers > 1
       ? createWorkerPackageWriter(ctx.config.locations, workers)
       : createInlinePackageWriter(ctx.locations);
+  const stop = stopOnSignals(ctx.logger);
   const summary = await runIngest(
     { ...ctx, writer },
     {
@@ -50,15 +52,20 @@ export async function ingestCommand(
       input: root,
       profile,
       copies: copies.map((c) => c.name),
+      signal: stop.signal,
       progress: createProgress('ingest', ctx.terminal, !options.json),
     },
-  ).finally(() => writer.close());
+  ).finally(async () => {
+    stop.dispose();
+    await writer.close();
+  });
   if (options.json) {
     printJson(summary);
   } else {
     print(
       `Ingest ${summary.status === 'succeeded' ? 'succeeded' : 'completed with failures'}: ${summary.archived} archived, ` +
-        `${summary.unchanged} unchanged, ${summary.rejected} rejected, ${summary.failed} failed (${formatBytes(summary.bytes)} packaged)`,
+        `${summary.unchanged} unchanged, ${summary.waiting} waiting, ${summary.rejected} rejected, ${summary.failed} failed ` +
+        `(${formatBytes(summary.bytes)} packaged)`,
     );
     const bySubject = [...summary.items].sort((a, b) =>
       a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0,

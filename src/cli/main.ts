@@ -10,6 +10,7 @@ import { ingestCommand } from './ingest.js';
 import { listCommand } from './list.js';
 import { reportsListCommand, reportsShowCommand } from './reports.js';
 import { showCommand } from './show.js';
+import { storageCheckCommand } from './storage.js';
 
 /** Exit codes: 0 all good, 1 the work found or made failures (see the report), 2 usage or configuration error. */
 const EXIT_USAGE = 2;
@@ -111,6 +112,15 @@ export function buildProgram(): Command {
     .command('show <run>')
     .action(async (runId: string) =>
       withContext(program, (ctx, g) => reportsShowCommand(ctx, runId, { json: g.json }))(),
+    );
+
+  const storage = program.command('storage').description('storage locations');
+  storage
+    .command('check')
+    .description('what each location supports against what the copy policy needs; exit 1 when it lacks any')
+    .option('--location <name>', 'only this location')
+    .action(async (options: { location?: string }) =>
+      withContext(program, (ctx, g) => storageCheckCommand(ctx, { ...options, json: g.json }))(),
     );
   return program;
 }

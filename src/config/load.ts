@@ -72,11 +72,12 @@ function readConfigFile(file: string): Plain {
 /**
  * `BEVARA_DATA_DIR=/x` sets `dataDir`; `__` separates levels: `BEVARA_LOG__LEVEL=debug`,
  * `BEVARA_LOCATIONS__LOCAL__ROOT=/srv/bevara`. Values are read as YAML scalars (numbers, booleans, lists).
+ * `BEVARA_TEST_*` is reserved for the test suite (its S3 engine) and is not configuration.
  */
 export function envOverrides(env: NodeJS.ProcessEnv): Plain {
   const out: Plain = {};
   for (const [name, raw] of Object.entries(env)) {
-    if (!name.startsWith('BEVARA_') || raw === undefined) continue;
+    if (!name.startsWith('BEVARA_') || name.startsWith('BEVARA_TEST_') || raw === undefined) continue;
     const segments = name.slice('BEVARA_'.length).split('__').map(camelCase);
     const isLocationName = (i: number) => i === 1 && segments[0] === 'locations';
     let node = out;

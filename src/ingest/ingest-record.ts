@@ -6,6 +6,7 @@ import type { Profile } from '../package/profile.js';
 import type { SourceRecord } from '../sources/types.js';
 import { packageKey } from '../storage/keys.js';
 import type { PackageWriter } from './package-writer.js';
+import type { MissingCopy } from './store-copies.js';
 
 export interface IngestDeps {
   catalog: Catalog;
@@ -23,31 +24,49 @@ export interface IngestRecordInput {
   copies: string[];
   runId: string;
   onSourceBytes?: (bytes: number) => void;
+  signal?: AbortSignal;
 }
 
 export type IngestRecordOutcome =
   | { status: 'archived'; packageId: string; size: number; fileCount: number; predecessorId?: string }
-  | { status: 'unchanged'; packageId: string };
+  | { status: 'unchanged'; packageId: string }
+  /** Some copies are stored and verified, others are missing: the package waits for a later run. */
+  | {
+      status: 'waiting';
+      packageId: string;
+      size?: number;
+      fileCount?: number;
+      predecessorId?: string;
+      missing: MissingCopy[];
+    };
 
 /**
  * Ingests one record: package it in one pass while writing every copy, read each copy back and compare its
- * digest, then record the package as archived. The source is never modified. Throws on any failure, after
- * removing what was written; the catalog then holds nothing of the attempt.
+ * digest, then record the package as archived. The source is never modified.
+ * When some locations fail but at least one copy is verified, the package is recorded as `stored` (waiting) with
+ * the copies it has, and a later run completes it from a verified copy (`completeWaitingPackages`).
+ * Throws when nothing could be stored, after removing what was written; the catalog then holds nothing of it.
  */
 export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): Promise<IngestRecordOutcome> {
   const { catalog, agent, now } = deps;
   const { record, profile, runId } = input;
   const previous = await catalog.latestPackageForSource(record.kind, record.key);
-  if (previous?.state === 'archived' && (await isUnchanged(catalog, previous, record))) {
-    return { status: 'unchanged', packageId: previous.id };
+  if (previous && previous.state !== 'failed' && (await isUnchanged(catalog, previous, record))) {
+    if (previous.state === 'archived') return { status: 'unchanged', packageId: previous.id };
+    const have = new Set((await catalog.listCopies({ packageId: previous.id })).map((c) => c.location));
+    const missing = input.copies
+      .filter((name) => !have.has(name))
+      .map((location) => ({ location, code: 'E_WAITING', message: 'copy not yet written' }));
+    return { status: 'waiting', packageId: previous.id, missing };
   }
 
   const packageId = newPackageId(now());
   const logger = deps.logger.child({ record: record.key, packageId });
   const key = packageKey(packageId);
-  const { built, stored } = await deps.writer.write(
+  const { built, stored, missing } = await deps.writer.write(
     { record, profile, packageId, agent, runId, copies: input.copies },
     input.onSourceBytes,
+    input.signal,
   );
   logger.debug(
     { size: built.size, sha256: built.sha256, copies: stored.length },
@@ -65,9 +84,9 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
     size: built.size,
     sha256: built.sha256,
     fileCount: built.files.length,
-    state: 'archived',
+    state: missing.length === 0 ? 'archived' : 'stored',
     createdAt: built.description.createdAt,
-    archivedAt: storedAt,
+    archivedAt: missing.length === 0 ? storedAt : undefined,
     predecessorId: previous?.id,
     metadata: record.metadata,
   };
@@ -95,8 +114,39 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
     lastVerifiedAt: storedAt,
     lastCheckedAt: storedAt,
   }));
-  // Every copy is verified: the package enters the catalog archived, with its copies, in one transaction.
-  await catalog.addPackage(pkg, built.files, [...built.description.events, ...copyEvents], copies);
+  const missingEvents: EventRecord[] = missing.map((copy) => ({
+    id: `${packageId}-replication-${copy.location}-${storedAt.getTime()}`,
+    packageId,
+    type: 'replication',
+    at: storedAt,
+    outcome: 'failure',
+    detail: `copy to location "${copy.location}" not stored (${copy.code}): ${copy.message}; a later run completes it`,
+    agent: agentId,
+    object: `${copy.location}:${key}`,
+    runId,
+  }));
+  // The package enters the catalog with its verified copies in one transaction: archived when every copy the
+  // policy asks for is there, otherwise stored and waiting for the missing ones.
+  await catalog.addPackage(
+    pkg,
+    built.files,
+    [...built.description.events, ...copyEvents, ...missingEvents],
+    copies,
+  );
+  if (missing.length > 0) {
+    logger.warn(
+      { copies: stored.map((c) => c.location), missing: missing.map((m) => `${m.location}: ${m.message}`) },
+      'record stored, waiting for missing copies',
+    );
+    return {
+      status: 'waiting',
+      packageId,
+      size: built.size,
+      fileCount: built.files.length,
+      predecessorId: previous?.id,
+      missing,
+    };
+  }
   logger.info(
     { size: built.size, files: built.files.length, copies: stored.map((c) => c.location) },
     'record archived',

@@ -10,6 +10,11 @@ const locations = createLocations((workerData as { locations: Record<string, Loc
   blockingIo: true,
 });
 
-serveRequests<TransferableWriteRequest, WrittenPackage>(parentPort, (request, onBytes) =>
-  writePackage(locations, { ...request, record: fromTransferable(request.record, { sync: true }) }, onBytes),
+serveRequests<TransferableWriteRequest, WrittenPackage>(parentPort, (request, onBytes, signal) =>
+  writePackage(
+    locations,
+    { ...request, record: fromTransferable(request.record, { sync: true }) },
+    onBytes,
+    signal,
+  ),
 );

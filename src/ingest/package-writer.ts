@@ -9,7 +9,8 @@ import type { SourceRecord } from '../sources/types.js';
 import type { Location } from '../storage/index.js';
 import { packageKey } from '../storage/keys.js';
 import { createWorkerPool } from '../worker-pool.js';
-import { type StoredCopy, storeCopies, verifyStoredCopy } from './store-copies.js';
+import { verifyObject } from '../storage/verify-object.js';
+import { type MissingCopy, missingCopy, type StoredCopy, storeCopies } from './store-copies.js';
 
 export interface WritePackageRequest {
   record: SourceRecord;
@@ -23,24 +24,34 @@ export interface WritePackageRequest {
 
 export interface WrittenPackage {
   built: BuiltPackage;
+  /** Copies written and read back with the expected digest. */
   stored: StoredCopy[];
+  /** Copies the policy asks for that could not be written or verified: the package waits for them. */
+  missing: MissingCopy[];
 }
 
 /** Packages records and writes their copies; several at once when it has the concurrency. Knows no catalog. */
 export interface PackageWriter {
   readonly concurrency: number;
-  write(request: WritePackageRequest, onSourceBytes?: (n: number) => void): Promise<WrittenPackage>;
+  write(
+    request: WritePackageRequest,
+    onSourceBytes?: (n: number) => void,
+    signal?: AbortSignal,
+  ): Promise<WrittenPackage>;
   close(): Promise<void>;
 }
 
 /**
  * Builds the package in one pass over the record while writing every copy, then reads each copy back and
- * compares size and SHA-256. On any failure every copy written is removed before the error is thrown.
+ * compares size and SHA-256. A location that fails (down, refusing, or returning other bytes) is left out and
+ * named in `missing`, its partial object removed; the verified copies stand. Throws only when no copy at all
+ * could be stored or the package could not be built, after removing every copy written.
  */
 export async function writePackage(
   locations: Map<string, Location>,
   request: WritePackageRequest,
   onSourceBytes?: (n: number) => void,
+  signal?: AbortSignal,
 ): Promise<WrittenPackage> {
   const { record, profile, packageId, agent, runId } = request;
   const targets = request.copies.map((name) => {
@@ -63,25 +74,47 @@ export async function writePackage(
   });
   // Wait for both to settle, so that a failed build never returns before every partial write is cleaned up.
   const [storing, building] = await Promise.allSettled([
-    storeCopies(build.stream, key, targets, { sha256: build.sha256 }),
+    storeCopies(build.stream, key, targets, { sha256: build.sha256, signal }),
     build.done,
   ]);
-  if (building.status === 'rejected') throw building.reason;
-  if (storing.status === 'rejected') throw storing.reason;
-  try {
-    for (const location of targets) await verifyStoredCopy(location, key, building.value);
-  } catch (err) {
-    await Promise.all(targets.map((l) => l.driver.delete(key).catch(() => {})));
-    throw err;
+  const attempts = (storing as PromiseFulfilledResult<Awaited<ReturnType<typeof storeCopies>>>).value;
+  const removeAll = (copies: StoredCopy[]) =>
+    Promise.all(
+      copies.map((c) =>
+        locations
+          .get(c.location)
+          ?.driver.delete(key)
+          .catch(() => {}),
+      ),
+    );
+  if (building.status === 'rejected') {
+    await removeAll(attempts.stored);
+    // When every location failed first, the build only saw its output closed: the storage error is the cause.
+    throw attempts.stored.length === 0 && attempts.firstError ? attempts.firstError : building.reason;
   }
-  return { built: building.value, stored: storing.value };
+  const stored: StoredCopy[] = [];
+  const missing = [...attempts.missing];
+  let firstError = attempts.firstError;
+  for (const copy of attempts.stored) {
+    const location = locations.get(copy.location) as Location;
+    try {
+      await verifyObject(location, key, building.value, '[ingest]');
+      stored.push(copy);
+    } catch (err) {
+      firstError ??= err;
+      await location.driver.delete(key).catch(() => {});
+      missing.push(missingCopy(copy.location, err));
+    }
+  }
+  if (stored.length === 0) throw firstError;
+  return { built: building.value, stored, missing };
 }
 
 /** Writes on the calling thread, one record at a time. */
 export function createInlinePackageWriter(locations: Map<string, Location>): PackageWriter {
   return {
     concurrency: 1,
-    write: (request, onSourceBytes) => writePackage(locations, request, onSourceBytes),
+    write: (request, onSourceBytes, signal) => writePackage(locations, request, onSourceBytes, signal),
     async close() {},
   };
 }
@@ -100,8 +133,8 @@ export function createWorkerPackageWriter(
   );
   return {
     concurrency: pool.size,
-    write: (request, onSourceBytes) =>
-      pool.run({ ...request, record: toTransferable(request.record) }, onSourceBytes),
+    write: (request, onSourceBytes, signal) =>
+      pool.run({ ...request, record: toTransferable(request.record) }, onSourceBytes, signal),
     close: () => pool.close(),
   };
 }

@@ -6,7 +6,9 @@ import type { Profile } from '../package/profile.js';
 import type { Progress } from '../progress.js';
 import type { ReportWriter } from '../reports/write-report.js';
 import type { RecordSource, SourceRecord } from '../sources/types.js';
-import { type IngestDeps, ingestRecord } from './ingest-record.js';
+import type { Location } from '../storage/index.js';
+import { completeWaitingPackages } from './complete-waiting.js';
+import { type IngestDeps, type IngestRecordOutcome, ingestRecord } from './ingest-record.js';
 
 export interface IngestRunOptions {
   source: RecordSource;
@@ -27,6 +29,8 @@ export interface IngestRunSummary {
   unchanged: number;
   rejected: number;
   failed: number;
+  /** Records whose package waits for copies a location could not take (or that an interruption left undone). */
+  waiting: number;
   /** Bytes of source content packaged. */
   bytes: number;
   items: RunItem[];
@@ -39,7 +43,7 @@ export interface IngestRunSummary {
  * "completed-with-failures" then. Everything is recorded in the catalog and in a JSON + HTML report.
  */
 export async function runIngest(
-  deps: IngestDeps & { reports: ReportWriter },
+  deps: IngestDeps & { reports: ReportWriter; locations: Map<string, Location> },
   options: IngestRunOptions,
 ): Promise<IngestRunSummary> {
   const { catalog, logger, now } = deps;
@@ -66,6 +70,17 @@ export async function runIngest(
     items.push(item);
     return itemWriter.add(item);
   };
+
+  // First, packages an earlier run left waiting for copies: complete them from a verified copy.
+  for (const item of await completeWaitingPackages(deps, {
+    copies: options.copies,
+    runId,
+    signal: options.signal,
+  })) {
+    if (item.status === 'waiting')
+      log.warn({ packageId: item.packageId, reason: item.message }, 'package still waiting');
+    await record(item);
+  }
 
   async function* accepted(): AsyncIterable<SourceRecord> {
     for await (const scanned of options.source.scan()) {
@@ -120,32 +135,25 @@ export async function runIngest(
         profile: options.profile,
         copies: options.copies,
         runId,
+        signal: options.signal,
         onSourceBytes: (n) => {
           counted += n;
           options.progress?.advance({ bytes: n });
         },
       });
-      if (outcome.status === 'archived') bytes += recordBytes;
-      await record({
-        runId,
-        subject: sourceRecord.key,
-        packageId: outcome.packageId,
-        status: outcome.status === 'archived' ? 'ok' : 'skipped',
-        message:
-          outcome.status === 'archived' ? 'archived' : 'unchanged since the last package; nothing written',
-        details:
-          outcome.status === 'archived'
-            ? { size: outcome.size, files: outcome.fileCount, predecessor: outcome.predecessorId }
-            : undefined,
-      });
+      if (outcome.status !== 'unchanged' && outcome.size !== undefined) bytes += recordBytes;
+      await record(outcomeItem(runId, sourceRecord.key, outcome));
     } catch (err) {
       const rejected = err instanceof ValidationError;
+      const waits = !rejected && isTransient(err, options.signal);
       const message = `record "${sourceRecord.key}": ${errorMessage(err)}`;
-      log.error({ record: sourceRecord.key, err }, rejected ? 'record rejected' : 'record failed');
+      if (waits)
+        log.warn({ record: sourceRecord.key, err: errorMessage(err) }, 'record waits for a later run');
+      else log.error({ record: sourceRecord.key, err }, rejected ? 'record rejected' : 'record failed');
       await record({
         runId,
         subject: sourceRecord.key,
-        status: rejected ? 'rejected' : 'failed',
+        status: rejected ? 'rejected' : waits ? 'waiting' : 'failed',
         message,
         details: rejected
           ? {
@@ -175,11 +183,14 @@ export async function runIngest(
     unchanged: count('skipped'),
     rejected: count('rejected'),
     failed: count('failed'),
+    waiting: count('waiting'),
     bytes,
     interrupted: options.signal?.aborted ?? false,
   };
   const status: RunStatus =
-    summary.rejected + summary.failed > 0 || summary.interrupted ? 'completed-with-failures' : 'succeeded';
+    summary.rejected + summary.failed + summary.waiting > 0 || summary.interrupted
+      ? 'completed-with-failures'
+      : 'succeeded';
   const finishedAt = now();
   const run = {
     id: runId,
@@ -195,4 +206,35 @@ export async function runIngest(
   await catalog.finishRun(runId, status, finishedAt, summary, reports);
   log.info({ ...summary, status, reports }, 'ingest run finished');
   return { runId, status, ...summary, items, reports };
+}
+
+function outcomeItem(runId: string, subject: string, outcome: IngestRecordOutcome): RunItem {
+  const base = { runId, subject, packageId: outcome.packageId };
+  switch (outcome.status) {
+    case 'archived':
+      return {
+        ...base,
+        status: 'ok',
+        message: 'archived',
+        details: { size: outcome.size, files: outcome.fileCount, predecessor: outcome.predecessorId },
+      };
+    case 'unchanged':
+      return { ...base, status: 'skipped', message: 'unchanged since the last package; nothing written' };
+    case 'waiting':
+      return {
+        ...base,
+        status: 'waiting',
+        message: `stored, waiting for copies: ${outcome.missing.map((m) => `${m.location} (${m.message})`).join('; ')}`,
+        details: { size: outcome.size, files: outcome.fileCount, missing: outcome.missing },
+      };
+  }
+}
+
+/**
+ * Failures that a later run can get past without anyone changing anything: a location that is down or slow,
+ * or this run being stopped. The record is not lost; it waits.
+ */
+function isTransient(err: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted || (err as { name?: string })?.name === 'AbortError') return true;
+  return err instanceof PreservationError && err.code === 'E_UNAVAILABLE';
 }

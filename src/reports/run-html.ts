@@ -27,7 +27,10 @@ interface Problem {
  */
 export function renderRunHtml(report: RunReport): string {
   const { run, items } = report;
-  const bad = items.filter((i) => i.status === 'failed' || i.status === 'rejected' || i.status === 'orphan');
+  const bad = items.filter(
+    (i) =>
+      i.status === 'failed' || i.status === 'rejected' || i.status === 'orphan' || i.status === 'waiting',
+  );
   const good = items.filter((i) => !bad.includes(i));
   const ok = run.status === 'succeeded';
   const counts = Object.entries(run.summary ?? {})
@@ -47,7 +50,7 @@ body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;paddin
 .count span{color:#555;font-size:.85rem}table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
 th,td{border-bottom:1px solid #e3e3e3;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f4f4f4}code{font:12px ui-monospace,monospace;word-break:break-all}
-.st-failed,.st-rejected,.st-orphan{color:#b3261e;font-weight:600}.st-ok{color:#1d7a35}
+.st-failed,.st-rejected,.st-orphan{color:#b3261e;font-weight:600}.st-waiting{color:#a15c00;font-weight:600}.st-ok{color:#1d7a35}
 </style></head><body>
 <div class="verdict">${escapeHtml(`${run.kind === 'audit' ? 'Audit' : 'Ingest'}: ${STATUS_TEXT[run.status] ?? run.status}`)}${bad.length > 0 ? ` — ${escapeHtml(problemSummary(bad))}` : ''}</div>
 <p class="meta">Run <code>${escapeHtml(run.id)}</code> · started ${escapeHtml(iso(run.startedAt))} · finished ${escapeHtml(iso(run.finishedAt))}</p>

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { AlreadyExistsError, NotFoundError, PreservationError, StorageError } from '../errors.js';
 import { createDigester } from '../fixity/digest.js';
+import { checkFsRoot } from './fs-check.js';
 import { validateKey } from './keys.js';
 import type { GetOptions, PutOptions, StorageDriver, StoredObject } from './types.js';
 
@@ -149,6 +150,7 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
     head,
     list,
     delete: del,
+    check: () => checkFsRoot(root, path.join(root, TMP_DIR)),
   };
 }
 

@@ -43,6 +43,33 @@ export interface StorageCapabilities {
   versioning: boolean;
 }
 
+/** One fact a location check establishes: `unknown` when an earlier failure kept it from being probed. */
+export interface LocationFact {
+  status: 'yes' | 'no' | 'unknown';
+  /** Why, for people: what was probed and what the location answered. Never carries credentials. */
+  detail?: string;
+}
+
+/** What `StorageDriver.check` establishes; facts that do not apply to a driver (fs: bucket) are left out. */
+export interface LocationFacts {
+  /** The location answered at all (fs: the root folder exists or can be created). */
+  reachable?: LocationFact;
+  /** The location accepted our credentials (s3). */
+  credentials?: LocationFact;
+  /** The configured bucket exists (s3). */
+  bucket?: LocationFact;
+  /** A small probe object under the driver's internal `.bevara/` prefix could be written. */
+  write?: LocationFact;
+  /** The probe could be removed again (Object Lock default retention may keep it: then it stays, hidden). */
+  delete?: LocationFact;
+  /** Objects keep prior versions (S3 versioning enabled, not suspended). */
+  versioning?: LocationFact;
+  /** Object Lock is enabled on the bucket; the detail names its default retention, if any. */
+  objectLock?: LocationFact;
+  /** A second create of an existing key is refused atomically (s3: `If-None-Match: *` answered 412; fs: link). */
+  conditionalWrites?: LocationFact;
+}
+
 /**
  * One storage location: the filesystem (embedded default) or an S3-compatible bucket.
  * Keys are relative POSIX paths (see `validateKey`). Implementations live in this folder only;
@@ -70,6 +97,11 @@ export interface StorageDriver {
   digest?(key: string): Promise<{ size: number; sha256: string }>;
   /** Removes an object; no error when it does not exist. */
   delete(key: string): Promise<void>;
+  /**
+   * Probes what the location supports (`bevara storage check`): reachability, credentials, writes, versioning,
+   * Object Lock, conditional writes. Never throws for what it finds: failures become `no` or `unknown` facts.
+   */
+  check?(): Promise<LocationFacts>;
   dispose?(): Promise<void>;
 }
 

@@ -13,6 +13,7 @@ import {
 import { AlreadyExistsError, NotFoundError } from '../../errors.js';
 import { validateKey } from '../keys.js';
 import type { GetOptions, PutOptions, StorageDriver, StoredObject } from '../types.js';
+import { checkS3Location } from './check.js';
 import { createS3Client, type S3ConnectionOptions } from './client.js';
 import { isAbortError, toStorageError } from './errors.js';
 import { putMultipart, putSingle, readHead } from './upload.js';
@@ -238,6 +239,7 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver & { read
     head,
     list,
     delete: remove,
+    check: () => checkS3Location({ client, bucket, prefix }),
     async dispose() {
       client.destroy();
     },
