@@ -53,6 +53,7 @@ export async function ingestCommand(
       profile,
       copies: copies.map((c) => c.name),
       signal: stop.signal,
+      incompleteUploadsMaxAgeMinutes: ctx.config.ingest.incompleteUploadsMaxAgeMinutes,
       progress: createProgress('ingest', ctx.terminal, !options.json),
     },
   ).finally(async () => {

@@ -99,9 +99,14 @@ export const configSchema = z
         maxPathLength: z.number().int().min(16).max(4096).default(255),
         /** Worker threads that package records in parallel; default: one per core. 1 packages on the main thread. */
         workers: z.number().int().min(1).max(64).optional(),
+        /**
+         * At the start of a run, uploads left incomplete by an interrupted process (multipart parts, temp files)
+         * are removed once older than this. Keep it longer than the longest upload of another running process.
+         */
+        incompleteUploadsMaxAgeMinutes: z.number().int().min(0).default(1440),
       })
       .strict()
-      .default({ maxPathLength: 255 }),
+      .default({ maxPathLength: 255, incompleteUploadsMaxAgeMinutes: 1440 }),
     audit: z
       .object({
         /** Worker threads that verify copies in parallel; default: one per core. 1 verifies on the main thread. */

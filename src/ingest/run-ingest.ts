@@ -17,6 +17,8 @@ export interface IngestRunOptions {
   profile: Profile;
   /** Names of the locations that must each hold a verified copy. */
   copies: string[];
+  /** Incomplete uploads older than this are removed from the policy's locations at the start. Default 24 h. */
+  incompleteUploadsMaxAgeMinutes?: number;
   signal?: AbortSignal;
   /** Called with totals once the source is scanned, then as records and bytes are done. */
   progress?: Progress;
@@ -71,7 +73,19 @@ export async function runIngest(
     return itemWriter.add(item);
   };
 
-  // First, packages an earlier run left waiting for copies: complete them from a verified copy.
+  // First, what an interrupted process left: incomplete uploads (never visible as packages, but taking space).
+  const olderThan = new Date(startedAt.getTime() - (options.incompleteUploadsMaxAgeMinutes ?? 1440) * 60_000);
+  for (const name of options.copies) {
+    const location = deps.locations.get(name);
+    try {
+      const removed = (await location?.driver.removeIncomplete?.(olderThan)) ?? [];
+      if (removed.length > 0)
+        log.warn({ location: name, removed }, 'removed incomplete uploads left by an interrupted run');
+    } catch (err) {
+      log.warn({ location: name, err: errorMessage(err) }, 'could not look for incomplete uploads');
+    }
+  }
+  // Then, packages an earlier run left waiting for copies: complete them from a verified copy.
   for (const item of await completeWaitingPackages(deps, {
     copies: options.copies,
     runId,

@@ -151,6 +151,18 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
     list,
     delete: del,
     check: () => checkFsRoot(root, path.join(root, TMP_DIR)),
+    removeIncomplete: async (olderThan) => {
+      const tmp = path.join(root, TMP_DIR);
+      const removed: string[] = [];
+      for (const name of await fs.readdir(tmp).catch(() => [] as string[])) {
+        const file = path.join(tmp, name);
+        const stat = await fs.stat(file).catch(() => undefined);
+        if (!stat?.isFile() || stat.mtime >= olderThan) continue;
+        await fs.rm(file, { force: true });
+        removed.push(`${TMP_DIR}/${name}`);
+      }
+      return removed;
+    },
   };
 }
 

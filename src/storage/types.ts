@@ -102,6 +102,11 @@ export interface StorageDriver {
    * Object Lock, conditional writes. Never throws for what it finds: failures become `no` or `unknown` facts.
    */
   check?(): Promise<LocationFacts>;
+  /**
+   * Removes what interrupted writes left behind (s3: incomplete multipart uploads; fs: temp files) that was
+   * started before `olderThan`, and returns what it removed. A write still in progress elsewhere is younger.
+   */
+  removeIncomplete?(olderThan: Date): Promise<string[]>;
   dispose?(): Promise<void>;
 }
 

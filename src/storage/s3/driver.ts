@@ -14,6 +14,7 @@ import { AlreadyExistsError, NotFoundError } from '../../errors.js';
 import { validateKey } from '../keys.js';
 import type { GetOptions, PutOptions, StorageDriver, StoredObject } from '../types.js';
 import { checkS3Location } from './check.js';
+import { abortIncompleteUploads } from './incomplete.js';
 import { createS3Client, type S3ConnectionOptions } from './client.js';
 import { isAbortError, toStorageError } from './errors.js';
 import { putMultipart, putSingle, readHead } from './upload.js';
@@ -240,6 +241,13 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver & { read
     list,
     delete: remove,
     check: () => checkS3Location({ client, bucket, prefix }),
+    removeIncomplete: async (olderThan) => {
+      try {
+        return await abortIncompleteUploads({ client, bucket, prefix }, olderThan);
+      } catch (err) {
+        throw toStorageError(err, `${label} abort incomplete uploads`);
+      }
+    },
     async dispose() {
       client.destroy();
     },
