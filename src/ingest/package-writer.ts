@@ -74,7 +74,7 @@ export async function writePackage(
   });
   // Wait for both to settle, so that a failed build never returns before every partial write is cleaned up.
   const [storing, building] = await Promise.allSettled([
-    storeCopies(build.stream, key, targets, { sha256: build.sha256, signal }),
+    storeCopies(build.stream, key, targets, { size: expectedSize(record), sha256: build.sha256, signal }),
     build.done,
   ]);
   const attempts = (storing as PromiseFulfilledResult<Awaited<ReturnType<typeof storeCopies>>>).value;
@@ -108,6 +108,12 @@ export async function writePackage(
   }
   if (stored.length === 0) throw firstError;
   return { built: building.value, stored, missing };
+}
+
+/** About the size of the package: its content plus some room for metadata and ZIP headers. */
+function expectedSize(record: WritePackageRequest['record']): number {
+  const content = record.files.reduce((sum, f) => sum + f.size, 0);
+  return content + record.files.length * 1024 + (1 << 20);
 }
 
 /** Writes on the calling thread, one record at a time. */

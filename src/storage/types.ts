@@ -20,7 +20,10 @@ export interface ByteRange {
 }
 
 export interface PutOptions {
-  /** Expected size in bytes, when known; drivers may use it to choose an upload strategy. */
+  /**
+   * Expected size in bytes, when known; an estimate is fine. Drivers use it to choose an upload strategy (s3: a
+   * part size large enough that the upload stays within 10,000 parts).
+   */
   size?: number;
   /**
    * Resolves to the hex SHA-256 of the body once the body has been fully consumed. The caller computes it

@@ -111,8 +111,9 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver & { read
       IfNoneMatch: '*',
       ...lockParams(),
     };
+    const partSize = partSizeFor(options.partSize, putOptions.size);
     try {
-      const bodyHead = await readHead(body, options.partSize);
+      const bodyHead = await readHead(body, partSize);
       let stored: StoredObject;
       if (bodyHead.ended) {
         const data = Buffer.concat(bodyHead.chunks, bodyHead.bytes);
@@ -128,7 +129,7 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver & { read
         let size = 0;
         const ownHash = putOptions.sha256 ? undefined : createHash('sha256');
         const { versionId } = await putMultipart(client, input, bodyHead, {
-          partSize: options.partSize,
+          partSize,
           concurrency: options.uploadConcurrency,
           onBytes: (chunk) => {
             size += chunk.length;
@@ -252,6 +253,13 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver & { read
       client.destroy();
     },
   };
+}
+
+/** S3 allows 10,000 parts: a large expected size gets larger parts (whole MiB), with room for estimate errors. */
+export function partSizeFor(configured: number, expectedSize?: number): number {
+  if (!expectedSize) return configured;
+  const MiB = 1024 * 1024;
+  return Math.max(configured, Math.ceil(expectedSize / 9_000 / MiB) * MiB);
 }
 
 function contentTypeOf(key: string): string {
