@@ -52,6 +52,7 @@ export async function openContext(options: GlobalOptions): Promise<AppContext> {
   const { config, file } = loadCliConfig(options);
   const terminal = createTerminal();
   const logger = createLogger({ level: config.log.level, format: config.log.format, sink: terminal });
+  logWarningsThrough(logger);
   fs.mkdirSync(config.dataDir, { recursive: true });
   const catalog = createSqliteCatalog({
     path: config.catalog.path ?? path.join(config.dataDir, 'catalog.sqlite'),
@@ -90,4 +91,19 @@ export async function openContext(options: GlobalOptions): Promise<AppContext> {
       await Promise.all([...locations.values()].map((l) => l.driver.dispose?.()));
     },
   };
+}
+
+/**
+ * Runtime warnings (e.g. the AWS SDK's notice about the Node version) become one structured log line each instead
+ * of free text on stderr; the same warning is logged once.
+ */
+function logWarningsThrough(logger: Logger): void {
+  const seen = new Set<string>();
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    const text = warning.message.replace(/\s+/g, ' ').trim();
+    if (seen.has(text)) return;
+    seen.add(text);
+    logger.warn({ warning: warning.name }, text);
+  });
 }

@@ -9,6 +9,7 @@ import {
   ListObjectVersionsCommand,
   paginateListObjectsV2,
   type PutObjectCommandInput,
+  type S3Client,
 } from '@aws-sdk/client-s3';
 import { AlreadyExistsError, NotFoundError } from '../../errors.js';
 import { validateKey } from '../keys.js';
@@ -51,7 +52,12 @@ const INTERNAL_PREFIXES = [META_PREFIX, '.bevara/'];
  * the first is kept. Deletes remove every version; retention makes them fail with `LockedError`.
  */
 export function createS3Driver(options: S3DriverOptions): StorageDriver & { readonly bucket: string } {
-  const client = createS3Client(options);
+  // Created on first use: a configured location that a command never touches costs nothing.
+  let created: S3Client | undefined;
+  const client = (): S3Client => {
+    created ??= createS3Client(options);
+    return created;
+  };
   const { bucket } = options;
   const prefix = options.prefix ? `${options.prefix.replace(/\/+$/, '')}/` : '';
   const now = options.now ?? (() => new Date());
@@ -72,7 +78,7 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver & { read
 
   async function head(key: string): Promise<StoredObject | null> {
     try {
-      const out = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey(key) }));
+      const out = await client().send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey(key) }));
       const multipart = out.ETag?.includes('-') ?? false;
       const sha256 = out.Metadata?.[SHA256_META] ?? (multipart ? await readSidecar(key) : undefined);
       return { key, size: out.ContentLength ?? 0, mtime: out.LastModified, versionId: out.VersionId, sha256 };
@@ -85,7 +91,7 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver & { read
 
   async function readSidecar(key: string): Promise<string | undefined> {
     try {
-      const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: metaKey(key) }));
+      const out = await client().send(new GetObjectCommand({ Bucket: bucket, Key: metaKey(key) }));
       const meta = JSON.parse((await out.Body?.transformToString()) ?? '{}') as { sha256?: string };
       return meta.sha256;
     } catch (err) {
@@ -119,7 +125,7 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver & { read
         const data = Buffer.concat(bodyHead.chunks, bodyHead.bytes);
         const sha256 = putOptions.sha256?.() ?? createHash('sha256').update(data).digest('hex');
         const { versionId } = await putSingle(
-          client,
+          client(),
           { ...input, Metadata: { [SHA256_META]: sha256 } },
           data,
           signal,
@@ -128,7 +134,7 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver & { read
       } else {
         let size = 0;
         const ownHash = putOptions.sha256 ? undefined : createHash('sha256');
-        const { versionId } = await putMultipart(client, input, bodyHead, {
+        const { versionId } = await putMultipart(client(), input, bodyHead, {
           partSize,
           concurrency: options.uploadConcurrency,
           onBytes: (chunk) => {
@@ -141,7 +147,7 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver & { read
         if (signal?.aborted) throw Object.assign(new Error(`${what}: aborted`), { name: 'AbortError' });
         try {
           const meta = Buffer.from(JSON.stringify({ sha256, size, storedAt: stored.mtime?.toISOString() }));
-          await putSingle(client, { ...input, Key: metaKey(key), ContentType: 'application/json' }, meta);
+          await putSingle(client(), { ...input, Key: metaKey(key), ContentType: 'application/json' }, meta);
         } catch (err) {
           await remove(key).catch(() => {});
           throw err;
@@ -160,7 +166,7 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver & { read
   async function get(key: string, getOptions: GetOptions = {}): Promise<Readable> {
     const { range, signal } = getOptions;
     try {
-      const out = await client.send(
+      const out = await client().send(
         new GetObjectCommand({
           Bucket: bucket,
           Key: objectKey(key),
@@ -176,7 +182,10 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver & { read
 
   async function* list(listPrefix = ''): AsyncIterable<StoredObject> {
     try {
-      const pages = paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: prefix + listPrefix });
+      const pages = paginateListObjectsV2(
+        { client: client() },
+        { Bucket: bucket, Prefix: prefix + listPrefix },
+      );
       for await (const page of pages) {
         for (const object of page.Contents ?? []) {
           const key = (object.Key ?? '').slice(prefix.length);
@@ -190,7 +199,7 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver & { read
   }
 
   async function isVersioned(): Promise<boolean> {
-    versioned ??= client
+    versioned ??= client()
       .send(new GetBucketVersioningCommand({ Bucket: bucket }))
       .then((out) => out.Status === 'Enabled' || out.Status === 'Suspended')
       .catch((err) => {
@@ -203,17 +212,17 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver & { read
   /** Removes an object for good: on a versioned bucket every version and delete marker of exactly this key. */
   async function removeObject(fullKey: string): Promise<void> {
     if (!(await isVersioned())) {
-      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: fullKey }));
+      await client().send(new DeleteObjectCommand({ Bucket: bucket, Key: fullKey }));
       return;
     }
     let markers: { KeyMarker?: string; VersionIdMarker?: string } = {};
     for (;;) {
-      const page = await client.send(
+      const page = await client().send(
         new ListObjectVersionsCommand({ Bucket: bucket, Prefix: fullKey, ...markers }),
       );
       for (const version of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
         if (version.Key !== fullKey) continue;
-        await client.send(
+        await client().send(
           new DeleteObjectCommand({ Bucket: bucket, Key: fullKey, VersionId: version.VersionId }),
         );
       }
@@ -241,16 +250,16 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver & { read
     head,
     list,
     delete: remove,
-    check: () => checkS3Location({ client, bucket, prefix }),
+    check: () => checkS3Location({ client: client(), bucket, prefix }),
     removeIncomplete: async (olderThan) => {
       try {
-        return await abortIncompleteUploads({ client, bucket, prefix }, olderThan);
+        return await abortIncompleteUploads({ client: client(), bucket, prefix }, olderThan);
       } catch (err) {
         throw toStorageError(err, `${label} abort incomplete uploads`);
       }
     },
     async dispose() {
-      client.destroy();
+      created?.destroy();
     },
   };
 }
