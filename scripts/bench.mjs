@@ -2,7 +2,7 @@
 /**
  * `npm run bench`: times `bevara ingest` and `bevara audit` on a seeded corpus against the floor on the same
  * files (`openssl dgst -sha256` for hashing, `zip -0` for packing), the same into and from an S3 location on the
- * project's Ceph RGW test cluster against a plain SDK upload of the corpus, and node:crypto against hash-wasm.
+ * project's Ceph RGW test cluster against plain SDK uploads of the corpus, and node:crypto against hash-wasm.
  *
  *   node scripts/bench.mjs [--quick] [--small N] [--big-mb M] [--seed S] [--repeat R] [--hash-mib H] [--keep]
  *                          [--no-s3]
@@ -20,8 +20,10 @@
  *
  * S3 steps (per round, after the filesystem ones): `s3 upload` uploads every corpus file as one object with
  * @aws-sdk/lib-storage Upload, as many files at once as bevara ingest has workers (one per core), each with
- * bevara's part size (16 MiB) and parts in flight (4); then `bevara ingest` into a location on a fresh bucket and
- * `bevara audit` of it. Every bucket is emptied and deleted (untimed) right after the steps that use it.
+ * bevara's part size (16 MiB) and parts in flight (4); `s3 upload of one ZIP` uploads the archive of the zip floor
+ * step the same way as one object (the same bytes in ~1/16 MiB as many requests; the archive is deleted after it
+ * unless --keep); then `bevara ingest` into a location on a fresh bucket and `bevara audit` of it. Every bucket is
+ * emptied and deleted (untimed) right after the steps that use it, and RGW's garbage collection awaited.
  *
  * The corpus lives in .bench/corpus/<parameters>/ and is reused while its manifest matches. Every step runs as a
  * child process under GNU time (wall seconds, peak RSS of the step and its children) after one untimed `cat` pass
@@ -83,6 +85,7 @@ async function main() {
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
   const listFile = join(workDir, 'files.list');
+  const zipFile = join(workDir, 'corpus.zip');
   const files = await listCorpusFiles(corpus.dir);
   writeFileSync(listFile, `${files.join('\0')}\0`);
 
@@ -101,8 +104,8 @@ async function main() {
     const s3 = options.s3 ? ensureCluster(REPO, log) : undefined;
     if (s3) log(`s3: ${s3.endpoint}, ${machine.cores} files at once in the SDK upload`);
     for (let round = 1; round <= options.repeat; round++) {
-      const common = { cli: CLI, corpus, listFile, workDir, round, keep: options.keep, log };
-      const measured = runRound(common);
+      const common = { cli: CLI, corpus, listFile, workDir, zipFile, round, keep: options.keep, log };
+      const measured = runRound({ ...common, keepZip: Boolean(s3) });
       if (s3) {
         const { location, ...s3Steps } = await runS3Round({ ...common, s3, parallel: machine.cores });
         Object.assign(measured, s3Steps);
@@ -152,6 +155,14 @@ async function main() {
         `workers), part size ${S3_PART_MIB} MiB, ${S3_UPLOAD_CONCURRENCY} parts in flight per file, as bevara's ` +
         'location (partSizeMiB 16, uploadConcurrency 4). Fresh bucket per step, emptied and deleted untimed.',
     );
+    const zipUpload = rounds.at(-1)?.s3ZipUpload?.summary;
+    if (zipUpload) {
+      out(
+        `"s3 upload of one ZIP" = the zip -0 -r archive of the corpus (${(zipUpload.bytes / 2 ** 20).toFixed(1)} MB) ` +
+          `as one object with the same Upload settings: the same bytes in ${zipUpload.parts} parts (one process, ` +
+          `${S3_UPLOAD_CONCURRENCY} parts in flight); its MB and MB/s count corpus bytes, like the zip floor.`,
+      );
+    }
   }
   out(
     'MB = 2^20 bytes. "vs" = MB/s divided by that step\'s MB/s; "per CPU s" uses MB per CPU second (user+sys) ' +
@@ -186,6 +197,7 @@ async function main() {
           location: s3Location,
           uploadParallelFiles: machine.cores,
           uploadSummary: rounds.at(-1)?.s3Upload?.summary,
+          zipUploadSummary: rounds.at(-1)?.s3ZipUpload?.summary,
           ingestSummary: pick(rounds.at(-1)?.s3Ingest?.summary, SUMMARY_KEYS.ingest),
           auditSummary: pick(rounds.at(-1)?.s3Audit?.summary, SUMMARY_KEYS.audit),
         }

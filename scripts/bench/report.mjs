@@ -30,8 +30,8 @@ export function summarizeStep({ id, label, bytes, files, run, runs }) {
 }
 
 /**
- * Adds `vsOpenssl` (and `vsZip`, `vsZipDurable` for ingest, `vsS3Upload` for the S3 steps): this step's MB/s divided
- * by the floor's; and `vsOpensslCpu`, the same ratio per CPU second (user + system), which a busy shared machine
+ * Adds `vsOpenssl` (and `vsZip`, `vsZipDurable` for ingest, `vsS3Upload` and `vsS3Zip` for the S3 steps): this
+ * step's MB/s divided by the floor's; and `vsOpensslCpu`, the same ratio per CPU second (user + system), which a busy shared machine
  * disturbs less than wall time.
  */
 export function addRatios(rows) {
@@ -39,6 +39,7 @@ export function addRatios(rows) {
   const zip = rows.find((r) => r.id === 'zip');
   const zipDurable = rows.find((r) => r.id === 'zipDurable');
   const s3Upload = rows.find((r) => r.id === 's3Upload');
+  const s3Zip = rows.find((r) => r.id === 's3ZipUpload');
   const perCpu = (r) => r.mb / Math.max(r.cpuSeconds, 0.01);
   return rows.map((r) => ({
     ...r,
@@ -47,6 +48,7 @@ export function addRatios(rows) {
     vsZip: zip && r.id === 'ingest' ? r.mbPerSecond / zip.mbPerSecond : undefined,
     vsZipDurable: zipDurable && r.id === 'ingest' ? r.mbPerSecond / zipDurable.mbPerSecond : undefined,
     vsS3Upload: s3Upload && r.id.startsWith('s3') ? r.mbPerSecond / s3Upload.mbPerSecond : undefined,
+    vsS3Zip: s3Zip && r.id.startsWith('s3') ? r.mbPerSecond / s3Zip.mbPerSecond : undefined,
   }));
 }
 
@@ -62,6 +64,8 @@ function formatTable(header, rows) {
 
 export function stepTable(rows) {
   const s3 = rows.some((r) => r.vsS3Upload !== undefined);
+  const s3Zip = rows.some((r) => r.vsS3Zip !== undefined);
+  const ratio = (n) => (n === undefined ? '' : `${fixed(n, 2)}x`);
   const header = [
     'step',
     'MB',
@@ -75,6 +79,7 @@ export function stepTable(rows) {
     'vs zip -0',
     'vs zip+fsync',
     ...(s3 ? ['vs s3 upload'] : []),
+    ...(s3Zip ? ['vs s3 zip upload'] : []),
     'vs openssl per CPU s',
   ];
   return formatTable(
@@ -88,11 +93,12 @@ export function stepTable(rows) {
       fixed(r.mbPerSecond, 1),
       fixed(r.filesPerSecond, 0),
       fixed(r.peakRssMiB, 1),
-      r.vsOpenssl === undefined ? '' : `${fixed(r.vsOpenssl, 2)}x`,
-      r.vsZip === undefined ? '' : `${fixed(r.vsZip, 2)}x`,
-      r.vsZipDurable === undefined ? '' : `${fixed(r.vsZipDurable, 2)}x`,
-      ...(s3 ? [r.vsS3Upload === undefined ? '' : `${fixed(r.vsS3Upload, 2)}x`] : []),
-      r.vsOpensslCpu === undefined ? '' : `${fixed(r.vsOpensslCpu, 2)}x`,
+      ratio(r.vsOpenssl),
+      ratio(r.vsZip),
+      ratio(r.vsZipDurable),
+      ...(s3 ? [ratio(r.vsS3Upload)] : []),
+      ...(s3Zip ? [ratio(r.vsS3Zip)] : []),
+      ratio(r.vsOpensslCpu),
     ]),
   );
 }

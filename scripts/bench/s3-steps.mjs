@@ -1,11 +1,13 @@
 /**
- * The S3 steps of one benchmark round, against the Ceph RGW test cluster: the floor (`s3-upload.mjs`, every
- * corpus file as one object with the SDK's Upload), then `bevara ingest` into an s3 location and `bevara audit` of
- * it. Each step that writes gets a fresh bucket, emptied and deleted (untimed) as soon as the step is measured, so
- * the cluster never holds more than about one corpus.
+ * The S3 steps of one benchmark round, against the Ceph RGW test cluster: two floors (`s3-upload.mjs`, with the
+ * SDK's Upload: every corpus file as one object, then the `zip -0 -r` archive of the corpus as one object, the same
+ * bytes in a few large requests), then `bevara ingest` into an s3 location and `bevara audit` of it. Each step that
+ * writes gets a fresh bucket, emptied and deleted (untimed) as soon as the step is measured, so the cluster never
+ * holds more than about one corpus.
  */
-import { rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { fileURLToPath } from 'node:url';
 import { timeCommand } from './measure.mjs';
 import {
@@ -23,12 +25,24 @@ import { bevaraEnv, flushWrites, parseSummary, stepFailed } from './steps.mjs';
 const UPLOADER = join(dirname(fileURLToPath(import.meta.url)), 's3-upload.mjs');
 
 /**
- * One round of the S3 steps; returns `{ s3Upload, s3Ingest, s3Audit }` measured like `runRound`'s steps.
+ * One round of the S3 steps; returns `{ s3Upload, s3ZipUpload, s3Ingest, s3Audit, location }`, the steps measured
+ * like `runRound`'s. `zipFile` (left by `runRound`) is deleted once uploaded unless `keep`.
  * @param {{ cli: string, corpus: { dir: string, manifest: object }, listFile: string, workDir: string,
- *   round: number, keep: boolean, log: (line: string) => void,
+ *   zipFile: string, round: number, keep: boolean, log: (line: string) => void,
  *   s3: { endpoint: string, region: string, accessKeyId: string, secretAccessKey: string }, parallel: number }} options
  */
-export async function runS3Round({ cli, corpus, listFile, workDir, round, keep, log, s3, parallel }) {
+export async function runS3Round({
+  cli,
+  corpus,
+  listFile,
+  workDir,
+  zipFile,
+  round,
+  keep,
+  log,
+  s3,
+  parallel,
+}) {
   const { dir, manifest } = corpus;
   const client = benchS3Client(s3);
   const results = {};
@@ -66,27 +80,63 @@ export async function runS3Round({ cli, corpus, listFile, workDir, round, keep, 
     return value;
   };
 
+  const uploaderEnv = (bucket) => ({
+    ...bevaraEnv(),
+    BENCH_S3_ENDPOINT: s3.endpoint,
+    BENCH_S3_REGION: s3.region,
+    BENCH_S3_BUCKET: bucket,
+    BENCH_S3_PART_MIB: String(S3_PART_MIB),
+    BENCH_S3_QUEUE: String(S3_UPLOAD_CONCURRENCY),
+    BENCH_S3_PARALLEL: String(parallel),
+    AWS_ACCESS_KEY_ID: s3.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+
   try {
-    await withBucket(`bench-upload-${stamp}`, async () => {
-      const env = {
-        ...bevaraEnv(),
-        BENCH_S3_ENDPOINT: s3.endpoint,
-        BENCH_S3_REGION: s3.region,
-        BENCH_S3_BUCKET: `bench-upload-${stamp}`,
-        BENCH_S3_PART_MIB: String(S3_PART_MIB),
-        BENCH_S3_QUEUE: String(S3_UPLOAD_CONCURRENCY),
-        BENCH_S3_PARALLEL: String(parallel),
-        AWS_ACCESS_KEY_ID: s3.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      };
-      const upload = runCmd('s3-upload', ['node', UPLOADER, listFile], dir, env);
+    const uploadBucket = `bench-upload-${stamp}`;
+    await withBucket(uploadBucket, async () => {
+      const upload = runCmd('s3-upload', ['node', UPLOADER, listFile], dir, uploaderEnv(uploadBucket));
       const summary = parseSummary(upload);
       if (upload.status !== 0 || summary?.objects !== manifest.files || summary.bytes !== manifest.bytes) {
         throw stepFailed('s3 upload', upload, `${summary?.objects ?? '?'} of ${manifest.files} objects`);
       }
       results.s3Upload = { run: upload, bytes: manifest.bytes, files: manifest.files, summary };
     });
+
+    // The same corpus as one object: as many bytes as the per-file floor (plus the zip's headers), 1/16 MiB as many
+    // requests. MB/s counts corpus bytes, as the zip floor does.
+    const zipBucket = `bench-zip-upload-${stamp}`;
+    try {
+      await withBucket(zipBucket, async () => {
+        const zipBytes = statSync(zipFile).size;
+        const upload = runCmd(
+          's3-zip-upload',
+          ['node', UPLOADER, '--single', zipFile],
+          workDir,
+          uploaderEnv(zipBucket),
+        );
+        const summary = parseSummary(upload);
+        const head = await client
+          .send(new HeadObjectCommand({ Bucket: zipBucket, Key: basename(zipFile) }))
+          .catch(() => undefined);
+        if (upload.status !== 0 || summary?.bytes !== zipBytes || head?.ContentLength !== zipBytes) {
+          throw stepFailed(
+            's3 zip upload',
+            upload,
+            `${head?.ContentLength ?? summary?.bytes ?? '?'} of ${zipBytes} bytes stored`,
+          );
+        }
+        results.s3ZipUpload = {
+          run: upload,
+          bytes: manifest.bytes,
+          files: manifest.files,
+          summary: { ...summary, parts: Math.ceil(zipBytes / (S3_PART_MIB * 2 ** 20)) },
+        };
+      });
+    } finally {
+      if (!keep) rmSync(zipFile, { force: true });
+    }
 
     const bucket = `bench-bevara-${stamp}`;
     const dataDir = join(workDir, 'bevara-data-s3');

@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /**
- * The S3 floor, run as its own process (so GNU time measures it like the other steps): every file named in a
- * NUL-separated list, relative to the working directory, uploaded as one object under the same key with
+ * The S3 floors, run as their own process (so GNU time measures them like the other steps), with
  * `@aws-sdk/lib-storage` Upload (part size and parts in flight as bevara's s3 location, checksums only when
- * required, path-style URLs). `parallel` files are uploaded at once. Prints `{ objects, bytes }` as JSON.
+ * required, path-style URLs). Prints `{ objects, bytes }` as JSON.
  *
- *   node s3-upload.mjs <list file>
- *   env: BENCH_S3_ENDPOINT, BENCH_S3_REGION, BENCH_S3_BUCKET, BENCH_S3_PART_MIB, BENCH_S3_QUEUE, BENCH_S3_PARALLEL,
- *        AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
+ *   node s3-upload.mjs <list file>      every file named in a NUL-separated list, relative to the working
+ *                                       directory, as one object under the same key; `parallel` files at once
+ *   node s3-upload.mjs --single <file>  that one file (the zip of the corpus) as one object named by its basename
+ *   env: BENCH_S3_ENDPOINT, BENCH_S3_REGION, BENCH_S3_BUCKET, BENCH_S3_PART_MIB, BENCH_S3_QUEUE, BENCH_S3_PARALLEL
+ *        (list mode only), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
  */
 import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 
@@ -18,15 +20,19 @@ const required = (name) => {
   if (!env[name]) throw new Error(`[bench] s3-upload: ${name} is not set`);
   return env[name];
 };
+const USAGE = '[bench] s3-upload: usage: s3-upload.mjs <list file> | s3-upload.mjs --single <file>';
 
 async function main() {
-  const listFile = process.argv[2];
-  if (!listFile) throw new Error('[bench] s3-upload: usage: s3-upload.mjs <list file>');
-  const files = readFileSync(listFile, 'utf8').split('\0').filter(Boolean);
+  const [first, second] = process.argv.slice(2);
+  const single = first === '--single';
+  const source = single ? second : first;
+  if (!source) throw new Error(USAGE);
+  const files = single ? [source] : readFileSync(source, 'utf8').split('\0').filter(Boolean);
+  const keyOf = single ? (file) => basename(file) : (file) => file.replace(/^\.\//, '');
+  const parallel = single ? 1 : Number(required('BENCH_S3_PARALLEL'));
   const bucket = required('BENCH_S3_BUCKET');
   const partSize = Number(required('BENCH_S3_PART_MIB')) * 2 ** 20;
   const queueSize = Number(required('BENCH_S3_QUEUE'));
-  const parallel = Number(required('BENCH_S3_PARALLEL'));
   const client = new S3Client({
     endpoint: required('BENCH_S3_ENDPOINT'),
     region: required('BENCH_S3_REGION'),
@@ -46,12 +52,7 @@ async function main() {
     const size = statSync(file).size;
     const upload = new Upload({
       client,
-      params: {
-        Bucket: bucket,
-        Key: file.replace(/^\.\//, ''),
-        Body: createReadStream(file),
-        ContentLength: size,
-      },
+      params: { Bucket: bucket, Key: keyOf(file), Body: createReadStream(file), ContentLength: size },
       partSize,
       queueSize,
       leavePartsOnError: false,

@@ -32,13 +32,13 @@ export function flushWrites(dir) {
 }
 
 /**
- * One round of the timed steps; returns the measurement of each.
+ * One round of the timed steps; returns the measurement of each. The archive of the last zip step is left at
+ * `zipFile` when `keep` or `keepZip` is set (the S3 round uploads it, then deletes it), else deleted.
  * @param {{ cli: string, corpus: { dir: string, manifest: object }, listFile: string, workDir: string,
- *   round: number, keep: boolean, log: (line: string) => void }} options
+ *   zipFile: string, round: number, keep: boolean, keepZip?: boolean, log: (line: string) => void }} options
  */
-export function runRound({ cli, corpus, listFile, workDir, round, keep, log }) {
+export function runRound({ cli, corpus, listFile, workDir, zipFile, round, keep, keepZip, log }) {
   const { dir, manifest } = corpus;
-  const zipFile = join(workDir, 'corpus.zip');
   const dataDir = join(workDir, 'bevara-data');
   const results = {};
   const runCmd = (name, argv, cwd) => {
@@ -76,7 +76,7 @@ export function runRound({ cli, corpus, listFile, workDir, round, keep, log }) {
   );
   if (zipDurable.status !== 0) throw stepFailed('zip + fsync', zipDurable, 'non-zero exit');
   results.zipDurable = { run: zipDurable, bytes: manifest.bytes, files: manifest.files };
-  if (!keep) rmSync(zipFile, { force: true });
+  if (!keep && !keepZip) rmSync(zipFile, { force: true });
   rmSync(dataDir, { recursive: true, force: true });
   flushWrites(workDir);
 
@@ -123,6 +123,7 @@ const LABELS = {
   ingest: 'bevara ingest',
   audit: 'bevara audit',
   s3Upload: 's3 upload, SDK (S3 floor)',
+  s3ZipUpload: 's3 upload of one ZIP (SDK)',
   s3Ingest: 'bevara ingest -> s3',
   s3Audit: 'bevara audit of s3',
 };

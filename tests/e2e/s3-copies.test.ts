@@ -5,7 +5,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CopyRecord, PackageSummary } from '../../src/catalog/types.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
-import { createTestBucket, rawS3Client, s3TestEnv } from '../helpers/s3-env.js';
+import { createTestBucket, rawS3Client, s3CredentialsEnv, s3TestEnv } from '../helpers/s3-env.js';
 import { bevara, bevaraAsync, copyFixtures, json, snapshot, tempDir } from './helpers.js';
 
 // Two S3 copies per package on the real engine: `primary` in a bucket with Object Lock (COMPLIANCE, 1 day),
@@ -52,11 +52,7 @@ function setup(offsiteEndpoint: string, extra: Record<string, unknown> = {}): Se
       ...extra,
     }),
   );
-  const cliEnv: NodeJS.ProcessEnv = {};
-  for (const name of ['PRIMARY', 'OFFSITE']) {
-    cliEnv[`BEVARA_LOCATIONS__${name}__CREDENTIALS__ACCESS_KEY_ID`] = env.accessKeyId;
-    cliEnv[`BEVARA_LOCATIONS__${name}__CREDENTIALS__SECRET_ACCESS_KEY`] = env.secretAccessKey;
-  }
+  const cliEnv = s3CredentialsEnv(['primary', 'offsite']);
   return { work, data: path.join(work, 'data'), source, config, cliEnv };
 }
 

@@ -5,7 +5,13 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PackageSummary } from '../../src/catalog/types.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
-import { createTestBucket, incompleteUploads, rawS3Client, s3TestEnv } from '../helpers/s3-env.js';
+import {
+  createTestBucket,
+  incompleteUploads,
+  rawS3Client,
+  s3CredentialsEnv,
+  s3TestEnv,
+} from '../helpers/s3-env.js';
 import { bevara, bevaraAsync, json, snapshot, tempDir } from './helpers.js';
 
 // An ingest process interrupted mid-upload, on the real engine: with SIGKILL (nothing can clean up; the next run
@@ -54,10 +60,7 @@ async function setup(): Promise<Setup> {
       ingest: { workers: 1, incompleteUploadsMaxAgeMinutes: 0 },
     }),
   );
-  const cliEnv = {
-    BEVARA_LOCATIONS__ARKIV__CREDENTIALS__ACCESS_KEY_ID: env.accessKeyId,
-    BEVARA_LOCATIONS__ARKIV__CREDENTIALS__SECRET_ACCESS_KEY: env.secretAccessKey,
-  };
+  const cliEnv = s3CredentialsEnv(['arkiv']);
   return { work, data: path.join(work, 'data'), source, config, prefix, proxy, cliEnv };
 }
 

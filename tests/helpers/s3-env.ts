@@ -62,3 +62,14 @@ export async function emptyPrefix(client: S3Client, bucket: string, prefix: stri
     await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: v.Key, VersionId: v.VersionId }));
   }
 }
+
+/** The environment that gives the CLI the test engine's keys for the named locations, as operators would. */
+export function s3CredentialsEnv(locationNames: string[], env = s3TestEnv()): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const name of locationNames) {
+    const upper = name.toUpperCase().replace(/-/g, '_');
+    out[`BEVARA_LOCATIONS__${upper}__CREDENTIALS__ACCESS_KEY_ID`] = env.accessKeyId;
+    out[`BEVARA_LOCATIONS__${upper}__CREDENTIALS__SECRET_ACCESS_KEY`] = env.secretAccessKey;
+  }
+  return out;
+}

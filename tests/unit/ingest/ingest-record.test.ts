@@ -133,7 +133,7 @@ describe('ingestRecord', () => {
     expect(await catalog.listPackages()).toEqual([]);
   });
 
-  it('removes every copy and records nothing when one location fails', async () => {
+  it('keeps the verified copy and records the package as waiting when one location fails', async () => {
     const record = await scanOne(path.join(work, 'in'));
     fs.mkdirSync(path.join(work, 'store'), { recursive: true });
     fs.writeFileSync(path.join(work, 'store', 'broken'), 'a file where a folder should be');
@@ -141,14 +141,41 @@ describe('ingestRecord', () => {
       name: 'broken',
       driver: createFsDriver({ root: path.join(work, 'store', 'broken') }),
     };
-    const error = await ingestRecord(deps(catalog, [locations[0] as Location, broken]), {
+    const outcome = await ingestRecord(deps(catalog, [locations[0] as Location, broken]), {
       record,
       profile: loadProfile('eark-aip'),
       copies: ['one', 'broken'],
       runId: 'r3',
+    });
+    expect(outcome.status).toBe('waiting');
+    if (outcome.status !== 'waiting') return;
+    expect(outcome.missing.map((m) => m.location)).toEqual(['broken']);
+    expect(await storedKeys(locations[0] as Location)).toHaveLength(1);
+    expect((await catalog.getPackage(outcome.packageId))?.state).toBe('stored');
+    const copies = await catalog.listCopies({ packageId: outcome.packageId });
+    expect(copies.map((c) => `${c.location}:${c.status}`)).toEqual(['one:verified']);
+    const events = await catalog.listEvents(outcome.packageId);
+    expect(events.find((e) => e.type === 'replication')).toMatchObject({
+      outcome: 'failure',
+      object: expect.stringContaining('broken:'),
+    });
+  });
+
+  it('removes what was written and records nothing when every location fails', async () => {
+    const record = await scanOne(path.join(work, 'in'));
+    fs.mkdirSync(path.join(work, 'store'), { recursive: true });
+    const brokenLocations: Location[] = ['b1', 'b2'].map((name) => {
+      fs.writeFileSync(path.join(work, 'store', name), 'a file where a folder should be');
+      return { name, driver: createFsDriver({ root: path.join(work, 'store', name) }) };
+    });
+    const error = await ingestRecord(deps(catalog, brokenLocations), {
+      record,
+      profile: loadProfile('eark-aip'),
+      copies: ['b1', 'b2'],
+      runId: 'r4',
     }).catch((e) => e);
     expect(error).toBeInstanceOf(Error);
-    expect(await storedKeys(locations[0] as Location)).toEqual([]);
+    expect(String(error)).toMatch(/b1|b2/);
     expect(await catalog.listPackages()).toEqual([]);
   });
 });
