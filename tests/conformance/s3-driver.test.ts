@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { createS3Driver } from '../../src/storage/s3/driver.js';
-import { createTestBucket, emptyPrefix, rawS3Client, s3TestEnv } from '../helpers/s3-env.js';
+import {
+  createTestBucket,
+  deleteTestBucket,
+  emptyPrefix,
+  rawS3Client,
+  s3TestEnv,
+} from '../helpers/s3-env.js';
 import { testStorageDriver } from './storage-driver-suite.js';
 
 // The same conformance suite as the fs driver, on a real engine (Ceph RGW from scripts/ceph-test-cluster.sh),
@@ -14,7 +20,11 @@ beforeAll(async () => {
   buckets.plain = await createTestBucket(raw, 'plain');
   buckets.locked = await createTestBucket(raw, 'locked');
 });
-afterAll(() => raw.destroy());
+afterAll(async () => {
+  await deleteTestBucket(raw, buckets.plain);
+  await deleteTestBucket(raw, buckets.locked);
+  raw.destroy();
+});
 
 for (const kind of ['plain', 'locked'] as const) {
   testStorageDriver(

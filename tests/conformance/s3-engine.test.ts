@@ -8,6 +8,7 @@ import { startFaultProxy } from '../helpers/fault-proxy.js';
 import {
   allVersions,
   createTestBucket,
+  deleteTestBucket,
   incompleteUploads,
   rawS3Client,
   s3TestEnv,
@@ -25,7 +26,11 @@ beforeAll(async () => {
   plain = await createTestBucket(raw, 'plain');
   locked = await createTestBucket(raw, 'locked');
 });
-afterAll(() => raw.destroy());
+afterAll(async () => {
+  await deleteTestBucket(raw, plain);
+  await deleteTestBucket(raw, locked);
+  raw.destroy();
+});
 
 function driverFor(bucket: string, extra: Partial<S3DriverOptions> = {}) {
   return createS3Driver({

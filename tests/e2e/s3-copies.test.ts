@@ -5,7 +5,13 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CopyRecord, PackageSummary } from '../../src/catalog/types.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
-import { createTestBucket, rawS3Client, s3CredentialsEnv, s3TestEnv } from '../helpers/s3-env.js';
+import {
+  createTestBucket,
+  deleteTestBucket,
+  rawS3Client,
+  s3CredentialsEnv,
+  s3TestEnv,
+} from '../helpers/s3-env.js';
 import { bevara, bevaraAsync, copyFixtures, json, snapshot, tempDir } from './helpers.js';
 
 // Two S3 copies per package on the real engine: `primary` in a bucket with Object Lock (COMPLIANCE, 1 day),
@@ -20,7 +26,11 @@ beforeAll(async () => {
   lockedBucket = await createTestBucket(raw, 'locked');
   plainBucket = await createTestBucket(raw, 'plain');
 });
-afterAll(() => raw.destroy());
+afterAll(async () => {
+  await deleteTestBucket(raw, lockedBucket);
+  await deleteTestBucket(raw, plainBucket);
+  raw.destroy();
+});
 
 interface Setup {
   work: string;

@@ -7,6 +7,7 @@ import type { PackageSummary } from '../../src/catalog/types.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import {
   createTestBucket,
+  deleteTestBucket,
   incompleteUploads,
   rawS3Client,
   s3CredentialsEnv,
@@ -22,7 +23,10 @@ let bucket: string;
 beforeAll(async () => {
   bucket = await createTestBucket(raw, 'plain');
 });
-afterAll(() => raw.destroy());
+afterAll(async () => {
+  await deleteTestBucket(raw, bucket);
+  raw.destroy();
+});
 
 interface Setup {
   work: string;

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import {
+  AbortMultipartUploadCommand,
   CreateBucketCommand,
+  DeleteBucketCommand,
   DeleteObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectVersionsCommand,
@@ -72,4 +74,34 @@ export function s3CredentialsEnv(locationNames: string[], env = s3TestEnv()): No
     out[`BEVARA_LOCATIONS__${upper}__CREDENTIALS__SECRET_ACCESS_KEY`] = env.secretAccessKey;
   }
   return out;
+}
+
+/**
+ * Removes a test bucket with everything in it, so that repeated runs do not fill the engine (the Ceph test OSD
+ * keeps objects in RAM). Objects under COMPLIANCE retention cannot be removed: the bucket then stays, with them.
+ */
+export async function deleteTestBucket(client: S3Client, bucket: string): Promise<void> {
+  const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+  for (const u of uploads.Uploads ?? []) {
+    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: u.Key, UploadId: u.UploadId }));
+  }
+  let markers: { KeyMarker?: string; VersionIdMarker?: string } = {};
+  for (;;) {
+    const page = await client.send(new ListObjectVersionsCommand({ Bucket: bucket, ...markers }));
+    for (const v of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
+      await client
+        .send(
+          new DeleteObjectCommand({
+            Bucket: bucket,
+            Key: v.Key,
+            VersionId: v.VersionId,
+            BypassGovernanceRetention: true,
+          }),
+        )
+        .catch(() => {}); // under COMPLIANCE retention or legal hold
+    }
+    if (!page.IsTruncated) break;
+    markers = { KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker };
+  }
+  await client.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => {});
 }
