@@ -171,11 +171,11 @@ async function isUnchanged(
 ): Promise<boolean> {
   const known = new Map((await catalog.listFiles(previous.id)).map((f) => [f.path, f]));
   const current = [...record.files.map((f) => ({ path: f.path, size: f.size, modifiedAt: f.modifiedAt }))];
-  if (record.metadataFile) {
+  for (const producerFile of record.metadataFiles) {
     current.push({
-      path: record.metadataFile.name,
-      size: record.metadataFile.bytes.length,
-      modifiedAt: record.metadataFile.modifiedAt,
+      path: producerFile.name,
+      size: producerFile.bytes.length,
+      modifiedAt: producerFile.modifiedAt,
     });
   }
   if (known.size !== current.length) return false;

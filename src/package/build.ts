@@ -94,22 +94,22 @@ export function buildPackage(input: BuildPackageInput): PackageBuild {
     );
     descriptive.push(dc.ref);
     yield dc.entry(root);
-    if (record.metadataFile) {
+    for (const producerFile of record.metadataFiles) {
       const original = metadataFile(
-        `metadata/descriptive/${record.metadataFile.name}`,
-        record.metadataFile.bytes,
-        'application/json',
-        record.metadataFile.modifiedAt,
+        `metadata/descriptive/${producerFile.name}`,
+        producerFile.bytes,
+        producerFile.mimeType,
+        producerFile.modifiedAt,
       );
       descriptive.push(original.ref);
       extraFiles.push({
         packageId,
-        path: record.metadataFile.name,
+        path: producerFile.name,
         entryPath: original.ref.path,
         size: original.ref.size,
         sha256: original.ref.sha256,
-        mimeType: 'application/json',
-        modifiedAt: record.metadataFile.modifiedAt,
+        mimeType: producerFile.mimeType,
+        modifiedAt: producerFile.modifiedAt,
       });
       yield original.entry(root);
     }

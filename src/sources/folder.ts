@@ -14,11 +14,14 @@
  * The source never writes to the input. Records are listed by name up front (names only, no stat) and then
  * scanned one at a time as the consumer asks for them, so the first record arrives without waiting for the rest.
  */
+
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { NotFoundError, ValidationError } from '../errors.js';
+import { createXmlValidator, type XmlValidator } from '../metadata/xml-validator.js';
+import { checkErmsFile, ERMS_FILE_NAME } from './erms-file.js';
 import {
   createVerifiedReadStream,
   createVerifiedReadStreamSync,
@@ -36,6 +39,8 @@ export interface FolderSourceOptions {
   /** Max length of a file's path inside the record, in characters (default 255), so restores stay portable. */
   maxPathLength?: number;
   /** Max size of record.json in bytes (default 1 MiB). */
+  /** Validates ERMS exports (`erms.xml` at a record's root); created on first need when not given. */
+  xmlValidator?: XmlValidator;
   maxMetadataBytes?: number;
   /**
    * Called for what is found but is not part of any record: files, links and special files directly in the
@@ -61,6 +66,11 @@ export function createFolderSource(options: FolderSourceOptions): RecordSource {
   const maxPathLength = options.maxPathLength ?? DEFAULT_MAX_PATH_LENGTH;
   const maxMetadataBytes = options.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES;
   const root = resolve(options.root);
+  let validator = options.xmlValidator;
+  const xmlValidator = () => {
+    validator ??= createXmlValidator();
+    return validator;
+  };
 
   async function* scan(): AsyncGenerator<ScannedRecord> {
     for (const entry of await listRecords(root, options.onIgnored)) {
@@ -82,9 +92,15 @@ export function createFolderSource(options: FolderSourceOptions): RecordSource {
       walk.files.length === 0 &&
       !errors.some((e) => e.rule === 'unreadable' && e.subject.file === undefined)
     ) {
-      const why = walk.metadataFile ? 'no content files (only record.json)' : 'no content files';
+      const why =
+        walk.metadataFiles.length > 0
+          ? `no content files (only ${walk.metadataFiles.map((f) => f.name).join(', ')})`
+          : 'no content files';
       errors.push(recordError('empty-record', key, undefined, `empty: ${why}`));
     }
+    const erms = walk.metadataFiles.find((f) => f.name === ERMS_FILE_NAME);
+    const fromErms = erms ? await checkErmsFile(erms, key, xmlValidator()) : { errors: [], metadata: {} };
+    errors.push(...fromErms.errors);
     if (errors.length > 0) return { ok: false, rejected: { kind: 'folder', key, location, errors } };
 
     const files: SourceFile[] = walk.files
@@ -111,8 +127,13 @@ export function createFolderSource(options: FolderSourceOptions): RecordSource {
         kind: 'folder',
         key,
         location,
-        metadata: { ...walk.metadata, title: walk.metadata?.title ?? key },
-        metadataFile: walk.metadataFile,
+        // record.json overrides what a case export says; the folder name is the title of last resort.
+        metadata: {
+          ...fromErms.metadata,
+          ...walk.metadata,
+          title: walk.metadata?.title ?? fromErms.metadata.title ?? key,
+        },
+        metadataFiles: walk.metadataFiles,
         files,
       },
     };

@@ -6,6 +6,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import type { ValidationError } from '../errors.js';
+import { ERMS_FILE_NAME } from './erms-file.js';
 import { describeFsError, type FileIdentity, openNoFollow, probeFile, recordError } from './file-reader.js';
 import { decodeName, nameProblem } from './names.js';
 import { parseRecordJson, RECORD_JSON_NAME, type RecordJson } from './record-json.js';
@@ -34,7 +35,7 @@ export interface WalkOptions {
 export interface WalkResult {
   files: FoundFile[];
   metadata?: RecordJson;
-  metadataFile?: SourceMetadataFile;
+  metadataFiles: SourceMetadataFile[];
   errors: ValidationError[];
 }
 
@@ -44,7 +45,7 @@ const PROBE_CONCURRENCY = 16;
 
 /** Walks the record folder `dir` (absolute, raw bytes). Never throws for problems inside the record. */
 export async function walkRecord(dir: Buffer, options: WalkOptions): Promise<WalkResult> {
-  const result: WalkResult = { files: [], errors: [] };
+  const result: WalkResult = { files: [], errors: [], metadataFiles: [] };
   await walkFolder(dir, '', options, result, result.errors);
   return result;
 }
@@ -111,11 +112,13 @@ async function walkFolder(
     }
 
     const absolute = Buffer.concat([dir, SLASH, entry.name]);
-    const atRoot = rel === '' && decoded.ok && decoded.name === RECORD_JSON_NAME;
+    // Producer metadata files are recognised at the record root only.
+    const metadataName =
+      rel === '' && decoded.ok && PRODUCER_METADATA_FILES.has(decoded.name) ? decoded.name : undefined;
     if (entry.isSymbolicLink()) {
       fail('symlink', 'symbolic link (not followed)');
     } else if (entry.isDirectory()) {
-      if (atRoot) fail('record-json-invalid', 'is a folder, expected a file');
+      if (metadataName) fail(metadataRule(metadataName), 'is a folder, expected a file');
       folders.push(async () => {
         const count = await walkFolder(absolute, path, options, result, slot);
         if (count === 0) options.onIgnored?.(`${key}/${path}`, 'folder without files (not preserved)');
@@ -123,8 +126,8 @@ async function walkFolder(
       });
     } else if (!entry.isFile()) {
       fail('special-file', `special file: ${fileTypeName(entry)}`);
-    } else if (atRoot) {
-      probes.push(() => readRecordJson(absolute, options, result, slot));
+    } else if (metadataName) {
+      probes.push(() => readMetadataFile(absolute, metadataName, options, result, slot));
     } else {
       const length = [...path].length;
       if (length > options.maxPathLength) {
@@ -159,15 +162,29 @@ async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promis
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
 }
 
-/** Reads `record.json` once (refusing files over the size limit before reading them) and parses it. */
-async function readRecordJson(
+/** Producer metadata files at the record root: name → MIME type. They are metadata, not content. */
+const PRODUCER_METADATA_FILES = new Map([
+  [RECORD_JSON_NAME, 'application/json'],
+  [ERMS_FILE_NAME, 'text/xml'],
+]);
+
+function metadataRule(name: string): string {
+  return name === RECORD_JSON_NAME ? 'record-json-invalid' : 'erms-invalid';
+}
+
+/**
+ * Reads a producer metadata file once (refusing files over the size limit before reading them); `record.json`
+ * is parsed here, an ERMS export is checked against its schema by the source.
+ */
+async function readMetadataFile(
   absolute: Buffer,
+  name: string,
   options: WalkOptions,
   result: WalkResult,
   errors: ValidationError[],
 ): Promise<void> {
   const fail = (reason: string, cause?: unknown) =>
-    errors.push(recordError('record-json-invalid', options.key, RECORD_JSON_NAME, reason, cause));
+    errors.push(recordError(metadataRule(name), options.key, name, reason, cause));
   let bytes: Buffer;
   let modifiedAt: Date;
   try {
@@ -185,13 +202,15 @@ async function readRecordJson(
     }
   } catch (err) {
     return void errors.push(
-      recordError('unreadable', options.key, RECORD_JSON_NAME, `unreadable (${describeFsError(err)})`, err),
+      recordError('unreadable', options.key, name, `unreadable (${describeFsError(err)})`, err),
     );
   }
   if (bytes.length > options.maxMetadataBytes) {
     return void fail(`too big (${bytes.length} bytes, limit ${options.maxMetadataBytes})`);
   }
-  result.metadataFile = { name: RECORD_JSON_NAME, bytes, modifiedAt };
+  result.metadataFiles.push({ name, bytes, modifiedAt, mimeType: PRODUCER_METADATA_FILES.get(name) ?? '' });
+  result.metadataFiles.sort((a, b) => (a.name < b.name ? -1 : 1));
+  if (name !== RECORD_JSON_NAME) return;
   const parsed = parseRecordJson(bytes);
   if (parsed.ok) result.metadata = parsed.metadata;
   else for (const problem of parsed.problems) fail(`invalid: ${problem}`);

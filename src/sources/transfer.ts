@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { PreservationError } from '../errors.js';
+import { type BagFileRef, openBagFile } from './bagit/bag-source.js';
 import { type FolderFileRef, openFolderFile } from './folder.js';
 import type { SourceFile, SourceFileRef, SourceRecord } from './types.js';
 
@@ -17,13 +18,9 @@ export function toTransferable(record: SourceRecord): TransferableRecord {
 
 /** Rebuilds a record received from another thread; its files open through `openSourceFile`. */
 export function fromTransferable(data: TransferableRecord, options: OpenOptions = {}): SourceRecord {
-  const metadataFile = data.metadataFile && {
-    ...data.metadataFile,
-    bytes: Buffer.from(data.metadataFile.bytes),
-  };
   return {
     ...data,
-    metadataFile,
+    metadataFiles: data.metadataFiles.map((f) => ({ ...f, bytes: Buffer.from(f.bytes) })),
     files: data.files.map((file) => ({ ...file, open: () => openSourceFile(file.ref, options) })),
   };
 }
@@ -33,6 +30,8 @@ export function openSourceFile(ref: SourceFileRef, options: OpenOptions = {}): R
   switch (ref.kind) {
     case 'folder':
       return openFolderFile(ref as FolderFileRef, options);
+    case 'bagit':
+      return openBagFile(ref as BagFileRef, options);
     default:
       throw new PreservationError(`[source] cannot open files of source kind "${ref.kind}"`);
   }

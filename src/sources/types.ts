@@ -24,12 +24,16 @@ export interface SourceFileRef {
   [detail: string]: unknown;
 }
 
-/** Producer metadata read from the record itself (e.g. `record.json`), kept verbatim in the package. */
+/**
+ * Producer metadata read from the record itself (`record.json`, an ERMS case export, BagIt tag files), kept
+ * verbatim in the package under `metadata/descriptive/` and referenced from the METS dmdSec.
+ */
 export interface SourceMetadataFile {
-  /** Name of the file in the record, e.g. "record.json". */
+  /** Name of the file in the record, e.g. "record.json"; also its name in `metadata/descriptive/`. */
   name: string;
   bytes: Buffer;
   modifiedAt: Date;
+  mimeType: string;
 }
 
 export interface SourceRecord {
@@ -40,7 +44,8 @@ export interface SourceRecord {
   /** Absolute location of the record, for messages. */
   location: string;
   metadata: DescriptiveMetadata;
-  metadataFile?: SourceMetadataFile;
+  /** Producer metadata files, in a stable order; empty when the record has none. */
+  metadataFiles: SourceMetadataFile[];
   /** Content files in a stable order (sorted by path). */
   files: SourceFile[];
 }

@@ -119,7 +119,7 @@ describe('fixtures/records', () => {
     expect(stod?.metadata.accessRestriction).toBe('OSL 26 kap. 1 §');
     expect(stod?.metadata.description).toBeTruthy();
     expect(forslag?.metadata).toEqual({ title: 'KS 2023-0890 Medborgarförslag' });
-    expect(forslag?.metadataFile).toBeUndefined();
+    expect(forslag?.metadataFiles).toEqual([]);
     expect(await snapshot(FIXTURES)).toEqual(before);
   });
 

@@ -51,8 +51,8 @@ describe('folder source: good records', () => {
       language: ['sv'],
       subject: ['bygglov'],
     });
-    expect(record.metadataFile?.name).toBe('record.json');
-    expect(record.metadataFile?.bytes.equals(Buffer.from(recordJson))).toBe(true);
+    expect(record.metadataFiles.map((f) => f.name)).toEqual(['record.json']);
+    expect(record.metadataFiles[0]?.bytes.equals(Buffer.from(recordJson))).toBe(true);
     // UTF-8 byte order: "-" (2d) < "/" (2f) < "Z" < "b" < "ä" (c3 a4); record.json is not a content file
     expect(record.files.map((f) => f.path)).toEqual([
       'Z.txt',
@@ -78,7 +78,7 @@ describe('folder source: good records', () => {
     const record = accepted((await collect(createFolderSource({ root })))[0]);
     expect(record.key).toBe('KS 2023-0890 Medborgarförslag');
     expect(record.metadata).toEqual({ title: 'KS 2023-0890 Medborgarförslag' });
-    expect(record.metadataFile).toBeUndefined();
+    expect(record.metadataFiles).toEqual([]);
     expect(record.files.map((f) => f.path)).toEqual(['bilder/förslag.txt']);
     // the NFC path is for the package; reading goes through the on-disk (NFD) name
     expect((await readAll(record.files[0]?.open() ?? fail())).toString()).toBe('hej');
