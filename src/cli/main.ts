@@ -11,6 +11,7 @@ import { listCommand } from './list.js';
 import { reportsListCommand, reportsShowCommand } from './reports.js';
 import { showCommand } from './show.js';
 import { storageCheckCommand } from './storage.js';
+import { validateCommand } from './validate.js';
 
 /** Exit codes: 0 all good, 1 the work found or made failures (see the report), 2 usage or configuration error. */
 const EXIT_USAGE = 2;
@@ -122,6 +123,21 @@ export function buildProgram(): Command {
     .action(async (options: { location?: string }) =>
       withContext(program, (ctx, g) => storageCheckCommand(ctx, { ...options, json: g.json }))(),
     );
+
+  program
+    .command('validate <path>')
+    .description('check an E-ARK CSIP/SIP package (zip or folder); exit 1 when a MUST requirement fails')
+    .addOption(
+      new Option('--profile <profile>', 'csip | sip (default: sip when the METS declares a SIP)').choices([
+        'csip',
+        'sip',
+      ]),
+    )
+    .action(async (path: string, options: { profile?: string }) => {
+      // The global -p/--profile (package profile) takes the option when it is given: read either.
+      const g = program.opts<GlobalOptions>();
+      process.exitCode = await validateCommand(path, { profile: options.profile ?? g.profile, json: g.json });
+    });
   return program;
 }
 

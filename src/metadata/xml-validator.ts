@@ -17,8 +17,11 @@ import { fileURLToPath } from 'node:url';
 import { validateXML } from 'xmllint-wasm';
 import { errorMessage, NotFoundError, PreservationError } from '../errors.js';
 
-/** Schemas the validator knows. 'mets-csip' is METS plus the CSIP extension, so csip: values are checked too. */
-export type XmlSchemaName = 'mets' | 'mets-csip' | 'premis' | 'dc';
+/**
+ * Schemas the validator knows. 'mets-csip' is METS plus the CSIP extension, so csip: values are checked too;
+ * 'mets-sip' adds the E-ARK SIP extension (sip: attributes) on top of that.
+ */
+export type XmlSchemaName = 'mets' | 'mets-csip' | 'mets-sip' | 'premis' | 'dc' | 'erms';
 
 export interface XmlValidationProblem {
   /** libxml2's message, prefixed with the file name and line: `METS.xml:27: Schemas validity error : ...`. */
@@ -60,7 +63,18 @@ const SCHEMA_SETS: Record<XmlSchemaName, { main: string; imports: [string, strin
       ['DILCISExtensionMETS.xsd', 'DILCISExtensionMETS.xsd'],
     ],
   },
+  'mets-sip': {
+    main: 'mets-sip.xsd',
+    imports: [
+      ['mets.xsd', 'mets.xsd'],
+      [XLINK_LOCATION, 'xlink.xsd'],
+      ['DILCISExtensionMETS.xsd', 'DILCISExtensionMETS.xsd'],
+      ['DILCISExtensionSIPMETS.xsd', 'DILCISExtensionSIPMETS.xsd'],
+    ],
+  },
   premis: { main: 'premis-v3-0.xsd', imports: [] },
+  /** CITS ERMS 2.1.2 (FGS Ärendehantering): case-management exports. */
+  erms: { main: 'ERMS.xsd', imports: [] },
   dc: {
     main: 'oai-dc.xsd',
     imports: [

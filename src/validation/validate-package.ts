@@ -1,0 +1,209 @@
+/**
+ * Validates an E-ARK information package (ZIP or folder) against CSIP 2.1, and for SIPs the E-ARK SIP 2.1
+ * additions: XML Schema validation of the package and representation METS files (libxml2 via xmllint-wasm,
+ * offline), the CSIP/SIP requirements a schema cannot express as named rules, the folder structure, and every
+ * referenced file's presence, size and checksum against its bytes.
+ *
+ * Order: structure (CSIPSTR1, CSIPSTR4) -> package METS (well-formed, schema, rules) -> representation METS files
+ * named by the structMap's mptrs (well-formed, schema, file rules) -> folder SHOULDs -> checksums. A check that
+ * depends on something already reported missing is skipped, so one fault gives one finding.
+ */
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { createXmlValidator, type XmlValidator } from '../metadata/xml-validator.js';
+import { verifyFiles } from './file-verifier.js';
+import { openPackage, type PackageReader } from './package-reader.js';
+import { createRuleContext, type FileRef, type RuleContext } from './rule-context.js';
+import { checkFiles, checkFileSec } from './rules/csip-filesec.js';
+import { checkMetadataSections } from './rules/csip-metadata.js';
+import { checkHeader, checkNamespaces, checkRoot } from './rules/csip-root.js';
+import { checkStructMap } from './rules/csip-structmap.js';
+import { checkStructure } from './rules/csip-structure.js';
+import { checkSip } from './rules/sip.js';
+import type { Finding, RuleLevel, ValidationProfile, ValidationReport } from './types.js';
+import { SIP_PROFILE_URL } from './vocabularies.js';
+import { attr, kid, NS, parseXml, type XmlNode } from './xml-tree.js';
+
+export interface ValidatePackageOptions {
+  /** Profile to check against. Default: 'sip' when the METS says OAISPACKAGETYPE SIP or has the SIP profile URL. */
+  profile?: ValidationProfile;
+  /** Schema validator to use (default: a new `createXmlValidator()`); pass one to share its loaded schemas. */
+  xmlValidator?: XmlValidator;
+}
+
+interface MetsDoc {
+  file: string;
+  text: string;
+}
+
+/** Validates the package at `path` (a .zip file or a folder). Throws NotFoundError when `path` does not exist. */
+export async function validatePackage(
+  path: string,
+  options: ValidatePackageOptions = {},
+): Promise<ValidationReport> {
+  const started = performance.now();
+  const info = await stat(path).catch((err: unknown) => {
+    throw new NotFoundError(`[validate] ${path}: no such file or folder`, { cause: err });
+  });
+  const kind = info.isDirectory() ? 'folder' : 'zip';
+  const report = (fields: Partial<ValidationReport> & { findings: Finding[] }): ValidationReport => {
+    const counts: Record<RuleLevel, number> = { MUST: 0, SHOULD: 0, MAY: 0 };
+    for (const f of fields.findings) counts[f.level]++;
+    return {
+      path,
+      kind,
+      root: basename(path),
+      profile: 'csip',
+      profileReason: 'default',
+      notes: [],
+      verified: { files: 0, bytes: 0 },
+      ...fields,
+      valid: counts.MUST === 0,
+      counts,
+      durationMs: Math.round(performance.now() - started),
+    };
+  };
+  let pkg: PackageReader;
+  try {
+    pkg = await openPackage(path);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    const file = err.subject.file ?? basename(path);
+    return report({ findings: [{ id: err.rule, level: 'MUST', message: err.message, location: { file } }] });
+  }
+  try {
+    return report({ root: pkg.root, ...(await validateOpened(pkg, options)) });
+  } finally {
+    await pkg.close();
+  }
+}
+
+async function validateOpened(
+  pkg: PackageReader,
+  options: ValidatePackageOptions,
+): Promise<Pick<ValidationReport, 'findings' | 'notes' | 'verified' | 'profile' | 'profileReason'>> {
+  const findings: Finding[] = [];
+  const base = { notes: [] as string[], verified: { files: 0, bytes: 0 } };
+  if (!pkg.singleRoot) {
+    findings.push({
+      id: 'CSIPSTR1',
+      level: 'MUST',
+      message: 'The archive must unpack to a single root folder; it holds several entries at the top.',
+      location: { file: '.' },
+    });
+  }
+  if (!pkg.find('METS.xml')) {
+    findings.push({
+      id: 'CSIPSTR4',
+      level: 'MUST',
+      message: `The package root folder "${pkg.root}" must hold a file named METS.xml; nothing else can be checked.`,
+      location: { file: 'METS.xml' },
+    });
+    return { ...base, findings, profile: options.profile ?? 'csip', profileReason: 'no METS.xml' };
+  }
+  const validator = options.xmlValidator ?? createXmlValidator();
+  const packageText = (await pkg.read('METS.xml')).toString('utf8');
+  const parsed = parseXml(packageText);
+  const mets = 'root' in parsed ? parsed.root : undefined;
+  const { profile, reason } = chooseProfile(mets, options.profile);
+  const schemaName = profile === 'sip' ? 'mets-sip' : 'mets-csip';
+  const schemaCheck = (file: string, text: string): Promise<Finding[]> =>
+    validator.validate(text, schemaName, file).then((r) =>
+      r.problems.map((p) => ({
+        id: 'METS-XSD',
+        level: 'MUST' as const,
+        message: p.message,
+        location: p.line === undefined ? { file } : { file, line: p.line },
+      })),
+    );
+  if (!mets) {
+    const error = parsed as { error: string; line?: number };
+    findings.push(notWellFormed('METS.xml', error));
+    return { ...base, findings, profile, profileReason: reason };
+  }
+  // Schema checks start together once every METS file is read, so that the validator runs them in one batch.
+  const docs: MetsDoc[] = [{ file: 'METS.xml', text: packageText }];
+  const refs: { ref: FileRef; metsFile: string }[] = [];
+  const ruleFindings: Finding[] = [];
+  const contextFor = (file: string, root: XmlNode): RuleContext =>
+    createRuleContext({ pkg, file, mets: root, profile }, ruleFindings, (ref) =>
+      refs.push({ ref, metsFile: file }),
+    );
+  if (mets.ns !== NS.mets || mets.local !== 'mets') {
+    ruleFindings.push({
+      id: 'CSIP1000',
+      level: 'MUST',
+      message: `The root element must be mets in namespace ${NS.mets}, not ${mets.qname}.`,
+      location: { file: 'METS.xml', xpath: mets.xpath, line: mets.line },
+    });
+  } else {
+    const ctx = contextFor('METS.xml', mets);
+    for (const rule of [
+      checkNamespaces,
+      checkRoot,
+      checkHeader,
+      checkMetadataSections,
+      checkFileSec,
+      checkFiles,
+    ]) {
+      rule(ctx);
+    }
+    const representations = [...new Set(checkStructMap(ctx))];
+    if (profile === 'sip') checkSip(ctx);
+    for (const file of representations) {
+      const text = (await pkg.read(file)).toString('utf8');
+      const rep = parseXml(text);
+      if (!('root' in rep)) {
+        ruleFindings.push(notWellFormed(file, rep));
+        continue;
+      }
+      docs.push({ file, text });
+      const repCtx = contextFor(file, rep.root);
+      checkNamespaces(repCtx);
+      checkFiles(repCtx);
+    }
+  }
+  // xmllint runs in a worker thread: let it work while the files are hashed.
+  const schema = Promise.all(docs.map((doc) => schemaCheck(doc.file, doc.text)));
+  schema.catch(() => {});
+  const verified = await verifyFiles(pkg, refs);
+  findings.push(...(await schema).flat(), ...ruleFindings);
+  findings.push(...checkStructure(pkg, attr(mets, 'OBJID')));
+  findings.push(...verified.findings);
+  return {
+    findings,
+    notes: verified.notes,
+    verified: { files: verified.files, bytes: verified.bytes },
+    profile,
+    profileReason: reason,
+  };
+}
+
+function notWellFormed(file: string, error: { error: string; line?: number }): Finding {
+  return {
+    id: 'METS-XML',
+    level: 'MUST',
+    message: `${file} is not well-formed XML: ${error.error}`,
+    location: error.line === undefined ? { file } : { file, line: error.line },
+  };
+}
+
+/** The profile given, or 'sip' when the METS declares itself a SIP (also in a wrongly spelt CSIP namespace). */
+function chooseProfile(
+  mets: XmlNode | undefined,
+  given: ValidationProfile | undefined,
+): { profile: ValidationProfile; reason: string } {
+  if (given) return { profile: given, reason: 'given as an option' };
+  const hdr = mets && kid(mets, 'metsHdr');
+  const typeKey =
+    hdr && [...hdr.attrs.keys()].find((k) => k.toLowerCase() === `{${NS.csip}}oaispackagetype`.toLowerCase());
+  if (hdr && typeKey && hdr.attrs.get(typeKey) === 'SIP') {
+    return { profile: 'sip', reason: 'metsHdr/@csip:OAISPACKAGETYPE is "SIP"' };
+  }
+  const url = mets && attr(mets, 'PROFILE');
+  if (url && SIP_PROFILE_URL.test(url))
+    return { profile: 'sip', reason: 'mets/@PROFILE is the E-ARK SIP profile' };
+  return { profile: 'csip', reason: 'the METS does not declare a SIP' };
+}
