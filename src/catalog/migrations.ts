@@ -106,7 +106,17 @@ CREATE TABLE run_items (
 `;
 
 /** Every migration this code knows, in order. The last version is the schema version the code expects. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial-schema', up: INITIAL_SCHEMA }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial-schema', up: INITIAL_SCHEMA },
+  {
+    version: 2,
+    name: 'file-formats',
+    up: `ALTER TABLE files ADD COLUMN format_puid TEXT;
+ALTER TABLE files ADD COLUMN format_name TEXT;
+ALTER TABLE files ADD COLUMN format_version TEXT;
+ALTER TABLE files ADD COLUMN format_basis TEXT`,
+  },
+];
 
 /** DDL of the bookkeeping table, created before any migration runs. Portable like the migrations. */
 export const SCHEMA_MIGRATIONS_TABLE = `

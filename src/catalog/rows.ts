@@ -46,6 +46,10 @@ export interface FileRow {
   sha256: string;
   mime_type: string;
   modified_at: string;
+  format_puid: string | null;
+  format_name: string | null;
+  format_version: string | null;
+  format_basis: string | null;
 }
 
 export interface CopyRow {
@@ -170,6 +174,16 @@ export function toFileRecord(row: FileRow): FileRecord {
     size: row.size,
     sha256: row.sha256,
     mimeType: row.mime_type,
+    ...(row.format_basis !== null
+      ? {
+          format: {
+            basis: row.format_basis,
+            ...(row.format_puid !== null ? { puid: row.format_puid } : {}),
+            ...(row.format_name !== null ? { name: row.format_name } : {}),
+            ...(row.format_version !== null ? { version: row.format_version } : {}),
+          },
+        }
+      : {}),
     modifiedAt: new Date(row.modified_at),
   };
 }

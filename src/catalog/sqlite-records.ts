@@ -61,8 +61,9 @@ export function createSqliteRecords(ctx: SqliteContext): RecordMethods {
   function insertFile(file: FileRecord): void {
     const what = `file "${file.path}" of package "${file.packageId}"`;
     sql(
-      `INSERT INTO files (package_id, path, entry_path, size, sha256, mime_type, modified_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO files (package_id, path, entry_path, size, sha256, mime_type, modified_at,
+         format_puid, format_name, format_version, format_basis)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       file.packageId,
       file.path,
@@ -71,6 +72,10 @@ export function createSqliteRecords(ctx: SqliteContext): RecordMethods {
       file.sha256,
       file.mimeType,
       toIso(file.modifiedAt, `${what} modifiedAt`),
+      file.format?.puid ?? null,
+      file.format?.name ?? null,
+      file.format?.version ?? null,
+      file.format?.basis ?? null,
     );
   }
 

@@ -56,9 +56,20 @@ export interface FileRecord {
   entryPath: string;
   size: number;
   sha256: string;
+  /** Identified from the content (never the extension); `application/octet-stream` when unknown. */
   mimeType: string;
+  /** Format in the PRONOM registry, when identified, e.g. `{ puid: 'fmt/354', name: 'Acrobat PDF/A …', version: '1b' }`. */
+  format?: FileFormat;
   /** Last modification time of the source file. */
   modifiedAt: Date;
+}
+
+export interface FileFormat {
+  puid?: string;
+  name?: string;
+  version?: string;
+  /** What the identification rests on, e.g. "PDF header %PDF-1.4 and XMP pdfaid:part 1, conformance B". */
+  basis: string;
 }
 
 export interface CopyRecord {

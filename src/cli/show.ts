@@ -1,3 +1,4 @@
+import type { FileRecord } from '../catalog/types.js';
 import { NotFoundError } from '../errors.js';
 import type { AppContext } from './context.js';
 import { formatBytes, print, printJson, table } from './output.js';
@@ -41,8 +42,8 @@ export async function showCommand(ctx: AppContext, id: string, options: { json?:
   print('\nFiles');
   print(
     table(
-      ['PATH', 'SIZE', 'TYPE', 'SHA-256'],
-      files.map((f) => [f.path, formatBytes(f.size), f.mimeType, f.sha256]),
+      ['PATH', 'SIZE', 'TYPE', 'FORMAT (PRONOM)', 'SHA-256'],
+      files.map((f) => [f.path, formatBytes(f.size), f.mimeType, formatLabel(f), f.sha256]),
     ),
   );
   print('\nCopies');
@@ -60,4 +61,11 @@ export async function showCommand(ctx: AppContext, id: string, options: { json?:
     ),
   );
   return 0;
+}
+
+/** "fmt/354 Acrobat PDF/A - Portable Document Format 1b", or "unknown". */
+function formatLabel(file: FileRecord): string {
+  const f = file.format;
+  if (!f?.puid) return 'unknown';
+  return [f.puid, f.name, f.version].filter(Boolean).join(' ');
 }

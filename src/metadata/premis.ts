@@ -82,15 +82,43 @@ function fileObject(desc: PackageDescription, file: PackagedFile, ref: ObjectRef
             },
           ),
           'premis:size': String(file.size),
-          'premis:format': element(
-            {},
-            {
-              'premis:formatDesignation': element({}, { 'premis:formatName': file.mimeType }),
-            },
-          ),
+          'premis:format': formatElement(file),
         },
       ),
       'premis:originalName': file.path,
+    },
+  );
+}
+
+/**
+ * The file's format: its PRONOM name, version and PUID when identified from the content, otherwise its MIME type
+ * (`application/octet-stream` for unknown); the note says what the identification rests on.
+ */
+function formatElement(file: PackagedFile): XmlElement {
+  const format = file.format;
+  return element(
+    {},
+    {
+      'premis:formatDesignation': element(
+        {},
+        {
+          'premis:formatName': format?.name ?? file.mimeType,
+          ...(format?.version ? { 'premis:formatVersion': format.version } : {}),
+        },
+      ),
+      ...(format?.puid
+        ? {
+            'premis:formatRegistry': element(
+              {},
+              {
+                'premis:formatRegistryName': 'PRONOM',
+                'premis:formatRegistryKey': format.puid,
+                'premis:formatRegistryRole': textElement('specification', authority('formatRegistryRole')),
+              },
+            ),
+          }
+        : {}),
+      'premis:formatNote': `${file.mimeType}; identified by content: ${format?.basis ?? 'not identified'}`,
     },
   );
 }

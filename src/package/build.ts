@@ -7,16 +7,17 @@
  * way: dc.xml, the producer's record.json, premis.xml, the representation METS, and the root METS last.
  * Memory stays bounded: chunks flow through; only the small metadata documents are held whole.
  */
+import { createFormatIdentifier } from '../formats/identify.js';
+import type { FormatIdentification } from '../formats/types.js';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { EventRecord, FileRecord } from '../catalog/types.js';
+import type { EventRecord, FileFormat, FileRecord } from '../catalog/types.js';
 import { createDigester, sha256Hex } from '../fixity/digest.js';
 import { buildDublinCore } from '../metadata/dublin-core.js';
 import { buildRepresentationMets, buildRootMets } from '../metadata/mets.js';
 import { buildPremis } from '../metadata/premis.js';
 import type { MetadataFileRef, PackageDescription, PackagedFile, SoftwareAgent } from '../metadata/types.js';
 import type { SourceRecord } from '../sources/types.js';
-import { mediaTypeOf } from './media-type.js';
 import type { Profile } from './profile.js';
 import { createZipStream, type ZipEntrySource } from './zip-writer.js';
 
@@ -65,20 +66,31 @@ export function buildPackage(input: BuildPackageInput): PackageBuild {
   async function* entries(): AsyncGenerator<ZipEntrySource> {
     for (const file of record.files) {
       const digester = createDigester('SHA-256');
+      // Identified from the same chunks as the digest: still one read of each byte.
+      const identifier = createFormatIdentifier();
       const entryPath = dataPrefix + file.path;
       yield {
         name: root + entryPath,
         mtime: file.modifiedAt,
         size: file.size,
-        data: tap(file.open(), digester.update, input.onSourceBytes),
+        data: tap(
+          file.open(),
+          (chunk) => {
+            digester.update(chunk);
+            identifier.update(chunk);
+          },
+          input.onSourceBytes,
+        ),
       };
+      const identified = identifier.result();
       // The ZIP writer pulls the next entry only after this one's data is consumed: the digest is complete.
       files.push({
         path: file.path,
         entryPath,
         size: file.size,
         sha256: digester.hex(),
-        mimeType: mediaTypeOf(file.path),
+        mimeType: identified.mimeType,
+        format: fileFormat(identified),
         modifiedAt: file.modifiedAt,
       });
     }
@@ -170,6 +182,15 @@ async function* tap(
     onBytes?.((chunk as Buffer).length);
     yield chunk as Buffer;
   }
+}
+
+function fileFormat(identified: FormatIdentification): FileFormat {
+  return {
+    basis: identified.basis,
+    ...(identified.puid ? { puid: identified.puid } : {}),
+    ...(identified.formatName ? { name: identified.formatName } : {}),
+    ...(identified.formatVersion ? { version: identified.formatVersion } : {}),
+  };
 }
 
 async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {

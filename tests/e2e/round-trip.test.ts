@@ -1,7 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PackageSummary } from '../../src/catalog/types.js';
+import type { FileRecord, PackageSummary } from '../../src/catalog/types.js';
 import { bevara, copyFixtures, json, listFiles, sha256File, snapshot, tempDir } from './helpers.js';
 
 describe('ingest → ls → show → audit → get on the embedded defaults', () => {
@@ -55,6 +56,31 @@ describe('ingest → ls → show → audit → get on the embedded defaults', ()
     );
     const human = bevara(data, ['show', first?.id ?? '']);
     expect(human.stdout).toContain(shown.files[0]?.sha256);
+  });
+
+  it('identifies each file by its content: MIME type and PRONOM PUID, in the catalog, show and PREMIS', () => {
+    const packages = json<PackageSummary[]>(bevara(data, ['--json', 'ls']));
+    const bygglov = packages.find((p) => p.label === 'Ansökan om bygglov, Östra Gränd 3');
+    const shown = json<{ files: FileRecord[] }>(bevara(data, ['--json', 'show', bygglov?.id ?? '']));
+    const byPath = new Map(shown.files.map((f) => [f.path, f]));
+    expect(byPath.get('ansökan.pdf')).toMatchObject({
+      mimeType: 'application/pdf',
+      format: { puid: 'fmt/18' },
+    });
+    expect(byPath.get('bilagor/fasadritning söder.png')).toMatchObject({
+      mimeType: 'image/png',
+      format: { puid: expect.stringMatching(/^fmt\/1[123]$/) },
+    });
+    expect(byPath.get('e-tjänst/ansökan.xml')?.format?.puid).toBe('fmt/101');
+    const human = bevara(data, ['show', bygglov?.id ?? '']).stdout;
+    expect(human).toContain('fmt/18 Acrobat PDF 1.4');
+    const zip = path.join(data, 'store', 'local', 'packages', bygglov?.id ?? '', `${bygglov?.id}.zip`);
+    const premis = execFileSync('unzip', ['-p', zip, `${bygglov?.id}/metadata/preservation/premis.xml`], {
+      encoding: 'utf8',
+    });
+    expect(premis).toMatch(
+      /<premis:formatRegistryName>PRONOM<\/premis:formatRegistryName>\s*<premis:formatRegistryKey>fmt\/18</,
+    );
   });
 
   it('audits every copy clean', () => {

@@ -110,19 +110,24 @@ describe('sqlite catalog migrations', () => {
   });
 
   it('applies migrations in order and rolls back a failing one completely', async () => {
-    const good: Migration = { version: 2, name: 'add-notes', up: 'CREATE TABLE notes (id TEXT PRIMARY KEY)' };
+    const next = latestSchemaVersion() + 1;
+    const good: Migration = {
+      version: next,
+      name: 'add-notes',
+      up: 'CREATE TABLE notes (id TEXT PRIMARY KEY)',
+    };
     const bad: Migration = {
-      version: 3,
+      version: next + 1,
       name: 'broken',
       up: 'CREATE TABLE half_done (id TEXT); CREATE TABLE packages (id TEXT)',
     };
     const c = catalog({ migrations: [...MIGRATIONS, good, bad] });
     const error = await c.migrate().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CatalogError);
-    expect((error as Error).message).toMatch(/migration 3 "broken" failed/);
+    expect((error as Error).message).toMatch(new RegExp(`migration ${next + 1} "broken" failed`));
     expect(versions().map((v) => [v.version, v.name])).toEqual([
-      [1, 'initial-schema'],
-      [2, 'add-notes'],
+      ...MIGRATIONS.map((m) => [m.version, m.name]),
+      [next, 'add-notes'],
     ]);
     expect(tables()).toContain('notes');
     expect(tables()).not.toContain('half_done');
@@ -131,12 +136,25 @@ describe('sqlite catalog migrations', () => {
       migrations: [...MIGRATIONS, good, { ...bad, up: 'CREATE TABLE half_done (id TEXT)' }],
     });
     await fixed.migrate();
-    expect(versions().map((v) => v.version)).toEqual([1, 2, 3]);
+    expect(versions().map((v) => v.version)).toEqual([...MIGRATIONS.map((m) => m.version), next, next + 1]);
   });
 
   it('rejects a migration list with gaps', async () => {
-    const c = catalog({ migrations: [...MIGRATIONS, { version: 3, name: 'skips-two', up: 'SELECT 1' }] });
-    await expect(c.migrate()).rejects.toThrow(/"skips-two" has version 3, expected 2/);
+    const next = latestSchemaVersion() + 1;
+    const c = catalog({
+      migrations: [...MIGRATIONS, { version: next + 1, name: 'skips-one', up: 'SELECT 1' }],
+    });
+    await expect(c.migrate()).rejects.toThrow(
+      new RegExp(`"skips-one" has version ${next + 1}, expected ${next}`),
+    );
+  });
+
+  it('upgrades a catalog made by the first schema: file formats come in as unknown', async () => {
+    const old = catalog({ migrations: MIGRATIONS.slice(0, 1) });
+    await old.migrate();
+    const upgraded = catalog();
+    await upgraded.migrate();
+    expect(versions().map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
   it('tells the caller to migrate when the schema is missing', async () => {
