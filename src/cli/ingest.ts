@@ -4,7 +4,9 @@ import path from 'node:path';
 import { ValidationError } from '../errors.js';
 import { createInlinePackageWriter, createWorkerPackageWriter } from '../ingest/package-writer.js';
 import { runIngest } from '../ingest/run-ingest.js';
+import { createBagitSource } from '../sources/bagit/bag-source.js';
 import { createFolderSource } from '../sources/folder.js';
+import type { RecordSource } from '../sources/types.js';
 import { describeLocation } from '../storage/index.js';
 import type { AppContext } from './context.js';
 import { formatBytes, print, printJson } from './output.js';
@@ -27,18 +29,9 @@ export async function ingestCommand(
   if (input.trim() === '' || !existsSync(root) || !statSync(root).isDirectory()) {
     throw new ValidationError('input', `[ingest] input "${input}" is not a folder`);
   }
-  if (options.source !== 'folder')
-    throw new ValidationError(
-      'input',
-      `[ingest] unknown source kind "${options.source}" (available: folder)`,
-    );
   const profile = ctx.profile(options.profile);
   const copies = ctx.copyPolicy(profile);
-  const source = createFolderSource({
-    root,
-    maxPathLength: ctx.config.ingest.maxPathLength,
-    onIgnored: (file, reason) => ctx.logger.warn({ file, reason }, 'not a record; ignored'),
-  });
+  const source = createSource(ctx, options.source, root);
   const workers = ctx.config.ingest.workers ?? availableParallelism();
   const writer =
     workers > 1
@@ -88,4 +81,20 @@ export async function ingestCommand(
     print(`Report: ${summary.reports.join('  ')}`);
   }
   return summary.status === 'succeeded' ? 0 : 1;
+}
+
+/** The record source for `--source`: a folder of records, or a folder of BagIt bags. */
+function createSource(ctx: AppContext, kind: string, root: string): RecordSource {
+  const onIgnored = (file: string, reason: string) =>
+    ctx.logger.warn({ file, reason }, 'not a record; ignored');
+  const maxPathLength = ctx.config.ingest.maxPathLength;
+  switch (kind) {
+    case 'folder':
+      return createFolderSource({ root, maxPathLength, onIgnored });
+    case 'bagit':
+      // Payload checksums are checked by the packaging read itself: each byte is still read once.
+      return createBagitSource({ root, maxPathLength, onIgnored, checksums: 'defer' });
+    default:
+      throw new ValidationError('input', `[ingest] unknown source kind "${kind}" (available: folder, bagit)`);
+  }
 }
