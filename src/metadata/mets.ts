@@ -156,20 +156,26 @@ export function buildRootMets(desc: PackageDescription, refs: RootMetsReferences
             digiprovMD: refs.preservation.map((ref, i) => mdSec(ref, digiprovIds[i] as string)),
           },
         );
+  const documentationGrp = fileGroup('Documentation', refs.documentation);
+  const schemasGrp = fileGroup('Schemas', refs.schemas);
   const fileSec = element(
     { ID: xmlId('filesec') },
     {
-      fileGrp: element(
-        { ID: fileGrpId, USE: repUse, 'csip:CONTENTINFORMATIONTYPE': desc.contentInformationType },
-        {
-          file: element(
-            { ID: xmlId('file', desc.representationId, 'mets'), ...fileCore(repMets, repMets.createdAt) },
-            {
-              FLocat: element(locator(repMets.path)),
-            },
-          ),
-        },
-      ),
+      fileGrp: [
+        documentationGrp.fileGrp,
+        schemasGrp.fileGrp,
+        element(
+          { ID: fileGrpId, USE: repUse, 'csip:CONTENTINFORMATIONTYPE': desc.contentInformationType },
+          {
+            file: element(
+              { ID: xmlId('file', desc.representationId, 'mets'), ...fileCore(repMets, repMets.createdAt) },
+              {
+                FLocat: element(locator(repMets.path)),
+              },
+            ),
+          },
+        ),
+      ],
     },
   );
   const metadataDiv = element({
@@ -189,8 +195,29 @@ export function buildRootMets(desc: PackageDescription, refs: RootMetsReferences
     dmdSec: refs.descriptive.map((ref, i) => mdSec(ref, dmdIds[i] as string)),
     amdSec,
     fileSec,
-    structMap: structMap([], desc.id, [metadataDiv, representationDiv]),
+    structMap: structMap([], desc.id, [metadataDiv, documentationGrp.div, schemasGrp.div, representationDiv]),
   });
+}
+
+/** A file group of the root METS (Documentation, Schemas) and its structMap division pointing at it. */
+function fileGroup(
+  use: 'Documentation' | 'Schemas',
+  refs: MetadataFileRef[],
+): { fileGrp: XmlElement; div: XmlElement } {
+  const id = xmlId('filegrp', use.toLowerCase());
+  const fileGrp = element(
+    { ID: id, USE: use },
+    {
+      file: refs.map((ref, i) =>
+        element(
+          { ID: xmlId('file', use.toLowerCase(), i + 1), ...fileCore(ref, ref.createdAt) },
+          { FLocat: element(locator(ref.path)) },
+        ),
+      ),
+    },
+  );
+  const div = element({ ID: xmlId('div', use.toLowerCase()), LABEL: use }, { fptr: element({ FILEID: id }) });
+  return { fileGrp, div };
 }
 
 /** Builds representations/<rep>/METS.xml, listing every content file relative to the representation folder. */

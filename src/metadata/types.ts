@@ -43,4 +43,8 @@ export interface RootMetsReferences {
   descriptive: MetadataFileRef[];
   preservation: MetadataFileRef[];
   representationMets: MetadataFileRef;
+  /** The XML schemas the package's metadata uses, under `schemas/` (CSIP113). */
+  schemas: MetadataFileRef[];
+  /** Documentation of the package under `documentation/` (CSIP60). */
+  documentation: MetadataFileRef[];
 }

@@ -7,18 +7,21 @@
  * way: dc.xml, the producer's record.json, premis.xml, the representation METS, and the root METS last.
  * Memory stays bounded: chunks flow through; only the small metadata documents are held whole.
  */
-import { createFormatIdentifier } from '../formats/identify.js';
-import type { FormatIdentification } from '../formats/types.js';
+
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { EventRecord, FileFormat, FileRecord } from '../catalog/types.js';
 import { createDigester, sha256Hex } from '../fixity/digest.js';
+import { createFormatIdentifier } from '../formats/identify.js';
+import type { FormatIdentification } from '../formats/types.js';
 import { buildDublinCore } from '../metadata/dublin-core.js';
 import { buildRepresentationMets, buildRootMets } from '../metadata/mets.js';
 import { buildPremis } from '../metadata/premis.js';
 import type { MetadataFileRef, PackageDescription, PackagedFile, SoftwareAgent } from '../metadata/types.js';
+import { ERMS_FILE_NAME } from '../sources/erms-file.js';
 import type { SourceRecord } from '../sources/types.js';
 import type { Profile } from './profile.js';
+import { packageGuide, schemaFiles } from './self-description.js';
 import { createZipStream, type ZipEntrySource } from './zip-writer.js';
 
 export interface BuildPackageInput {
@@ -139,10 +142,26 @@ export function buildPackage(input: BuildPackageInput): PackageBuild {
       digestedAt,
     );
     yield repMets.entry(root);
+    const guide = metadataFile(
+      'documentation/README.txt',
+      packageGuide(description),
+      'text/plain',
+      digestedAt,
+    );
+    yield guide.entry(root);
+    const schemas: MetadataFileRef[] = [];
+    const erms = record.metadataFiles.some((f) => f.name === ERMS_FILE_NAME);
+    for (const [name, bytes] of schemaFiles({ erms })) {
+      const schema = metadataFile(`schemas/${name}`, bytes, 'application/xml', digestedAt);
+      schemas.push(schema.ref);
+      yield schema.entry(root);
+    }
     const rootMets = buildRootMets(description, {
       descriptive,
       preservation: [premis.ref],
       representationMets: repMets.ref,
+      schemas,
+      documentation: [guide.ref],
     });
     yield metadataFile('METS.xml', rootMets, 'text/xml', digestedAt).entry(root);
   }

@@ -90,8 +90,17 @@ describe('METS builders', () => {
       '@_CHECKSUM': premisRef?.sha256,
     });
 
-    const grp = mets.fileSec.fileGrp[0];
-    expect(grp['@_USE']).toBe('Representations/rep1');
+    const groups: Parsed[] = mets.fileSec.fileGrp;
+    expect(groups.map((g) => g['@_USE'])).toEqual(['Documentation', 'Schemas', 'Representations/rep1']);
+    for (const [use, ref] of [
+      ['Documentation', parts.refs.documentation[0]],
+      ['Schemas', parts.refs.schemas[0]],
+    ] as const) {
+      const group = groups.find((g) => g['@_USE'] === use);
+      expect(group?.file[0]).toMatchObject({ '@_SIZE': String(ref?.size), '@_CHECKSUM': ref?.sha256 });
+      expect(group?.file[0].FLocat['@_xlink:href']).toBe(ref?.path);
+    }
+    const grp = groups[2] as Parsed;
     expect(grp.file).toHaveLength(1);
     expect(grp.file[0]).toMatchObject({
       '@_SIZE': String(parts.refs.representationMets.size),
@@ -105,7 +114,9 @@ describe('METS builders', () => {
     expect(map).toMatchObject({ '@_TYPE': 'PHYSICAL', '@_LABEL': 'CSIP' });
     const root = map.div[0];
     expect(root['@_LABEL']).toBe(PACKAGE_ID);
-    const [metadataDiv, repDiv] = root.div;
+    const [metadataDiv, documentationDiv, schemasDiv, repDiv] = root.div;
+    expect(documentationDiv.fptr['@_FILEID']).toBe(groups[0]?.['@_ID']);
+    expect(schemasDiv.fptr['@_FILEID']).toBe(groups[1]?.['@_ID']);
     expect(metadataDiv['@_LABEL']).toBe('Metadata');
     expect(metadataDiv['@_DMDID']).toBe(dmd['@_ID']);
     expect(metadataDiv['@_ADMID']).toBe(digiprov['@_ID']);

@@ -121,6 +121,8 @@ export function buildParts(desc: PackageDescription) {
     descriptive: [measure('metadata/descriptive/dc.xml', dc, desc.createdAt)],
     preservation: [measure('metadata/preservation/premis.xml', premis, desc.createdAt)],
     representationMets: measure('representations/rep1/METS.xml', repMets, desc.createdAt),
+    schemas: [measure('schemas/mets.xsd', '<xs:schema/>', desc.createdAt)],
+    documentation: [measure('documentation/README.txt', 'guide', desc.createdAt)],
   };
   return { dc, premis, repMets, refs };
 }
