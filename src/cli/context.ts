@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import { ConfigError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { SoftwareAgent } from '../metadata/types.js';
-import { loadProfile, type Profile } from '../package/profile.js';
+import { loadProfile, type Profile, withHeader } from '../package/profile.js';
 import { createReportWriter, type ReportWriter } from '../reports/write-report.js';
 import { createLocation, type Location } from '../storage/index.js';
 import { AGENT_NAME, bevaraVersion } from '../version.js';
@@ -71,7 +71,8 @@ export async function openContext(options: GlobalOptions): Promise<AppContext> {
     agent: { name: AGENT_NAME, version: bevaraVersion() },
     reports: createReportWriter({ dir: path.join(config.dataDir, 'reports') }),
     now: () => new Date(),
-    profile: (name) => loadProfile(name ?? config.profile, config.profilesDir),
+    profile: (name) =>
+      withHeader(loadProfile(name ?? config.profile, config.profilesDir), config.organisation),
     copyPolicy(profile) {
       const names = config.copies ?? profile.copies;
       const missing = names.filter((n) => !locations.has(n));

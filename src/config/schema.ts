@@ -114,6 +114,24 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    /**
+     * Who keeps the archive, for package headers: the submitting agent, and the archival creator (arkivbildare)
+     * unless `archivalCreator` names another; the FGS profile requires them.
+     */
+    organisation: z
+      .object({
+        name: z.string().min(1),
+        /** Organisation number or other identification code, e.g. "212000-0000". */
+        identificationCode: z.string().min(1).optional(),
+        archivalCreator: z
+          .object({ name: z.string().min(1), identificationCode: z.string().min(1).optional() })
+          .strict()
+          .optional(),
+        /** Reference of the submission agreement (leveransöverenskommelse) packages are made under. */
+        submissionAgreement: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
     /** Copy policy override: location names that must each hold a verified copy. Default: the profile's. */
     copies: z.array(z.string()).min(1).optional(),
   })

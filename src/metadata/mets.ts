@@ -74,16 +74,45 @@ function metsRoot(desc: PackageDescription, objid: string, children: Record<stri
       'csip:OAISPACKAGETYPE': desc.packageType,
     },
     {
-      agent: element(
-        { ROLE: 'CREATOR', TYPE: 'OTHER', OTHERTYPE: 'SOFTWARE' },
-        {
-          name: desc.agent.name,
-          note: textElement(desc.agent.version, { 'csip:NOTETYPE': 'SOFTWARE VERSION' }),
-        },
-      ),
+      agent: [
+        ...organisationAgent('ARCHIVIST', desc.header?.archivalCreator),
+        ...organisationAgent('CREATOR', desc.header?.submittingAgent),
+        element(
+          { ROLE: 'CREATOR', TYPE: 'OTHER', OTHERTYPE: 'SOFTWARE' },
+          {
+            name: desc.agent.name,
+            note: textElement(desc.agent.version, { 'csip:NOTETYPE': 'SOFTWARE VERSION' }),
+          },
+        ),
+      ],
+      ...(desc.header?.submissionAgreement
+        ? { altRecordID: textElement(desc.header.submissionAgreement, { TYPE: 'SUBMISSIONAGREEMENT' }) }
+        : {}),
     },
   );
   return buildXml('mets', element(attributes, { metsHdr, ...children }));
+}
+
+/**
+ * An organisation in the METS header: the archival creator (ROLE ARCHIVIST) or the submitting agent (ROLE CREATOR),
+ * with its identification code as a note of type IDENTIFICATIONCODE (E-ARK SIP, FGS Paketstruktur 2.0).
+ */
+function organisationAgent(
+  role: 'ARCHIVIST' | 'CREATOR',
+  org: { name: string; identificationCode?: string } | undefined,
+): XmlElement[] {
+  if (!org) return [];
+  return [
+    element(
+      { ROLE: role, TYPE: 'ORGANIZATION' },
+      {
+        name: org.name,
+        ...(org.identificationCode
+          ? { note: textElement(org.identificationCode, { 'csip:NOTETYPE': 'IDENTIFICATIONCODE' }) }
+          : {}),
+      },
+    ),
+  ];
 }
 
 /** Attributes common to file and mdRef: MIMETYPE, SIZE, CREATED, CHECKSUM, CHECKSUMTYPE. */

@@ -34,6 +34,12 @@ export interface PackageDescription {
   descriptive: DescriptiveMetadata;
   representationId: string;
   files: PackagedFile[];
+  /** Header agents and submission agreement (FGS / E-ARK SIP), when the profile names them. */
+  header?: {
+    archivalCreator?: { name: string; identificationCode?: string };
+    submittingAgent?: { name: string; identificationCode?: string };
+    submissionAgreement?: string;
+  };
   /** Events recorded about this package so far (ingestion, message digest calculation). */
   events: EventRecord[];
 }

@@ -255,6 +255,7 @@ function describe(
     packageType: profile.packageType,
     contentInformationType: profile.contentInformationType,
     profileName: profile.name,
+    ...(profile.header ? { header: profile.header } : {}),
     agent,
     source: { kind: record.kind, key: record.key },
     descriptive: record.metadata,

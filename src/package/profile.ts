@@ -5,6 +5,10 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 
+const organisationSchema = z
+  .object({ name: z.string().min(1), identificationCode: z.string().min(1).optional() })
+  .strict();
+
 /** A package profile: how a record becomes a package. Loaded from `profiles/<name>.yaml` and validated. */
 export const profileSchema = z
   .object({
@@ -27,10 +31,25 @@ export const profileSchema = z
     descriptiveMetadata: z.literal('dc'),
     /** Location names that must each hold a verified copy. */
     copies: z.array(z.string().min(1)).min(1),
+    /**
+     * Header agents the package must name (FGS / E-ARK SIP: the archival creator and the submitting agent; a
+     * submission agreement). Their values come from the config's `organisation`; a missing one is a config error.
+     */
+    requires: z.array(z.enum(['archivalCreator', 'submittingAgent', 'submissionAgreement'])).default([]),
+    /** Filled from the config when the profile is used, not written in profile files. */
+    header: z
+      .object({
+        archivalCreator: organisationSchema.optional(),
+        submittingAgent: organisationSchema.optional(),
+        submissionAgreement: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
 export type Profile = z.infer<typeof profileSchema>;
+export type PackageHeader = NonNullable<Profile['header']>;
 
 /** The `profiles/` folder shipped with bevara (next to `src/` and `dist/`). */
 export const BUILTIN_PROFILES_DIR = fileURLToPath(new URL('../../profiles/', import.meta.url));
@@ -62,4 +81,44 @@ export function loadProfile(name: string, extraDir?: string): Profile {
     ]);
   }
   return parsed.data;
+}
+
+/**
+ * The profile with the package header filled from the config's `organisation`: the submitting agent is the
+ * organisation, the archival creator is `organisation.archivalCreator` or else the organisation itself.
+ * Throws `ConfigError` naming what a profile requires and the config lacks.
+ */
+export function withHeader(profile: Profile, organisation: OrganisationConfig | undefined): Profile {
+  const self = organisation
+    ? { name: organisation.name, identificationCode: organisation.identificationCode }
+    : undefined;
+  const header: PackageHeader = {
+    ...(self ? { submittingAgent: self, archivalCreator: organisation?.archivalCreator ?? self } : {}),
+    ...(organisation?.submissionAgreement ? { submissionAgreement: organisation.submissionAgreement } : {}),
+  };
+  const missing = profile.requires.filter((what) => header[what] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `profile "${profile.name}"`,
+      missing.map((what) => ({
+        path: what === 'submissionAgreement' ? 'organisation.submissionAgreement' : 'organisation.name',
+        message: `the profile requires ${HEADER_NAMES[what]}; set it in the config`,
+      })),
+    );
+  }
+  return Object.keys(header).length > 0 ? { ...profile, header } : profile;
+}
+
+const HEADER_NAMES = {
+  archivalCreator: 'an archival creator (arkivbildare)',
+  submittingAgent: 'a submitting agent (levererande organisation)',
+  submissionAgreement: 'a submission agreement (leveransöverenskommelse)',
+} as const;
+
+/** The config's `organisation` section, as `withHeader` reads it. */
+export interface OrganisationConfig {
+  name: string;
+  identificationCode?: string;
+  archivalCreator?: { name: string; identificationCode?: string };
+  submissionAgreement?: string;
 }
