@@ -123,6 +123,8 @@ export const configSchema = z
         name: z.string().min(1),
         /** Organisation number or other identification code, e.g. "212000-0000". */
         identificationCode: z.string().min(1).optional(),
+        /** Postal address (BagIt Organization-Address). */
+        address: z.string().min(1).optional(),
         archivalCreator: z
           .object({ name: z.string().min(1), identificationCode: z.string().min(1).optional() })
           .strict()

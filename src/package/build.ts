@@ -20,6 +20,7 @@ import { buildPremis } from '../metadata/premis.js';
 import type { MetadataFileRef, PackageDescription, PackagedFile, SoftwareAgent } from '../metadata/types.js';
 import { ERMS_FILE_NAME } from '../sources/erms-file.js';
 import type { SourceRecord } from '../sources/types.js';
+import { bagEntries } from './bag-layout.js';
 import type { Profile } from './profile.js';
 import { packageGuide, schemaFiles } from './self-description.js';
 import { createZipStream, type ZipEntrySource } from './zip-writer.js';
@@ -60,7 +61,11 @@ export interface PackageBuild {
 export function buildPackage(input: BuildPackageInput): PackageBuild {
   const { record, profile, packageId } = input;
   const createdAt = input.now();
-  const root = `${packageId}/`;
+  // The E-ARK package's folder inside the ZIP: the root folder, or the payload of a bag named like it.
+  const bagged = profile.layout === 'bagit';
+  const zipPrefix = bagged ? `data/${packageId}/` : '';
+  // Entries are named as in an unbagged package; bagEntries moves them under `<id>/data/`.
+  const root = bagged ? `${packageId}/${packageId}/` : `${packageId}/`;
   const dataPrefix = `representations/${profile.representation}/data/`;
   const files: PackagedFile[] = [];
   const extraFiles: FileRecord[] = [];
@@ -130,7 +135,7 @@ export function buildPackage(input: BuildPackageInput): PackageBuild {
     }
     const premis = metadataFile(
       'metadata/preservation/premis.xml',
-      buildPremis(description),
+      buildPremis(description, record.submission ? { submission: record.submission } : {}),
       'text/xml',
       digestedAt,
     );
@@ -176,9 +181,19 @@ export function buildPackage(input: BuildPackageInput): PackageBuild {
       callback(null, chunk);
     },
   });
-  const done = pipeline(createZipStream(entries()), stream).then((): BuiltPackage => {
+  const zipEntries = bagged
+    ? bagEntries(entries(), `${packageId}/`, {
+        labels: bagInfoLabels(record, profile, packageId),
+        baggedAt: createdAt,
+      })
+    : entries();
+  const done = pipeline(createZipStream(zipEntries), stream).then((): BuiltPackage => {
     if (!description) throw new Error(`[package] ${packageId}: ZIP ended before its metadata was written`);
-    const all = [...files.map((f) => ({ ...f, packageId })), ...extraFiles];
+    // The catalog's entry paths are relative to the ZIP's root folder, so audit and restore find them in bags too.
+    const all = [...files.map((f) => ({ ...f, packageId })), ...extraFiles].map((f) => ({
+      ...f,
+      entryPath: zipPrefix + f.entryPath,
+    }));
     return {
       description,
       files: all,
@@ -188,6 +203,19 @@ export function buildPackage(input: BuildPackageInput): PackageBuild {
     };
   });
   return { stream, done, sha256: () => packageDigester.hex() };
+}
+
+/** bag-info.txt of a bagged package: the E-ARK BagIt profile's required labels, from the record and profile. */
+function bagInfoLabels(record: SourceRecord, profile: Profile, packageId: string): [string, string][] {
+  const org = profile.header?.submittingAgent?.name ?? record.metadata.creator ?? 'unknown';
+  return [
+    ['Source-Organization', org],
+    ['Organization-Address', profile.header?.submittingAgent?.address ?? 'not given'],
+    ['External-Identifier', packageId],
+    ['External-Description', record.metadata.title],
+    ['E-ARK-Package-Type', profile.packageType],
+    ['E-ARK-Specification-Version', '2.1.0'],
+  ];
 }
 
 /** Passes chunks through while feeding them to a digest (and a progress counter). */
@@ -263,9 +291,22 @@ function describe(
     files,
     events: [
       event('message digest calculation', `SHA-256 of ${files.length} file(s) computed while packaging`),
-      event('ingestion', `record "${record.key}" from ${record.kind} source packaged as ${profile.name}`),
+      event('ingestion', ingestionDetail(input, files)),
     ],
   };
+}
+
+/**
+ * What the ingestion event says: the record and source, and for a SIP its OBJID and the SHA-256 of its METS as
+ * packaged (the SIP itself is among the content files, unchanged).
+ */
+function ingestionDetail({ record, profile }: BuildPackageInput, files: PackagedFile[]): string {
+  const packaged = `packaged as ${profile.name}`;
+  const sip = record.submission;
+  if (!sip) return `record "${record.key}" from ${record.kind} source ${packaged}`;
+  const mets = files.find((f) => f.path === sip.metsPath);
+  const metsDigest = mets ? ` (${mets.entryPath} SHA-256 ${mets.sha256})` : '';
+  return `E-ARK SIP "${sip.objid}"${metsDigest}, record "${record.key}" from ${record.kind} source, kept unchanged and ${packaged}`;
 }
 
 export function contentDigestOf(files: Pick<FileRecord, 'path' | 'sha256'>[]): string {

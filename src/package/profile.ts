@@ -6,7 +6,11 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 
 const organisationSchema = z
-  .object({ name: z.string().min(1), identificationCode: z.string().min(1).optional() })
+  .object({
+    name: z.string().min(1),
+    identificationCode: z.string().min(1).optional(),
+    address: z.string().min(1).optional(),
+  })
   .strict();
 
 /** A package profile: how a record becomes a package. Loaded from `profiles/<name>.yaml` and validated. */
@@ -20,7 +24,11 @@ export const profileSchema = z
     contentType: z.string().min(1),
     /** csip:CONTENTINFORMATIONTYPE, e.g. "MIXED". */
     contentInformationType: z.string().min(1),
-    layout: z.literal('eark'),
+    /**
+     * `eark`: the ZIP's root folder is the E-ARK package. `bagit`: the ZIP's root folder is a BagIt bag (E-ARK
+     * BagIt profile: MD5, SHA-1 and SHA-256 manifests, bag-info.txt) whose data/ holds the E-ARK package.
+     */
+    layout: z.enum(['eark', 'bagit']),
     /** Folder name of the single representation, e.g. "rep1". */
     representation: z.string().regex(/^[A-Za-z0-9._-]+$/),
     /**
@@ -90,7 +98,11 @@ export function loadProfile(name: string, extraDir?: string): Profile {
  */
 export function withHeader(profile: Profile, organisation: OrganisationConfig | undefined): Profile {
   const self = organisation
-    ? { name: organisation.name, identificationCode: organisation.identificationCode }
+    ? {
+        name: organisation.name,
+        ...(organisation.identificationCode ? { identificationCode: organisation.identificationCode } : {}),
+        ...(organisation.address ? { address: organisation.address } : {}),
+      }
     : undefined;
   const header: PackageHeader = {
     ...(self ? { submittingAgent: self, archivalCreator: organisation?.archivalCreator ?? self } : {}),
@@ -119,6 +131,7 @@ const HEADER_NAMES = {
 export interface OrganisationConfig {
   name: string;
   identificationCode?: string;
+  address?: string;
   archivalCreator?: { name: string; identificationCode?: string };
   submissionAgreement?: string;
 }
