@@ -5,6 +5,7 @@ import { ValidationError } from '../errors.js';
 import { createInlinePackageWriter, createWorkerPackageWriter } from '../ingest/package-writer.js';
 import { runIngest } from '../ingest/run-ingest.js';
 import { createBagitSource } from '../sources/bagit/bag-source.js';
+import { createEarkSipSource } from '../sources/eark-sip/sip-source.js';
 import { createFolderSource } from '../sources/folder.js';
 import type { RecordSource } from '../sources/types.js';
 import { describeLocation } from '../storage/index.js';
@@ -83,7 +84,7 @@ export async function ingestCommand(
   return summary.status === 'succeeded' ? 0 : 1;
 }
 
-/** The record source for `--source`: a folder of records, or a folder of BagIt bags. */
+/** The record source for `--source`: a folder of records, a folder of BagIt bags, or an inbox of E-ARK SIPs. */
 function createSource(ctx: AppContext, kind: string, root: string): RecordSource {
   const onIgnored = (file: string, reason: string) =>
     ctx.logger.warn({ file, reason }, 'not a record; ignored');
@@ -94,7 +95,18 @@ function createSource(ctx: AppContext, kind: string, root: string): RecordSource
     case 'bagit':
       // Payload checksums are checked by the packaging read itself: each byte is still read once.
       return createBagitSource({ root, maxPathLength, onIgnored, checksums: 'defer' });
+    case 'eark-sip':
+      // Refused SIPs are copied, with their validation reports, to <dataDir>/quarantine/<key>/.
+      return createEarkSipSource({
+        root,
+        quarantineDir: path.join(ctx.config.dataDir, 'quarantine'),
+        onIgnored,
+        onQuarantined: (key, folder) => ctx.logger.warn({ record: key, folder }, 'SIP quarantined'),
+      });
     default:
-      throw new ValidationError('input', `[ingest] unknown source kind "${kind}" (available: folder, bagit)`);
+      throw new ValidationError(
+        'input',
+        `[ingest] unknown source kind "${kind}" (available: folder, bagit, eark-sip)`,
+      );
   }
 }

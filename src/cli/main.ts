@@ -55,7 +55,11 @@ export function buildProgram(): Command {
   program
     .command('ingest <input>')
     .description('turn every record in <input> into a verified archival package')
-    .addOption(new Option('-s, --source <kind>', 'kind of input').choices(['folder', 'bagit']).default('folder'))
+    .addOption(
+      new Option('-s, --source <kind>', 'kind of input')
+        .choices(['folder', 'bagit', 'eark-sip'])
+        .default('folder'),
+    )
     .action(async (input: string, options: { source: string }) =>
       withContext(program, (ctx, g) =>
         ingestCommand(ctx, input, { ...options, profile: g.profile, json: g.json }),

@@ -123,7 +123,27 @@ function formatElement(file: PackagedFile): XmlElement {
   );
 }
 
-function representationObject(files: ObjectRef[], ref: ObjectRef): XmlElement {
+/**
+ * The SIP a package was made from (E-ARK AIP 2.1: the AIP keeps the SIP and references it). The representation
+ * names it in a derivation relationship, linked to the ingestion event that says which METS it was.
+ */
+export interface SubmissionSource {
+  /** mets/@OBJID of the SIP. */
+  objid: string;
+}
+
+/** Options of {@link buildPremis}. */
+export interface PremisOptions {
+  /** The SIP the package was made from, when it was made from one. */
+  submission?: SubmissionSource;
+}
+
+function representationObject(
+  files: ObjectRef[],
+  ref: ObjectRef,
+  submission?: SubmissionSource,
+  ingestion?: { value: string; xmlId: string },
+): XmlElement {
   const relationship =
     files.length === 0
       ? undefined
@@ -137,11 +157,25 @@ function representationObject(files: ObjectRef[], ref: ObjectRef): XmlElement {
             ),
           },
         );
+  const source =
+    submission &&
+    element(
+      {},
+      {
+        'premis:relationshipType': 'derivation',
+        'premis:relationshipSubType': 'has source',
+        'premis:relatedObjectIdentifier': identifier('relatedObjectIdentifier', 'OBJID', submission.objid),
+        'premis:relatedEventIdentifier': ingestion
+          ? identifier('relatedEventIdentifier', LOCAL, ingestion.value, { RelEventXmlID: ingestion.xmlId })
+          : undefined,
+      },
+    );
+  const relationships = [relationship, source].filter((r): r is XmlElement => r !== undefined);
   return element(
     { 'xsi:type': 'premis:representation', xmlID: ref.xmlId },
     {
       'premis:objectIdentifier': identifier('objectIdentifier', LOCAL, ref.value),
-      'premis:relationship': relationship,
+      'premis:relationship': relationships.length > 1 ? relationships : relationships[0],
     },
   );
 }
@@ -218,8 +252,9 @@ function agentElement(id: string, { xmlId: xmlID, name, version }: AgentRef): Xm
  * Builds premis.xml. Events link to their agent by identifier ("bevara/0.1.0") and to the file whose record
  * path or package path equals `event.object`; events without an object link to the representation, and an
  * object that is not a file of this package (e.g. a stored copy) is named without an in-document link.
+ * With `options.submission` the representation also names the SIP it derives from (see {@link SubmissionSource}).
  */
-export function buildPremis(desc: PackageDescription): string {
+export function buildPremis(desc: PackageDescription, options: PremisOptions = {}): string {
   const rep: ObjectRef = {
     xmlId: xmlId('premis-representation', desc.representationId),
     value: representationObjectId(desc.id, desc.representationId),
@@ -253,7 +288,7 @@ export function buildPremis(desc: PackageDescription): string {
     },
     {
       'premis:object': [
-        representationObject(fileRefs, rep),
+        representationObject(fileRefs, rep, options.submission, ingestionEvent(desc)),
         ...desc.files.map((f, i) => fileObject(desc, f, fileRefs[i] as ObjectRef)),
       ],
       'premis:event': desc.events.map((e, i) => eventElement(e, i, agents, objectFor)),
@@ -261,4 +296,11 @@ export function buildPremis(desc: PackageDescription): string {
     },
   );
   return buildXml('premis:premis', root);
+}
+
+/** The package's ingestion event, as the relationship to its source links to it. */
+function ingestionEvent(desc: PackageDescription): { value: string; xmlId: string } | undefined {
+  const index = desc.events.findIndex((e) => e.type === 'ingestion');
+  const event = desc.events[index];
+  return event && { value: event.id, xmlId: xmlId('premis-event', index + 1) };
 }

@@ -36,6 +36,7 @@ export const FLAG_DATA_DESCRIPTOR = 0x0008;
 export const FLAG_UTF8 = 0x0800;
 
 export const METHOD_STORED = 0;
+export const METHOD_DEFLATE = 8;
 
 /** Extra field header ids. */
 export const EXTRA_ZIP64 = 0x0001;

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { PreservationError } from '../errors.js';
 import { type BagFileRef, openBagFile } from './bagit/bag-source.js';
+import { type EarkSipFileRef, openEarkSipFile } from './eark-sip/sip-file.js';
 import { type FolderFileRef, openFolderFile } from './folder.js';
 import type { SourceFile, SourceFileRef, SourceRecord } from './types.js';
 
@@ -32,6 +33,8 @@ export function openSourceFile(ref: SourceFileRef, options: OpenOptions = {}): R
       return openFolderFile(ref as FolderFileRef, options);
     case 'bagit':
       return openBagFile(ref as BagFileRef, options);
+    case 'eark-sip':
+      return openEarkSipFile(ref as EarkSipFileRef, options);
     default:
       throw new PreservationError(`[source] cannot open files of source kind "${ref.kind}"`);
   }

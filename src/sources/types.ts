@@ -48,6 +48,21 @@ export interface SourceRecord {
   metadataFiles: SourceMetadataFile[];
   /** Content files in a stable order (sorted by path). */
   files: SourceFile[];
+  /**
+   * The submission information package the record arrived as (E-ARK SIP source only): the package keeps the
+   * SIP unchanged among its files and references it by OBJID and by the digest of its METS file.
+   */
+  submission?: SubmissionReference;
+}
+
+/** A SIP a record was submitted as; plain data. */
+export interface SubmissionReference {
+  /** mets/@OBJID of the SIP. */
+  objid: string;
+  /** Path of the SIP's root METS among the record's `files`, e.g. "sip-2024-0113/METS.xml". */
+  metsPath: string;
+  /** mets/@LABEL of the SIP, when it has one. */
+  label?: string;
 }
 
 /** A record refused at scan time; it stays untouched in the source. */

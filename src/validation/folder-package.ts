@@ -6,8 +6,8 @@ import { createReadStream } from 'node:fs';
 import { lstat, opendir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { checkEntryName } from './package-path.js';
 import { indexFiles } from './package-index.js';
+import { checkEntryName } from './package-path.js';
 import type { PackageFile, PackageReader } from './package-reader.js';
 
 export async function openFolderPackage(path: string): Promise<PackageReader> {

@@ -16,7 +16,7 @@ import { createXmlValidator, type XmlValidator } from '../metadata/xml-validator
 import { verifyFiles } from './file-verifier.js';
 import { openPackage, type PackageReader } from './package-reader.js';
 import { createRuleContext, type FileRef, type RuleContext } from './rule-context.js';
-import { checkFiles, checkFileSec } from './rules/csip-filesec.js';
+import { checkFileSec, checkFiles } from './rules/csip-filesec.js';
 import { checkMetadataSections } from './rules/csip-metadata.js';
 import { checkHeader, checkNamespaces, checkRoot } from './rules/csip-root.js';
 import { checkStructMap } from './rules/csip-structmap.js';

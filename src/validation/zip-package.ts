@@ -1,21 +1,14 @@
-/**
- * A ZIP archive read in place as a package: the central directory is read with `readZipDirectory` (ranged reads
- * from the end of the file), and each entry is streamed on demand from its local header, stored (method 0) or
- * inflated (method 8), with its size bounded and its CRC-32 checked against the central directory.
- */
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { crc32, createInflateRaw } from 'node:zlib';
 import { NotFoundError, ValidationError } from '../errors.js';
+import { extractEntry } from '../package/zip-entry-data.js';
 import { readZipDirectory, type ZipCentralEntry } from '../package/zip-reader.js';
-import { FLAG_ENCRYPTED, LOCAL_HEADER_SIZE, SIG_LOCAL } from '../package/zip-format.js';
-import { checkEntryName } from './package-path.js';
 import { indexFiles, readAll } from './package-index.js';
+import { checkEntryName } from './package-path.js';
 import type { PackageFile, PackageReader } from './package-reader.js';
 
-const METHOD_STORED = 0;
-const METHOD_DEFLATE = 8;
+const _METHOD_STORED = 0;
+const _METHOD_DEFLATE = 8;
 
 export async function openZipPackage(path: string, size: number): Promise<PackageReader> {
   const name = basename(path);
@@ -60,7 +53,7 @@ export async function openZipPackage(path: string, size: number): Promise<Packag
       const found = index.find(file);
       const entry = found && entries.get(found.path);
       if (!entry) throw new NotFoundError(`[validate] ${name}: no entry "${file}"`);
-      return entryStream(path, handle, entry, name);
+      return entryStream(handle, entry, name);
     };
     return {
       kind: 'zip',
@@ -78,45 +71,13 @@ export async function openZipPackage(path: string, size: number): Promise<Packag
 }
 
 async function* entryStream(
-  path: string,
   handle: import('node:fs/promises').FileHandle,
   entry: ZipCentralEntry,
   archive: string,
 ): AsyncGenerator<Uint8Array> {
-  const fail = (rule: string, why: string): never => {
+  yield* extractEntry(handle, entry, (rule, why) => {
     throw new ValidationError(rule, `[validate] ${archive}: entry "${entry.name}": ${why}`, {
       file: entry.name,
     });
-  };
-  if (entry.flags & FLAG_ENCRYPTED) fail('zip-unsupported-method', 'encrypted entries cannot be read');
-  if (entry.method !== METHOD_STORED && entry.method !== METHOD_DEFLATE) {
-    fail('zip-unsupported-method', `compression method ${entry.method} is not supported`);
-  }
-  const header = Buffer.alloc(LOCAL_HEADER_SIZE);
-  await handle.read(header, 0, LOCAL_HEADER_SIZE, entry.localHeaderOffset);
-  if (header.readUInt32LE(0) !== SIG_LOCAL) fail('zip-local-header', 'no local header signature');
-  const dataStart =
-    entry.localHeaderOffset + LOCAL_HEADER_SIZE + header.readUInt16LE(26) + header.readUInt16LE(28);
-  let crc = 0;
-  let size = 0;
-  if (entry.compressedSize > 0) {
-    const raw = createReadStream(path, { start: dataStart, end: dataStart + entry.compressedSize - 1 });
-    const source = entry.method === METHOD_DEFLATE ? raw.pipe(createInflateRaw()) : raw;
-    try {
-      for await (const chunk of source as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > entry.size) fail('zip-size', `more than the ${entry.size} bytes the directory records`);
-        crc = crc32(chunk, crc);
-        yield chunk;
-      }
-    } catch (err) {
-      if (err instanceof ValidationError) throw err;
-      fail('zip-data', `cannot be read: ${(err as Error).message}`);
-    } finally {
-      raw.destroy();
-      if (source !== raw) source.destroy();
-    }
-  }
-  if (size !== entry.size) fail('zip-size', `${size} bytes extracted, the directory records ${entry.size}`);
-  if (crc >>> 0 !== entry.crc32) fail('zip-crc', 'CRC-32 of the data differs from the central directory');
+  });
 }

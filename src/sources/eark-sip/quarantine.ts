@@ -1,0 +1,85 @@
+/**
+ * The quarantine area for refused SIPs. Layout:
+ *
+ * ```
+ * <quarantineDir>/
+ *   <key>/                          one folder per refused SIP (replaced when the same SIP is refused again)
+ *     <name>.zip  or  <name>/...    a copy of the SIP as it was in the inbox (the original is never moved)
+ *     validation-report.json        the ValidationReport
+ *     validation-report.txt         the same report as text (formatReport)
+ * ```
+ *
+ * The copy is made with raw byte paths, never follows links (a link is copied as a link) and keeps
+ * modification times; special files (FIFOs, sockets, devices) are not copied.
+ */
+import type { Dirent } from 'node:fs';
+import {
+  copyFile,
+  lstat,
+  mkdir,
+  readdir,
+  readlink,
+  rename,
+  rm,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
+import { join } from 'node:path';
+import { formatReport } from '../../validation/report.js';
+import type { ValidationReport } from '../../validation/types.js';
+
+/** Names of the report files written next to the copy. */
+export const REPORT_JSON = 'validation-report.json';
+export const REPORT_TEXT = 'validation-report.txt';
+
+/**
+ * Copies the SIP at `source` (raw path; `name` is its file or folder name) into `<quarantineDir>/<key>/` and
+ * writes both reports there. Returns the quarantine folder. The folder is built under a temporary name and
+ * renamed into place, so a half-written quarantine never looks complete.
+ */
+export async function quarantineSip(
+  quarantineDir: string,
+  key: string,
+  source: Buffer,
+  name: Buffer,
+  report: ValidationReport,
+): Promise<string> {
+  await mkdir(quarantineDir, { recursive: true });
+  const target = join(quarantineDir, key);
+  const temp = join(quarantineDir, `.${key}.${process.pid}.${Date.now()}.tmp`);
+  await rm(temp, { recursive: true, force: true });
+  await mkdir(temp);
+  try {
+    await copyTree(source, Buffer.concat([Buffer.from(`${temp}/`), name]));
+    await writeFile(join(temp, REPORT_JSON), `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(join(temp, REPORT_TEXT), `${formatReport(report).join('\n')}\n`);
+    await rm(target, { recursive: true, force: true });
+    await rename(temp, target);
+  } catch (err) {
+    await rm(temp, { recursive: true, force: true });
+    throw err;
+  }
+  return target;
+}
+
+async function copyTree(from: Buffer, to: Buffer): Promise<void> {
+  const st = await lstat(from);
+  if (st.isSymbolicLink()) {
+    await symlink(await readlink(from, { encoding: 'buffer' }), to);
+    return;
+  }
+  if (st.isFile()) {
+    await copyFile(from, to);
+  } else if (st.isDirectory()) {
+    await mkdir(to);
+    const entries: Dirent<Buffer>[] = await readdir(from, { encoding: 'buffer', withFileTypes: true });
+    for (const entry of entries) {
+      const slash = Buffer.from('/');
+      await copyTree(Buffer.concat([from, slash, entry.name]), Buffer.concat([to, slash, entry.name]));
+    }
+  } else {
+    return;
+  }
+  await utimes(to, st.atime, st.mtime);
+}

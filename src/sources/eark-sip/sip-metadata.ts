@@ -1,0 +1,47 @@
+/**
+ * Descriptive metadata of a SIP taken from its root METS.xml (the package METS, already validated):
+ *
+ *   mets/@LABEL                      -> title (fallback: the SIP's key)
+ *   mets/@OBJID                      -> identifier
+ *   metsHdr/agent ROLE=CREATOR TYPE=ORGANIZATION (the submitting agent, SIP4-SIP8), or the first agent's name
+ *                                    -> creator
+ *   metsHdr/@CREATEDATE              -> dates.created
+ */
+import type { DescriptiveMetadata } from '../../catalog/types.js';
+import { attr, kid, kids, parseXml, type XmlNode } from '../../validation/xml-tree.js';
+
+/** What the source takes from a SIP's METS. */
+export interface SipMets {
+  metadata: DescriptiveMetadata;
+  /** mets/@OBJID, the SIP's identifier (a validated SIP always has one). */
+  objid: string;
+  /** mets/@LABEL when present. */
+  label?: string;
+}
+
+/** Reads the SIP's METS text; `key` is the title when the METS has no LABEL. */
+export function readSipMets(text: string, key: string): SipMets {
+  const parsed = parseXml(text);
+  const mets = 'root' in parsed ? parsed.root : undefined;
+  const objid = (mets && attr(mets, 'OBJID')?.trim()) || key;
+  const label = (mets && attr(mets, 'LABEL')?.trim()) || undefined;
+  const hdr = mets && kid(mets, 'metsHdr');
+  const creator = hdr && submittingAgent(hdr);
+  const created = hdr && attr(hdr, 'CREATEDATE')?.trim();
+  const metadata: DescriptiveMetadata = {
+    title: label ?? key,
+    identifier: objid,
+    ...(creator ? { creator } : {}),
+    ...(created ? { dates: { created } } : {}),
+  };
+  return { metadata, objid, ...(label ? { label } : {}) };
+}
+
+function submittingAgent(hdr: XmlNode): string | undefined {
+  const agents = kids(hdr, 'agent');
+  const nameOf = (agent: XmlNode | undefined) => (agent && kid(agent, 'name')?.text.trim()) || undefined;
+  const submitting = agents.find(
+    (a) => attr(a, 'ROLE') === 'CREATOR' && attr(a, 'TYPE') === 'ORGANIZATION' && nameOf(a),
+  );
+  return nameOf(submitting) ?? agents.map(nameOf).find((name) => name !== undefined);
+}
