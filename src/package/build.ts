@@ -11,6 +11,7 @@
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { EventRecord, FileFormat, FileRecord } from '../catalog/types.js';
+import { ValidationError } from '../errors.js';
 import { createDigester, sha256Hex } from '../fixity/digest.js';
 import { createFormatIdentifier } from '../formats/identify.js';
 import type { FormatIdentification } from '../formats/types.js';
@@ -20,6 +21,8 @@ import { buildPremis } from '../metadata/premis.js';
 import type { MetadataFileRef, PackageDescription, PackagedFile, SoftwareAgent } from '../metadata/types.js';
 import { ERMS_FILE_NAME } from '../sources/erms-file.js';
 import type { SourceRecord } from '../sources/types.js';
+import { memoryPackage } from '../validation/memory-package.js';
+import { validateOpened } from '../validation/validate-package.js';
 import { bagEntries } from './bag-layout.js';
 import type { Profile } from './profile.js';
 import { packageGuide, schemaFiles } from './self-description.js';
@@ -68,6 +71,9 @@ export function buildPackage(input: BuildPackageInput): PackageBuild {
   const root = bagged ? `${packageId}/${packageId}/` : `${packageId}/`;
   const dataPrefix = `representations/${profile.representation}/data/`;
   const files: PackagedFile[] = [];
+  // What the E-ARK rules are checked against once the ZIP is written: every entry's path and size, and the METS.
+  const entryList: { path: string; size: number }[] = [];
+  const metsTexts = new Map<string, string>();
   const extraFiles: FileRecord[] = [];
   let description: PackageDescription | undefined;
 
@@ -140,13 +146,15 @@ export function buildPackage(input: BuildPackageInput): PackageBuild {
       digestedAt,
     );
     yield premis.entry(root);
+    const repMetsText = buildRepresentationMets(description);
     const repMets = metadataFile(
       `representations/${profile.representation}/METS.xml`,
-      buildRepresentationMets(description),
+      repMetsText,
       'text/xml',
       digestedAt,
     );
     yield repMets.entry(root);
+    metsTexts.set(repMets.ref.path, repMetsText);
     const guide = metadataFile(
       'documentation/README.txt',
       packageGuide(description),
@@ -169,6 +177,7 @@ export function buildPackage(input: BuildPackageInput): PackageBuild {
       documentation: [guide.ref],
     });
     yield metadataFile('METS.xml', rootMets, 'text/xml', digestedAt).entry(root);
+    metsTexts.set('METS.xml', rootMets);
   }
 
   const packageDigester = createDigester('SHA-256');
@@ -181,14 +190,21 @@ export function buildPackage(input: BuildPackageInput): PackageBuild {
       callback(null, chunk);
     },
   });
+  async function* listed(): AsyncGenerator<ZipEntrySource> {
+    for await (const entry of entries()) {
+      entryList.push({ path: entry.name.slice(root.length), size: entry.size ?? 0 });
+      yield entry;
+    }
+  }
   const zipEntries = bagged
-    ? bagEntries(entries(), `${packageId}/`, {
+    ? bagEntries(listed(), `${packageId}/`, {
         labels: bagInfoLabels(record, profile, packageId),
         baggedAt: createdAt,
       })
-    : entries();
-  const done = pipeline(createZipStream(zipEntries), stream).then((): BuiltPackage => {
+    : listed();
+  const done = pipeline(createZipStream(zipEntries), stream).then(async (): Promise<BuiltPackage> => {
     if (!description) throw new Error(`[package] ${packageId}: ZIP ended before its metadata was written`);
+    await checkWrittenPackage(packageId, profile, record.key, entryList, metsTexts);
     // The catalog's entry paths are relative to the ZIP's root folder, so audit and restore find them in bags too.
     const all = [...files.map((f) => ({ ...f, packageId })), ...extraFiles].map((f) => ({
       ...f,
@@ -203,6 +219,37 @@ export function buildPackage(input: BuildPackageInput): PackageBuild {
     };
   });
   return { stream, done, sha256: () => packageDigester.hex() };
+}
+
+/**
+ * Checks the package just written against the E-ARK CSIP (and SIP) rules, from its file list and METS held in
+ * memory: every reference, size, structure and header rule, in milliseconds. The XML schemas are checked by the
+ * tests for every profile, and the checksums were computed from the bytes themselves. A MUST failure is a bug in
+ * bevara: the package is refused (and its copies removed) rather than archived.
+ */
+async function checkWrittenPackage(
+  packageId: string,
+  profile: Profile,
+  record: string,
+  entryList: { path: string; size: number }[],
+  metsTexts: ReadonlyMap<string, string>,
+): Promise<void> {
+  const result = await validateOpened(memoryPackage(packageId, entryList, metsTexts), {
+    profile: profile.packageType === 'SIP' ? 'sip' : 'csip',
+    schema: false,
+    verifyChecksums: false,
+  });
+  const must = result.findings.filter((f) => f.level === 'MUST');
+  if (must.length > 0) {
+    throw new ValidationError(
+      'aip-invalid',
+      `[package] ${packageId} breaks E-ARK requirements: ${must
+        .slice(0, 5)
+        .map((f) => `${f.id} (${f.location.file}): ${f.message}`)
+        .join('; ')}`,
+      { record, package: packageId },
+    );
+  }
 }
 
 /** bag-info.txt of a bagged package: the E-ARK BagIt profile's required labels, from the record and profile. */
