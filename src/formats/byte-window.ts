@@ -1,24 +1,27 @@
 /**
  * Bounded views of a stream read once: the first `capacity` bytes (`HeadWindow`) and the last `capacity` bytes
- * (`TailWindow`, a ring buffer). Memory is fixed at construction whatever the stream's length; each byte is copied
- * at most once into each window (a chunk longer than the tail only has its last `capacity` bytes copied).
+ * (`TailWindow`, a ring buffer). Memory never exceeds `capacity` per window whatever the stream's length, and grows
+ * only as bytes arrive: most files are small, and a fixed 1 MiB per file would cost more than reading them.
+ * Each byte is copied at most once into each window (plus the copies of a doubling buffer while small).
  */
 export class HeadWindow {
-  readonly #buf: Buffer;
+  readonly #capacity: number;
+  #buf: Buffer = Buffer.alloc(0);
   #fill = 0;
 
   constructor(capacity: number) {
-    this.#buf = Buffer.alloc(capacity);
+    this.#capacity = capacity;
   }
 
   /** True once the window holds `capacity` bytes; later writes are ignored. */
   get full(): boolean {
-    return this.#fill === this.#buf.length;
+    return this.#fill === this.#capacity;
   }
 
   write(chunk: Uint8Array): void {
     if (this.full) return;
-    const n = Math.min(chunk.byteLength, this.#buf.length - this.#fill);
+    const n = Math.min(chunk.byteLength, this.#capacity - this.#fill);
+    this.#buf = ensure(this.#buf, this.#fill, this.#fill + n, this.#capacity);
     this.#buf.set(chunk.subarray(0, n), this.#fill);
     this.#fill += n;
   }
@@ -30,16 +33,25 @@ export class HeadWindow {
 }
 
 export class TailWindow {
-  readonly #buf: Buffer;
-  /** Total bytes written; the ring's write position is `#total % capacity`. */
+  readonly #capacity: number;
+  /** Linear while the stream fits; a ring of `capacity` bytes once it does not. */
+  #buf: Buffer = Buffer.alloc(0);
+  /** Total bytes written; once over capacity, the ring's write position is `#total % capacity`. */
   #total = 0;
 
   constructor(capacity: number) {
-    this.#buf = Buffer.alloc(capacity);
+    this.#capacity = capacity;
   }
 
   write(chunk: Uint8Array): void {
-    const cap = this.#buf.length;
+    const cap = this.#capacity;
+    if (this.#total + chunk.byteLength <= cap) {
+      this.#buf = ensure(this.#buf, this.#total, this.#total + chunk.byteLength, cap);
+      this.#buf.set(chunk, this.#total);
+      this.#total += chunk.byteLength;
+      return;
+    }
+    if (this.#buf.length < cap) this.#buf = ensure(this.#buf, this.#total, cap, cap);
     let data = chunk;
     if (data.byteLength > cap) {
       this.#total += data.byteLength - cap;
@@ -58,12 +70,20 @@ export class TailWindow {
 
   /** The last min(total, capacity) bytes in order (a new buffer), and the stream offset of its first byte. */
   snapshot(): { bytes: Buffer; start: number } {
-    const cap = this.#buf.length;
+    const cap = this.#capacity;
     if (this.#total <= cap) return { bytes: Buffer.from(this.#buf.subarray(0, this.#total)), start: 0 };
     const pos = this.#total % cap;
     const bytes = Buffer.concat([this.#buf.subarray(pos), this.#buf.subarray(0, pos)]);
     return { bytes, start: this.#total - cap };
   }
+}
+
+/** `buf` with room for `needed` bytes (doubling, at most `capacity`), its first `used` bytes kept. */
+function ensure(buf: Buffer, used: number, needed: number, capacity: number): Buffer {
+  if (needed <= buf.length) return buf;
+  const grown = Buffer.allocUnsafe(Math.min(capacity, Math.max(needed, buf.length * 2, 4096)));
+  buf.copy(grown, 0, 0, used);
+  return grown;
 }
 
 /** Random access to what the windows kept: a range is available only if one window holds all of it. */
