@@ -28,6 +28,11 @@ export interface WalkOptions {
   key: string;
   maxPathLength: number;
   maxMetadataBytes: number;
+  /**
+   * Set `record.json` and `erms.xml` at the root apart as producer metadata (folder records; default). Off for
+   * sources whose root files mean something else, such as a bag's tag files.
+   */
+  producerMetadata?: boolean;
   onIgnored?: (path: string, reason: string) => void;
 }
 
@@ -114,7 +119,12 @@ async function walkFolder(
     const absolute = Buffer.concat([dir, SLASH, entry.name]);
     // Producer metadata files are recognised at the record root only.
     const metadataName =
-      rel === '' && decoded.ok && PRODUCER_METADATA_FILES.has(decoded.name) ? decoded.name : undefined;
+      options.producerMetadata !== false &&
+      rel === '' &&
+      decoded.ok &&
+      PRODUCER_METADATA_FILES.has(decoded.name)
+        ? decoded.name
+        : undefined;
     if (entry.isSymbolicLink()) {
       fail('symlink', 'symbolic link (not followed)');
     } else if (entry.isDirectory()) {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { crc32, deflateRawSync } from 'node:zlib';
+import { makeZip } from './zip-bytes.js';
 
 const CSIP_NS = 'https://DILCIS.eu/XML/METS/CSIPExtensionMETS';
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
@@ -129,47 +129,15 @@ export interface ZipInput {
 
 /** Writes a ZIP with the given entry names as they are (names ending in "/" are folders). */
 export function writeZip(file: string, entries: ZipInput[], deflate = true): void {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const name = Buffer.from(entry.name);
-    const raw = entry.data ?? Buffer.alloc(0);
-    const method = deflate && raw.length > 0 ? 8 : 0;
-    const body = method === 8 ? deflateRawSync(raw) : raw;
-    const crc = crc32(raw);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, body);
-    centrals.push(central, name);
-    offset += 30 + name.length + body.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(entries.length, 8);
-  eocd.writeUInt16LE(entries.length, 10);
-  eocd.writeUInt32LE(cd.length, 12);
-  eocd.writeUInt32LE(offset, 16);
-  fs.writeFileSync(file, Buffer.concat([...locals, cd, eocd]));
+  fs.writeFileSync(
+    file,
+    makeZip(
+      entries.map((e) => {
+        const data = e.data ?? Buffer.alloc(0);
+        return { name: e.name, data, deflate: deflate && data.length > 0 };
+      }),
+    ),
+  );
 }
 
 /** Every file and folder under `folder` as ZIP entries named `prefix` + relative path. */

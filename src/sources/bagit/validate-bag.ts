@@ -13,7 +13,6 @@ import {
   createVerifiedReadStream,
   describeFsError,
   type FileIdentity,
-  probeFile,
   recordError,
 } from '../file-reader.js';
 import { comparePaths } from '../names.js';
@@ -30,9 +29,6 @@ import {
 import { isManifestAlgorithm, type ManifestAlgorithm, manifestKind, parseManifest } from './manifests.js';
 import { compareDigests, createMultiDigest, type ExpectedDigests } from './payload-check.js';
 import { readTagFiles } from './tag-files.js';
-
-/** Rules of the folder walker for producer metadata files (record.json, ERMS export) that a bag does not have. */
-const FOLDER_METADATA_RULES = new Set(['record-json-invalid', 'erms-invalid']);
 
 export interface ValidateBagOptions {
   /** Record key, used in messages. */
@@ -88,23 +84,11 @@ export async function validateBag(dir: Buffer, options: ValidateBagOptions): Pro
     key,
     maxPathLength: options.maxPathLength + 'data/'.length,
     maxMetadataBytes: options.maxTagFileBytes,
+    producerMetadata: false,
     onIgnored: options.onIgnored,
   });
-  // The walker sets producer metadata files of folder records (record.json, ...) apart; in a bag they are
-  // plain tag files, so their folder-record rules are dropped and they are probed like any other file.
-  const producerNames = new Set(walk.metadataFiles.map((f) => f.name));
-  for (const e of walk.errors) {
-    if (FOLDER_METADATA_RULES.has(e.rule) && e.subject.file) producerNames.add(e.subject.file);
-  }
-  const errors = walk.errors.filter((e) => !FOLDER_METADATA_RULES.has(e.rule));
+  const errors = walk.errors;
   const found = [...walk.files];
-  for (const name of producerNames) {
-    const absolute = Buffer.concat([dir, Buffer.from(`/${name}`)]);
-    const probe = await probeFile(absolute);
-    if (probe.ok)
-      found.push({ path: name, absolute, identity: probe.identity, modifiedAt: probe.modifiedAt });
-    else fail(probe.rule, name, probe.reason);
-  }
   found.sort((a, b) => comparePaths(a.path, b.path));
   const result: BagValidation = { errors, algorithms: [], payload: [], tagFiles: [] };
   const payloadFound = found.filter((f) => f.path.startsWith('data/'));

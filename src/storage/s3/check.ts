@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { AlreadyExistsError, LockedError, NotFoundError, UnavailableError } from '../../errors.js';
 import type { LocationFact, LocationFacts } from '../types.js';
-import { toStorageError } from './errors.js';
+import { CREDENTIAL_ERROR_NAMES, toStorageError } from './errors.js';
 import { putSingle } from './upload.js';
 
 export interface S3CheckTarget {
@@ -25,16 +25,6 @@ export interface S3CheckTarget {
   /** The location's prefix inside the bucket, empty or ending in `/`. */
   prefix: string;
 }
-
-const CREDENTIAL_NAMES = new Set([
-  'InvalidAccessKeyId',
-  'SignatureDoesNotMatch',
-  'ExpiredToken',
-  'InvalidToken',
-  'TokenRefreshRequired',
-  'AuthorizationHeaderMalformed',
-  'CredentialsProviderError',
-]);
 
 const yes = (detail?: string): LocationFact => ({ status: 'yes', detail });
 const no = (detail?: string): LocationFact => ({ status: 'no', detail });
@@ -96,7 +86,7 @@ export async function checkS3Location(target: S3CheckTarget): Promise<LocationFa
     }
     if (!f.answered || f.error instanceof UnavailableError) return { reachable: no(detail) };
     facts.reachable = yes('the endpoint answered');
-    if (CREDENTIAL_NAMES.has(f.name) || f.status === 401) {
+    if (CREDENTIAL_ERROR_NAMES.has(f.name) || f.status === 401) {
       return { ...facts, credentials: no(detail) };
     }
     if (f.name === 'NoSuchBucket') {

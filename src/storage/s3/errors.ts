@@ -38,16 +38,17 @@ const UNAVAILABLE_NAMES = new Set([
   'ServiceUnavailable',
   'InternalError',
 ]);
-const ACCESS_NAMES = new Set([
-  'AccessDenied',
+/** Error names that mean the credentials were refused or could not be found. */
+export const CREDENTIAL_ERROR_NAMES: ReadonlySet<string> = new Set([
   'InvalidAccessKeyId',
   'SignatureDoesNotMatch',
   'CredentialsProviderError',
   'ExpiredToken',
   'InvalidToken',
-  'NoSuchBucket',
+  'TokenRefreshRequired',
   'AuthorizationHeaderMalformed',
 ]);
+const ACCESS_NAMES = new Set([...CREDENTIAL_ERROR_NAMES, 'AccessDenied', 'NoSuchBucket']);
 
 export function isAbortError(err: unknown): boolean {
   return (err as { name?: string } | null)?.name === 'AbortError';
