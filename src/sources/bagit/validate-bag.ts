@@ -9,12 +9,7 @@
  */
 import { lstat } from 'node:fs/promises';
 import { ValidationError } from '../../errors.js';
-import {
-  createVerifiedReadStream,
-  describeFsError,
-  type FileIdentity,
-  recordError,
-} from '../file-reader.js';
+import { createVerifiedReadStream, describeFsError, type FileIdentity, recordError } from '../file-reader.js';
 import { comparePaths } from '../names.js';
 import { type FoundFile, walkRecord } from '../record-walk.js';
 import type { SourceMetadataFile } from '../types.js';
