@@ -105,6 +105,35 @@ CREATE TABLE run_items (
 );
 `;
 
+/**
+ * Objects the archive stores beside packages (PREMIS event logs, reports, damaged copies kept under Object Lock),
+ * so that the orphan listing knows them; leases, so that a run fires once across workers and runs never overlap;
+ * markers, small named values such as when a location was last listed for orphans.
+ */
+const AUDIT_PLANNING = `
+CREATE TABLE stored_objects (
+  location TEXT NOT NULL,
+  key TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  package_id TEXT REFERENCES packages (id),
+  stored_at TEXT NOT NULL,
+  PRIMARY KEY (location, key)
+);
+CREATE INDEX stored_objects_package_idx ON stored_objects (package_id);
+
+CREATE TABLE leases (
+  name TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+
+CREATE TABLE markers (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+`;
+
 /** Every migration this code knows, in order. The last version is the schema version the code expects. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial-schema', up: INITIAL_SCHEMA },
@@ -116,6 +145,7 @@ ALTER TABLE files ADD COLUMN format_name TEXT;
 ALTER TABLE files ADD COLUMN format_version TEXT;
 ALTER TABLE files ADD COLUMN format_basis TEXT`,
   },
+  { version: 3, name: 'audit-planning', up: AUDIT_PLANNING },
 ];
 
 /** DDL of the bookkeeping table, created before any migration runs. Portable like the migrations. */

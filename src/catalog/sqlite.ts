@@ -12,6 +12,7 @@ import { errorMessage, NotFoundError, PreservationError } from '../errors.js';
 import { CatalogError } from './errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { checkLimit, type PackageRow, toIso, toPackageRecord } from './rows.js';
+import { createSqliteAudit } from './sqlite-audit.js';
 import { migrateSqlite } from './sqlite-migrate.js';
 import { createSqliteRecords } from './sqlite-records.js';
 import { createSqliteRuns } from './sqlite-runs.js';
@@ -200,6 +201,7 @@ export function createSqliteCatalog(options: SqliteCatalogOptions): Catalog {
     },
 
     ...createSqliteRuns(ctx),
+    ...createSqliteAudit(ctx),
 
     async close() {
       if (db.open) db.close();

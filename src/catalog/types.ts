@@ -3,8 +3,11 @@
  * Methods are async so that the PostgreSQL implementation (many workers) fits the same interface as SQLite.
  */
 
-/** Lifecycle of a package. `archived` only once every required copy is stored and read back verified. */
-export type PackageState = 'stored' | 'archived' | 'failed';
+/**
+ * Lifecycle of a package. `archived` only once every required copy is stored and read back verified;
+ * `damaged` when an audit found no healthy copy left to repair from.
+ */
+export type PackageState = 'stored' | 'archived' | 'failed' | 'damaged';
 
 export type CopyStatus = 'stored' | 'verified' | 'failed' | 'missing';
 
@@ -139,6 +142,27 @@ export interface RunItem {
   details?: Record<string, unknown>;
 }
 
+/** An object the archive stored beside packages, which the orphan listing must not report. */
+export interface StoredObjectRecord {
+  location: string;
+  key: string;
+  /** `event-log`: PREMIS events of a package; `report`: an audit report; `damaged`: a damaged copy kept. */
+  kind: 'event-log' | 'report' | 'damaged';
+  packageId?: string;
+  storedAt: Date;
+}
+
+/** How far one location's copies are within their audit period. */
+export interface CopyCoverage {
+  location: string;
+  copies: number;
+  bytes: number;
+  /** Copies whose last successful verification is at or after `since`. */
+  withinPolicy: number;
+  /** The copy whose last successful verification (or storage, if never) is oldest. */
+  oldest?: CopyRecord;
+}
+
 export interface PackageSummary {
   id: string;
   label: string;
@@ -181,6 +205,30 @@ export interface Catalog {
    * `verified` also sets lastVerifiedAt. Fails as a whole if one names a copy that does not exist.
    */
   recordCopyChecks(checks: CopyCheckRecord[]): Promise<void>;
+
+  /**
+   * One location's copies, never-verified first, then by oldest last successful verification (ties by package
+   * id): the order the audit planner takes them in. Pages with `offset`/`limit`.
+   */
+  listCopiesByAge(location: string, page: { offset: number; limit: number }): Promise<CopyRecord[]>;
+  /** Counts one location's copies and those verified at or after `since`; names the one that waited longest. */
+  copyCoverage(location: string, since: Date): Promise<CopyCoverage>;
+
+  /** Records an object stored beside packages (inserts or replaces by location and key). */
+  addStoredObject(object: StoredObjectRecord): Promise<void>;
+  listStoredObjects(filter: { location?: string; packageId?: string }): Promise<StoredObjectRecord[]>;
+
+  /**
+   * Takes the named lease for `holder` until `until` when it is free, expired (at `now`) or already held by
+   * `holder` (then it is extended). Returns whether `holder` holds it now. Atomic across processes.
+   */
+  acquireLease(name: string, holder: string, until: Date, now: Date): Promise<boolean>;
+  /** Gives the lease up when `holder` holds it. */
+  releaseLease(name: string, holder: string): Promise<void>;
+
+  /** A small named value (e.g. when a location was last listed), or null. */
+  getMarker(name: string): Promise<string | null>;
+  setMarker(name: string, value: string, at: Date): Promise<void>;
 
   addEvent(event: EventRecord): Promise<void>;
   listEvents(packageId: string): Promise<EventRecord[]>;

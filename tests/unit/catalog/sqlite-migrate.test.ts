@@ -77,7 +77,18 @@ describe('sqlite catalog migrations', () => {
       MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: '2025-01-02T03:04:05.678Z' })),
     );
     expect(tables()).toEqual(
-      ['copies', 'events', 'files', 'packages', 'run_items', 'runs', 'schema_migrations'].sort(),
+      [
+        'copies',
+        'events',
+        'files',
+        'leases',
+        'markers',
+        'packages',
+        'run_items',
+        'runs',
+        'schema_migrations',
+        'stored_objects',
+      ].sort(),
     );
   });
 
