@@ -137,7 +137,8 @@ export interface RunItem {
   /** Record key (ingest) or "location:key" (audit). */
   subject: string;
   packageId?: string;
-  status: 'ok' | 'rejected' | 'failed' | 'skipped' | 'orphan' | 'waiting';
+  /** `repaired`: an audited copy failed and was replaced from a healthy copy (see `details.repair`). */
+  status: 'ok' | 'rejected' | 'failed' | 'skipped' | 'orphan' | 'waiting' | 'repaired';
   message?: string;
   details?: Record<string, unknown>;
 }

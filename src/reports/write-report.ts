@@ -1,26 +1,67 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { RunItem, RunRecord } from '../catalog/types.js';
+import type { EventRecord, RunItem, RunRecord, RunStatus } from '../catalog/types.js';
 import { renderRunHtml } from './run-html.js';
 
+/** Language of the labels in HTML reports (config `language`). */
+export type ReportLanguage = 'sv' | 'en';
+
+/** How far one location's copies were verified within its audit period, as of the end of a run. */
+export interface LocationCoverage {
+  location: string;
+  /** The location's audit period in days (policy `every`). */
+  periodDays: number;
+  copies: number;
+  /** Copies verified within the period. */
+  withinPolicy: number;
+  /** The copy that waited longest since its last successful verification. */
+  oldest?: { packageId: string; key: string; lastVerifiedAt?: Date; waitedDays: number };
+}
+
+/** One earlier run of the same kind, for the trend table. */
+export interface TrendPoint {
+  runId: string;
+  startedAt: Date;
+  finishedAt?: Date;
+  status: RunStatus;
+  /** Counters from the run summary (copies, verified, failed, missing, repaired, orphans, bytes, durationMs). */
+  summary: Record<string, unknown>;
+}
+
+/** What a run adds to its report beyond the run and its items (audits: coverage, trend, PREMIS events). */
+export interface ReportExtras {
+  coverage?: LocationCoverage[];
+  trend?: TrendPoint[];
+  /** PREMIS events recorded during the run; written as a PREMIS XML event log beside the JSON and HTML. */
+  events?: EventRecord[];
+}
+
 export interface ReportWriter {
-  /** Writes `<run id>.json` and `<run id>.html`; returns their paths. */
-  write(run: RunRecord, items: RunItem[]): Promise<string[]>;
+  /** Writes `<run id>.json`, `<run id>.html` and, with events, `<run id>.premis.xml`; returns their paths. */
+  write(run: RunRecord, items: RunItem[], extras?: ReportExtras): Promise<string[]>;
 }
 
 /** The JSON form of a run report: what machines read. The HTML form is rendered from the same object. */
-export interface RunReport {
+export interface RunReport extends ReportExtras {
   report: 'bevara-run-report';
-  version: 1;
+  version: 2;
+  language: ReportLanguage;
   run: RunRecord;
   items: RunItem[];
 }
 
-export function createReportWriter(options: { dir: string }): ReportWriter {
+export function createReportWriter(options: { dir: string; language?: ReportLanguage }): ReportWriter {
   return {
-    async write(run, items) {
+    async write(run, items, extras = {}) {
       await fs.mkdir(options.dir, { recursive: true });
-      const report: RunReport = { report: 'bevara-run-report', version: 1, run, items };
+      const report: RunReport = {
+        report: 'bevara-run-report',
+        version: 2,
+        language: options.language ?? 'en',
+        run,
+        items,
+        ...extras,
+      };
       const json = path.join(options.dir, `${run.id}.json`);
       const html = path.join(options.dir, `${run.id}.html`);
       await writeAtomic(json, `${JSON.stringify(report, null, 2)}\n`);
