@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditSchema } from './audit-schema.js';
 
 /**
  * The one configuration schema. Defaults live here; `load.ts` merges file < env < flags on top.
@@ -107,13 +108,9 @@ export const configSchema = z
       })
       .strict()
       .default({ maxPathLength: 255, incompleteUploadsMaxAgeMinutes: 1440 }),
-    audit: z
-      .object({
-        /** Worker threads that verify copies in parallel; default: one per core. 1 verifies on the main thread. */
-        workers: z.number().int().min(1).max(64).optional(),
-      })
-      .strict()
-      .default({}),
+    audit: auditSchema,
+    /** Language of the labels in reports: Swedish or English. */
+    language: z.enum(['sv', 'en']).default('sv'),
     /**
      * Who keeps the archive, for package headers: the submitting agent, and the archival creator (arkivbildare)
      * unless `archivalCreator` names another; the FGS profile requires them.
