@@ -3,12 +3,17 @@
 #   unzip  Info-ZIP's reader: every package we write must pass `unzip -t`
 #   zip    Info-ZIP's writer: the ZIP reader is tested on its archives
 #   time   /usr/bin/time measures peak memory of the CLI on large files
+#   chromium           headless Chromium renders the HTML reports to a screenshot and a DOM dump
+#   fonts-dejavu-core  a font for that rendering, so the screenshot has readable text (å, ä, ö included)
 #   bsdutils (script: a pseudo-terminal for the progress-bar test), util-linux (runuser), coreutils (mkfifo)
 #   are part of every Debian system.
 set -euo pipefail
 missing=()
-for tool in unzip:unzip zip:zip /usr/bin/time:time script:bsdutils runuser:util-linux mkfifo:coreutils; do
+for tool in unzip:unzip zip:zip /usr/bin/time:time chromium:chromium script:bsdutils runuser:util-linux mkfifo:coreutils; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
+done
+for file in /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core; do
+  [ -e "${file%%:*}" ] || missing+=("${file##*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

@@ -1,11 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Alerter } from '../alerts/types.js';
 import { createBatchWriter } from '../catalog/batch-writer.js';
-import type { Catalog, CopyCheckRecord, CopyRecord, RunItem, RunStatus } from '../catalog/types.js';
+import type { Catalog, CopyCheckRecord, EventRecord, RunItem, RunStatus } from '../catalog/types.js';
+import { type AuditConfig, locationPolicyFor, sampleShare } from '../config/audit-schema.js';
+import { LockedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SoftwareAgent } from '../metadata/types.js';
 import type { Progress } from '../progress.js';
 import type { ReportWriter } from '../reports/write-report.js';
 import type { Location } from '../storage/index.js';
+import { auditAlerts } from './audit-alerts.js';
+import { createCopyChecker, copyId } from './copy-checks.js';
+import { coverageOf, trendOf } from './coverage.js';
+import { copyItem } from './items.js';
+import { listOrphans } from './orphans.js';
+import { type AuditPlan, planAudit, planRequested } from './planner.js';
+import { publishReports } from './publish-reports.js';
+import { type PackageResolution, resolvePackage } from './repair.js';
 import type { CopyVerifier } from './verifier.js';
 
 export interface AuditDeps {
@@ -14,6 +26,7 @@ export interface AuditDeps {
   agent: SoftwareAgent;
   now: () => Date;
   reports: ReportWriter;
+  alerts: Alerter;
 }
 
 export interface AuditOptions {
@@ -21,12 +34,21 @@ export interface AuditOptions {
   locations: Map<string, Location>;
   /** Reads and checks each copy; several at once when it has the concurrency. */
   verifier: CopyVerifier;
-  /** Narrow to one package. */
+  config: AuditConfig;
+  /** Narrow to every copy of one package (no planning). */
   packageId?: string;
-  /** Narrow to one location. */
+  /** Narrow to one location (planned, unless `all`). */
   location?: string;
-  /** List each location for objects the catalog does not know (default: when not narrowed to a package). */
+  /** Every copy (of the location, if given) now, fully, without planning. */
+  all?: boolean;
+  /** List locations for unknown objects now, whenever they were last listed. */
   orphans?: boolean;
+  /** Where reports are stored beside the packages (the primary location). */
+  reportLocation?: string;
+  /** How often scheduled runs start, for the planner's pace share. */
+  runIntervalMs?: number;
+  /** Awaited before each copy: the worker holds audits here while ingest runs. */
+  yieldTo?: () => Promise<void>;
   signal?: AbortSignal;
   progress?: Progress;
 }
@@ -38,154 +60,249 @@ export interface AuditSummary {
   verified: number;
   failed: number;
   missing: number;
+  repaired: number;
+  damaged: number;
   orphans: number;
+  deferred: number;
   files: number;
   bytes: number;
+  durationMs: number;
+  /** Locations whose share of copies verified within their period is below the alert threshold. */
+  coverageBehind: string[];
+  /** Alerts raised, and whether they reached the webhook (true when none were configured or raised). */
+  alerts: number;
+  alertsDelivered: boolean;
   items: RunItem[];
   reports: string[];
 }
 
+const LEASE = 'audit';
+const LEASE_RENEW_MS = 60_000;
+
 /**
- * Verifies every catalogued copy (or those of one package/location), lists locations for orphans, records a
- * PREMIS "fixity check" event per copy and the outcome per copy, and writes a JSON + HTML report.
+ * One audit run: plans which copies to verify (or takes those asked for), verifies them at their location's
+ * level until the window closes, compares and repairs every package with a failed copy, lists locations for
+ * orphans when due, and writes the JSON, HTML and PREMIS reports (files, catalog, primary location) and alerts.
+ * Runs never overlap: the run holds a lease in the catalog, shared by every worker.
  */
 export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<AuditSummary> {
   const { catalog, now } = deps;
   const runId = `audit-${now().toISOString().replace(/[:.]/g, '').replace('T', '-')}-${randomUUID().slice(0, 8)}`;
+  const holder = `${hostname()}:${process.pid}:${runId}`;
+  const leaseFor = () => new Date(now().getTime() + (options.config.window ?? 86_400_000) + 3_600_000);
+  if (!(await catalog.acquireLease(LEASE, holder, leaseFor(), now())))
+    throw new LockedError('[audit] another audit run is in progress; runs never overlap');
+  const renew = setInterval(
+    () => void catalog.acquireLease(LEASE, holder, leaseFor(), now()),
+    LEASE_RENEW_MS,
+  );
+  renew.unref();
+  try {
+    return await audit(deps, options, runId);
+  } finally {
+    clearInterval(renew);
+    await catalog.releaseLease(LEASE, holder);
+  }
+}
+
+async function audit(deps: AuditDeps, options: AuditOptions, runId: string): Promise<AuditSummary> {
+  const { catalog, now, config } = { ...deps, config: options.config };
   const startedAt = now();
-  const params = { packageId: options.packageId, location: options.location };
+  const params = { packageId: options.packageId, location: options.location, all: options.all ?? false };
   await catalog.startRun({ id: runId, kind: 'audit', startedAt, status: 'running', params });
   const log = deps.logger.child({ runId });
-  log.info(params, 'audit run started');
+  const agentId = `${deps.agent.name}/${deps.agent.version}`;
+  const names = [...options.locations.keys()].filter((n) => !options.location || n === options.location);
+  const policies = new Map(names.map((n) => [n, locationPolicyFor(config, n)]));
+
+  const plan: AuditPlan =
+    options.packageId || options.all
+      ? await planRequested(
+          catalog,
+          { packageId: options.packageId, location: options.location },
+          policies,
+          options.all ? 'full' : undefined,
+        )
+      : await planAudit(catalog, {
+          policies,
+          now: startedAt,
+          runIntervalMs: options.runIntervalMs,
+          budgetBytes: config.budget,
+          windowMs: config.window,
+          sampleShare: sampleShare(config),
+        });
+  log.info(
+    { ...params, planned: plan.copies.length, bytes: plan.bytes, deferred: plan.deferred },
+    'audit run started',
+  );
+  options.progress?.start({ records: plan.copies.length, bytes: plan.bytes });
 
   const items: RunItem[] = [];
+  const events: EventRecord[] = [];
   const itemWriter = createBatchWriter<RunItem>((batch) => catalog.addRunItems(batch));
-  const checkWriter = createBatchWriter<CopyCheckRecord>((batch) => catalog.recordCopyChecks(batch), 50);
-  const addItem = (item: RunItem) => {
-    items.push(item);
-    return itemWriter.add(item);
-  };
-  const copies = await catalog.listCopies({ packageId: options.packageId, location: options.location });
-  options.progress?.start({ records: copies.length, bytes: copies.reduce((s, c) => s + c.size, 0) });
-  const agentId = `${deps.agent.name}/${deps.agent.version}`;
-  const totals = { verified: 0, failed: 0, missing: 0, files: 0, bytes: 0 };
-
-  const auditCopy = async (copy: CopyRecord) => {
-    const subject = `${copy.location}:${copy.key}`;
-    const location = options.locations.get(copy.location);
-    if (!location) {
-      totals.failed++;
-      await addItem({
-        runId,
-        subject,
-        packageId: copy.packageId,
-        status: 'failed',
-        message: `location "${copy.location}" is not configured`,
-        details: {
-          problems: [{ rule: 'location-unknown', message: `location "${copy.location}" is not configured` }],
-        },
-      });
-      return;
-    }
-    let counted = 0;
-    const check = await options.verifier.verify(copy, await catalog.listFiles(copy.packageId), (n) => {
-      counted += n;
-      options.progress?.advance({ bytes: n });
-    });
-    options.progress?.advance({ records: 1, bytes: Math.max(0, copy.size - counted) });
-    totals.bytes += check.bytes;
-    totals.files += check.filesVerified;
-    totals[check.status === 'verified' ? 'verified' : check.status]++;
-    const at = now();
-    await checkWriter.add({
-      packageId: copy.packageId,
-      location: copy.location,
-      status: check.status,
-      at,
-      event: {
-        id: `${copy.packageId}-fixity-check-${copy.location}-${at.getTime()}-${randomUUID().slice(0, 8)}`,
-        packageId: copy.packageId,
-        type: 'fixity check',
-        at,
-        outcome: check.status === 'verified' ? 'success' : 'failure',
-        detail:
-          check.status === 'verified'
-            ? `package and ${check.filesVerified} file digest(s) match`
-            : check.problems.map((p) => p.message).join('; '),
-        agent: agentId,
-        object: subject,
-        runId,
-      },
-    });
-    if (check.status !== 'verified')
-      log.error(
-        { packageId: copy.packageId, location: copy.location, problems: check.problems },
-        'copy failed audit',
-      );
-    await addItem({
-      runId,
-      subject,
-      packageId: copy.packageId,
-      status: check.status === 'verified' ? 'ok' : 'failed',
-      message:
-        check.status === 'verified'
-          ? `verified: package digest and ${check.filesVerified} file(s)`
-          : check.problems.map((p) => p.message).join('; '),
-      details:
-        check.status === 'verified'
-          ? { bytes: check.bytes }
-          : { label: (await catalog.getPackage(copy.packageId))?.label, problems: check.problems },
-    });
-  };
-  // Twice as many copies in flight as the verifier runs at once (one per core with workers), so that a request
-  // already waits for each worker while this thread records the previous result.
-  const queue = [...copies];
-  const lanes = Array.from({ length: Math.min(options.verifier.concurrency * 2, queue.length) }, async () => {
-    for (let copy = queue.shift(); copy && !options.signal?.aborted; copy = queue.shift())
-      await auditCopy(copy);
+  const checks = createBatchWriter<CopyCheckRecord>((batch) => catalog.recordCopyChecks(batch), 50);
+  const onEvent = (event: EventRecord) => events.push(event);
+  const inFlight = Math.max(1, options.verifier.concurrency);
+  const checker = createCopyChecker({
+    catalog,
+    locations: options.locations,
+    verifier: options.verifier,
+    checks,
+    logger: log,
+    now,
+    runId,
+    agentId,
+    bandwidth: (name) => {
+      const cap = locationPolicyFor(config, name).bandwidth;
+      return cap === undefined ? undefined : cap / inFlight;
+    },
+    onEvent,
+    onBytes: (n) => options.progress?.advance({ bytes: n }),
   });
-  await Promise.all(lanes);
-  await checkWriter.flush();
-  options.progress?.stop();
-
-  let orphans = 0;
-  if (options.orphans ?? !options.packageId) {
-    for (const [name, location] of options.locations) {
-      if (options.location && name !== options.location) continue;
-      const known = new Set((await catalog.listCopies({ location: name })).map((c: CopyRecord) => c.key));
-      for await (const object of location.driver.list()) {
-        if (known.has(object.key)) continue;
-        orphans++;
-        const message = `object "${object.key}" (${object.size} bytes) in location "${name}" is not in the catalog`;
-        log.warn({ location: name, key: object.key }, 'orphan object');
-        await addItem({
+  const resolutions = new Map<string, Promise<PackageResolution>>();
+  const resolve = (packageId: string) => {
+    let resolution = resolutions.get(packageId);
+    if (!resolution) {
+      resolution = resolvePackage(
+        {
+          catalog,
+          locations: options.locations,
+          checker,
+          checks,
+          logger: log,
+          now,
           runId,
-          subject: `${name}:${object.key}`,
-          status: 'orphan',
-          message,
-          details: { problems: [{ rule: 'orphan', message }] },
-        });
+          agentId,
+          repairAllowed: (name) => locationPolicyFor(config, name).repair,
+          onEvent,
+        },
+        packageId,
+      );
+      resolutions.set(packageId, resolution);
+    }
+    return resolution;
+  };
+  const itemized = new Set<string>();
+  const labels = new Map<string, string | undefined>();
+  const addItems = async (
+    resolution: PackageResolution | undefined,
+    checked: Awaited<ReturnType<typeof checker.check>>[],
+  ) => {
+    for (const c of checked) {
+      const id = copyId(c.copy);
+      if (itemized.has(id)) continue;
+      itemized.add(id);
+      if (c.check.status !== 'verified' && !labels.has(c.copy.packageId))
+        labels.set(c.copy.packageId, (await catalog.getPackage(c.copy.packageId))?.label);
+      const item = copyItem(runId, c, resolution, labels.get(c.copy.packageId));
+      items.push(item);
+      await itemWriter.add(item);
+    }
+  };
+
+  const deadline =
+    config.window !== undefined && !options.all && !options.packageId
+      ? startedAt.getTime() + config.window
+      : Infinity;
+  let reached = 0;
+  const queue = [...plan.copies];
+  const lanes = Array.from({ length: Math.min(inFlight * 2, queue.length) }, async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      if (options.signal?.aborted || now().getTime() >= deadline) {
+        queue.unshift(next);
+        return;
+      }
+      await options.yieldTo?.();
+      reached++;
+      const checked = await checker.check(next.copy, next.level);
+      options.progress?.advance({ records: 1 });
+      if (checked.check.status === 'verified') await addItems(undefined, [checked]);
+      else {
+        const resolution = await resolve(next.copy.packageId);
+        await addItems(resolution, resolution.copies);
       }
     }
+  });
+  await Promise.all(lanes);
+  await checks.flush();
+  options.progress?.stop();
+  const deferred = plan.deferred + (plan.copies.length - reached);
+
+  const orphanItems = await listOrphans(
+    { catalog, locations: options.locations, logger: log, now },
+    {
+      runId,
+      names,
+      force: options.orphans ?? Boolean(options.location || options.all),
+      everyMs: config.orphans.every,
+      skip: Boolean(options.packageId),
+    },
+  );
+  for (const item of orphanItems) {
+    items.push(item);
+    await itemWriter.add(item);
   }
 
+  const settled = await Promise.all(resolutions.values());
+  const checkedAll = await Promise.all(checker.checked.values());
+  const count = (status: RunItem['status']) => items.filter((i) => i.status === status).length;
+  const bytes = checkedAll.reduce((sum, c) => sum + c.check.bytes, 0);
+  const finishedAt = now();
+  const durationMs = finishedAt.getTime() - startedAt.getTime();
   const summary = {
-    copies: copies.length,
-    ...totals,
-    orphans,
+    copies: itemized.size,
+    verified: count('ok'),
+    failed: items.filter((i) => i.status === 'failed' && i.details?.missing !== true).length,
+    missing: items.filter((i) => i.status === 'failed' && i.details?.missing === true).length,
+    repaired: count('repaired'),
+    damaged: settled.filter((r) => r.damaged).length,
+    orphans: orphanItems.length,
+    deferred,
+    files: checkedAll.reduce((sum, c) => sum + c.check.filesVerified, 0),
+    bytes,
+    durationMs,
     interrupted: options.signal?.aborted ?? false,
   };
+  const coverage = await coverageOf(catalog, policies, finishedAt);
   const status: RunStatus =
-    totals.failed + totals.missing + orphans > 0 || summary.interrupted
+    summary.failed + summary.missing + summary.damaged + summary.orphans > 0 || summary.interrupted
       ? 'completed-with-failures'
       : 'succeeded';
-  const finishedAt = now();
   await itemWriter.flush();
-  const reports = await deps.reports.write(
-    { id: runId, kind: 'audit', startedAt, finishedAt, status, params, summary },
-    items,
+  const run = { id: runId, kind: 'audit' as const, startedAt, finishedAt, status, params, summary };
+  const files = await deps.reports.write(run, items, {
+    coverage,
+    trend: await trendOf(catalog, runId),
+    events,
+  });
+  const stored = await publishReports(
+    { catalog, locations: options.locations, logger: log, now },
+    options.reportLocation,
+    files,
   );
+  const reports = [...files, ...stored];
   await catalog.finishRun(runId, status, finishedAt, summary, reports);
-  log.info({ ...summary, status, reports }, 'audit run finished');
-  return { runId, status, ...summary, items, reports };
+  const alerts = auditAlerts(
+    runId,
+    items,
+    settled,
+    coverage,
+    config.alerts?.coverageThreshold ?? 1,
+    orphanItems.length,
+  );
+  const delivery = alerts.length > 0 ? await deps.alerts.send(alerts) : undefined;
+  const behind = coverage.filter(
+    (c) => c.copies > 0 && c.withinPolicy / c.copies < (config.alerts?.coverageThreshold ?? 1),
+  );
+  log.info({ ...summary, status, reports, alerts: alerts.length, delivery }, 'audit run finished');
+  return {
+    runId,
+    status,
+    ...summary,
+    coverageBehind: behind.map((c) => c.location),
+    alerts: alerts.length,
+    alertsDelivered: delivery?.delivered ?? true,
+    items,
+    reports,
+  };
 }

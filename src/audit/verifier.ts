@@ -6,11 +6,21 @@ import type { Location } from '../storage/index.js';
 import { createWorkerPool } from '../worker-pool.js';
 import { type CopyCheck, verifyCopy } from './verify-copy.js';
 
+export interface VerifyOptions {
+  /** Read no faster than this (the location's bandwidth cap, shared by the copies in flight). */
+  bytesPerSecond?: number;
+}
+
 /** Verifies stored copies; the audit asks it one copy at a time and may have several in flight. */
 export interface CopyVerifier {
   /** How many copies it checks at once. */
   readonly concurrency: number;
-  verify(copy: CopyRecord, files: FileRecord[], onBytes?: (n: number) => void): Promise<CopyCheck>;
+  verify(
+    copy: CopyRecord,
+    files: FileRecord[],
+    onBytes?: (n: number) => void,
+    options?: VerifyOptions,
+  ): Promise<CopyCheck>;
   close(): Promise<void>;
 }
 
@@ -18,10 +28,10 @@ export interface CopyVerifier {
 export function createInlineVerifier(locations: Map<string, Location>): CopyVerifier {
   return {
     concurrency: 1,
-    async verify(copy, files, onBytes) {
+    async verify(copy, files, onBytes, options) {
       const location = locations.get(copy.location);
       if (!location) throw new PreservationError(`[audit] location "${copy.location}" is not configured`);
-      return verifyCopy(location, copy, files, onBytes);
+      return verifyCopy(location, copy, files, onBytes, options);
     },
     async close() {},
   };
@@ -30,6 +40,7 @@ export function createInlineVerifier(locations: Map<string, Location>): CopyVeri
 export interface VerifyRequest {
   copy: CopyRecord;
   files: FileRecord[];
+  options?: VerifyOptions;
 }
 
 /**
@@ -47,7 +58,7 @@ export function createWorkerVerifier(
   );
   return {
     concurrency: pool.size,
-    verify: (copy, files, onBytes) => pool.run({ copy, files }, onBytes),
+    verify: (copy, files, onBytes, options) => pool.run({ copy, files, options }, onBytes),
     close: () => pool.close(),
   };
 }

@@ -4,6 +4,7 @@ import { createDigester, type Digester, digestStream } from '../fixity/digest.js
 import { readZipDirectory, walkZip, type ZipDirectory } from '../package/zip-reader.js';
 import type { Location } from '../storage/index.js';
 import { readRange } from '../storage/read-range.js';
+import { throttle } from '../storage/throttle.js';
 
 /** One thing wrong with a copy. `rule` is stable for machines; `message` is for people. */
 export interface CopyProblem {
@@ -15,6 +16,7 @@ export interface CopyProblem {
     | 'file-digest'
     | 'file-missing'
     | 'entry-crc'
+    | 'stored-digest'
     | 'read-error';
   message: string;
   file?: string;
@@ -41,6 +43,7 @@ export async function verifyCopy(
   copy: CopyRecord,
   files: FileRecord[],
   onBytes?: (n: number) => void,
+  options: { bytesPerSecond?: number } = {},
 ): Promise<CopyCheck> {
   const { driver } = location;
   const problems: CopyProblem[] = [];
@@ -82,7 +85,7 @@ export async function verifyCopy(
   if (directory) {
     const digests = new Map<string, Digester>();
     try {
-      const checks = await walkZip(await driver.get(copy.key), directory, {
+      const checks = await walkZip(throttle(await driver.get(copy.key), options.bytesPerSecond), directory, {
         onBytes: (chunk) => {
           whole.update(chunk);
           bytes += chunk.length;

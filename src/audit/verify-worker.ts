@@ -10,8 +10,8 @@ const locations = createLocations((workerData as { locations: Record<string, Loc
   blockingIo: true,
 });
 
-serveRequests<VerifyRequest, CopyCheck>(parentPort, async ({ copy, files }, onBytes) => {
+serveRequests<VerifyRequest, CopyCheck>(parentPort, async ({ copy, files, options }, onBytes) => {
   const location = locations.get(copy.location);
   if (!location) throw new Error(`location "${copy.location}" is not configured`);
-  return verifyCopy(location, copy, files, onBytes);
+  return verifyCopy(location, copy, files, onBytes, options);
 });

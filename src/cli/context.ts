@@ -69,7 +69,7 @@ export async function openContext(options: GlobalOptions): Promise<AppContext> {
     catalog,
     locations,
     agent: { name: AGENT_NAME, version: bevaraVersion() },
-    reports: createReportWriter({ dir: path.join(config.dataDir, 'reports') }),
+    reports: createReportWriter({ dir: path.join(config.dataDir, 'reports'), language: config.language }),
     now: () => new Date(),
     profile: (name) =>
       withHeader(loadProfile(name ?? config.profile, config.profilesDir), config.organisation),

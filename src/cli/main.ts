@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { PackageState } from '../catalog/types.js';
 import { PreservationError } from '../errors.js';
 import { bevaraVersion } from '../version.js';
 import { auditCommand } from './audit.js';
 import { configCommand } from './config.js';
+import { coverageCommand } from './coverage.js';
 import { type AppContext, type GlobalOptions, openContext } from './context.js';
 import { getCommand } from './get.js';
 import { ingestCommand } from './ingest.js';
 import { listCommand } from './list.js';
 import { reportsListCommand, reportsShowCommand } from './reports.js';
 import { showCommand } from './show.js';
+import { stopOnSignals } from './shutdown.js';
 import { storageCheckCommand } from './storage.js';
 import { validateCommand } from './validate.js';
 
@@ -73,7 +76,7 @@ export function buildProgram(): Command {
       new Option('--state <state>', 'only packages in this state').choices(['stored', 'archived', 'failed']),
     )
     .option('--limit <n>', 'at most n packages', positiveInt)
-    .action(async (options: { state?: 'stored' | 'archived' | 'failed'; limit?: number }) =>
+    .action(async (options: { state?: PackageState; limit?: number }) =>
       withContext(program, (ctx, g) => listCommand(ctx, { ...options, json: g.json }))(),
     );
 
@@ -84,12 +87,29 @@ export function buildProgram(): Command {
 
   program
     .command('audit')
-    .description('verify every copy of every package; exit 1 on any failure')
-    .option('--package <id>', 'only this package')
+    .description(
+      'one planned audit run now (what the schedule runs): verify, compare and repair copies; ' +
+        'exit 1 when failures remain, 3 when copies were repaired or coverage is behind',
+    )
+    .option('--package <id>', 'every copy of this package, now')
     .option('--location <name>', 'only this location')
-    .action(async (options: { package?: string; location?: string }) =>
-      withContext(program, (ctx, g) => auditCommand(ctx, { ...options, json: g.json }))(),
+    .option('--all', 'every copy now, fully, without planning')
+    .option('--orphans', 'list locations for unknown objects now, however recently they were listed')
+    .action(async (options: { package?: string; location?: string; all?: boolean; orphans?: boolean }) =>
+      withContext(program, async (ctx, g) => {
+        const stop = stopOnSignals(ctx.logger);
+        try {
+          return await auditCommand(ctx, { ...options, json: g.json, signal: stop.signal });
+        } finally {
+          stop.dispose();
+        }
+      })(),
     );
+
+  program
+    .command('coverage')
+    .description('share of copies verified within their audit period, per location; exit 1 when behind')
+    .action(async () => withContext(program, (ctx, g) => coverageCommand(ctx, { json: g.json }))());
 
   program
     .command('get <id>')

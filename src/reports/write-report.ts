@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { EventRecord, RunItem, RunRecord, RunStatus } from '../catalog/types.js';
+import { renderPremisEventLog } from './premis-log.js';
 import { renderRunHtml } from './run-html.js';
 
 /** Language of the labels in HTML reports (config `language`). */
@@ -37,7 +38,10 @@ export interface ReportExtras {
 }
 
 export interface ReportWriter {
-  /** Writes `<run id>.json`, `<run id>.html` and, with events, `<run id>.premis.xml`; returns their paths. */
+  /**
+   * Writes `<run id>.json`, `<run id>.html` and, with at least one event in `extras.events`, `<run id>.premis.xml`;
+   * returns their paths in that order. Each file is written to a temporary name and renamed into place.
+   */
   write(run: RunRecord, items: RunItem[], extras?: ReportExtras): Promise<string[]>;
 }
 
@@ -50,6 +54,10 @@ export interface RunReport extends ReportExtras {
   items: RunItem[];
 }
 
+/**
+ * A writer of run reports into `options.dir` (created when missing), labels in `options.language` (default
+ * English).
+ */
 export function createReportWriter(options: { dir: string; language?: ReportLanguage }): ReportWriter {
   return {
     async write(run, items, extras = {}) {
@@ -66,7 +74,10 @@ export function createReportWriter(options: { dir: string; language?: ReportLang
       const html = path.join(options.dir, `${run.id}.html`);
       await writeAtomic(json, `${JSON.stringify(report, null, 2)}\n`);
       await writeAtomic(html, renderRunHtml(report));
-      return [json, html];
+      if (!extras.events || extras.events.length === 0) return [json, html];
+      const premis = path.join(options.dir, `${run.id}.premis.xml`);
+      await writeAtomic(premis, renderPremisEventLog(extras.events, { runId: run.id }));
+      return [json, html, premis];
     },
   };
 }

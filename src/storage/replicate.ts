@@ -15,14 +15,15 @@ export async function replicateObject(
   to: Location,
   key: string,
   expected: { size: number; sha256: string },
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; targetKey?: string } = {},
 ): Promise<StoredObject> {
   const context = `[replicate ${from.name} → ${to.name}]`;
+  const target = options.targetKey ?? key;
   // An object already there (an earlier attempt that was stored but never recorded) is kept when it is the
   // expected one; otherwise the write below refuses to replace it.
-  const existing = await to.driver.head(key);
+  const existing = await to.driver.head(target);
   if (existing && existing.size === expected.size) {
-    await verifyObject(to, key, expected, context);
+    await verifyObject(to, target, expected, context);
     return existing;
   }
   const hash = createHash('sha256');
@@ -48,15 +49,15 @@ export async function replicateObject(
   });
   source.on('error', (err) => counted.destroy(err));
   source.pipe(counted);
-  const stored = await to.driver.put(key, counted, {
+  const stored = await to.driver.put(target, counted, {
     size: expected.size,
     sha256: () => hash.digest('hex'),
     signal: options.signal,
   });
   try {
-    await verifyObject(to, key, expected, context);
+    await verifyObject(to, target, expected, context);
   } catch (err) {
-    await to.driver.delete(key).catch(() => {});
+    await to.driver.delete(target).catch(() => {});
     throw err;
   }
   return stored;

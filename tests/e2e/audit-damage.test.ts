@@ -48,8 +48,12 @@ describe('audit finds damage and names the package, the file and the digests', (
   afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
   const audit = () => {
-    const result = bevara(data, ['--json', 'audit']);
-    return { code: result.code, report: json<AuditJson>(result), human: bevara(data, ['audit']).stdout };
+    const result = bevara(data, ['--json', 'audit', '--all']);
+    return {
+      code: result.code,
+      report: json<AuditJson>(result),
+      human: bevara(data, ['audit', '--all']).stdout,
+    };
   };
 
   it('a flipped byte inside one file: that file, expected and actual digest', () => {
@@ -82,7 +86,7 @@ describe('audit finds damage and names the package, the file and the digests', (
     expect(human).toContain(pdf?.sha256);
     // The HTML report says it at a glance: the verdict, the record's name, the file, both digests.
     const html = fs.readFileSync(report.reports.find((r) => r.endsWith('.html')) ?? '', 'utf8');
-    expect(html).toContain('Audit: Completed with failures — 1 failed');
+    expect(html).toContain('Granskning: Slutförd med fel — 1 fel');
     expect(html).toContain('Ansökan om bygglov, Östra Gränd 3');
     expect(html).toContain('beslut/Beslut om bygglov.pdf');
     expect(html).toContain(pdf?.sha256);

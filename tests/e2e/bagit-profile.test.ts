@@ -38,7 +38,7 @@ describe('profile bagit', () => {
   });
 
   it('audits and restores bagged packages like any other', () => {
-    const audit = bevara(data, ['--json', 'audit']);
+    const audit = bevara(data, ['--json', 'audit', '--all']);
     expect(audit.code, audit.stderr).toBe(0);
     expect(json<{ verified: number; failed: number }>(audit)).toMatchObject({ verified: 3, failed: 0 });
     for (const pkg of json<PackageSummary[]>(bevara(data, ['--json', 'ls']))) {

@@ -46,7 +46,7 @@ describe('bevara config and bevara reports', () => {
   it('lists past runs and shows one with its items', () => {
     const source = copyFixtures(path.join(work, 'records'));
     expect(bevara(data, ['ingest', source]).code).toBe(0);
-    expect(bevara(data, ['audit']).code).toBe(0);
+    expect(bevara(data, ['audit', '--all']).code).toBe(0);
     const runs = json<RunRecord[]>(bevara(data, ['--json', 'reports', 'list']));
     expect(runs.map((r) => r.kind)).toEqual(['audit', 'ingest']);
     expect(runs.every((r) => r.status === 'succeeded')).toBe(true);

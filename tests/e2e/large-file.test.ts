@@ -44,7 +44,7 @@ describe('a file much larger than memory budgets streams through ingest, audit a
     expect(ingest.code).toBe(0);
     expect(ingest.peakMb).toBeLessThan(RSS_LIMIT_MB);
 
-    const audit = measured(data, ['audit']);
+    const audit = measured(data, ['audit', '--all']);
     expect(audit.code).toBe(0);
     expect(audit.peakMb).toBeLessThan(RSS_LIMIT_MB);
 

@@ -84,7 +84,7 @@ describe('ingest → ls → show → audit → get on the embedded defaults', ()
   });
 
   it('audits every copy clean', () => {
-    const result = bevara(data, ['--json', 'audit']);
+    const result = bevara(data, ['--json', 'audit', '--all']);
     expect(result.code, result.stdout).toBe(0);
     const summary = json<{ verified: number; failed: number; orphans: number; files: number }>(result);
     expect(summary).toMatchObject({ verified: 3, failed: 0, orphans: 0 });

@@ -111,7 +111,7 @@ describe('two S3 copies per package on a real engine', () => {
   });
 
   it('audits every copy in every location clean, through the proxy too', async () => {
-    const result = await runAsync(s, ['--json', 'audit']);
+    const result = await runAsync(s, ['--json', 'audit', '--all']);
     expect(result.code, result.stderr).toBe(0);
     expect(json<{ verified: number; failed: number }>(result)).toMatchObject({ verified: 6, failed: 0 });
   });
@@ -149,7 +149,7 @@ describe('two S3 copies per package on a real engine', () => {
     );
     await raw.send(new DeleteObjectCommand({ Bucket: plainBucket, Key: `${prefix}/${deleted?.key}` }));
 
-    const result = await runAsync(s, ['--json', 'audit']);
+    const result = await runAsync(s, ['--json', 'audit', '--all']);
     expect(result.code).toBe(1);
     const report = json<{
       verified: number;
@@ -204,7 +204,7 @@ describe('a location that is down', () => {
           .map((e) => e.outcome)
           .sort(),
       ).toEqual(['failure', 'success']);
-      const audit = await runAsync(s, ['--json', 'audit']);
+      const audit = await runAsync(s, ['--json', 'audit', '--all']);
       expect(audit.code, audit.stderr).toBe(0);
       expect(snapshot(s.source)).toEqual(before);
     } finally {

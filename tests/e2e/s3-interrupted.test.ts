@@ -99,7 +99,8 @@ async function nextRunCompletes(s: Setup, before: Record<string, string>): Promi
     bevara(s.data, ['-c', s.config, '--json', 'ls'], { env: s.cliEnv }),
   );
   expect(packages.map((p) => p.state)).toEqual(['archived']);
-  const audit = await bevaraAsync(s.data, ['-c', s.config, '--json', 'audit'], { env: s.cliEnv }).done;
+  const audit = await bevaraAsync(s.data, ['-c', s.config, '--json', 'audit', '--all'], { env: s.cliEnv })
+    .done;
   expect(audit.code, audit.stderr).toBe(0);
   expect(snapshot(s.source)).toEqual(before);
 }

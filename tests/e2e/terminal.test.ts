@@ -32,7 +32,7 @@ describe('on a terminal', () => {
     expect(ingest.match(/INFO.*record archived/g)).toHaveLength(3);
     expect(ingest).not.toMatch(/^\{"level"/m); // not JSON on a terminal
     expect(ingest).toContain('Ingest succeeded: 3 archived');
-    const audit = onTerminal(['--data-dir', data, 'audit']);
+    const audit = onTerminal(['--data-dir', data, 'audit', '--all']);
     expect(audit).toMatch(/audit .*100% \| 3\/3 records/);
     expect(audit).toContain('Audit passed: 3/3 copies verified');
   });

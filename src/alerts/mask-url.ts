@@ -1,0 +1,45 @@
+/**
+ * Webhook URLs often carry credentials: `https://user:pass@host/...` or a token in the query
+ * (`?token=...`). Everything that leaves the alerter (log lines, delivery results, error messages) goes
+ * through these helpers first.
+ */
+
+/** Values shorter than this are not scrubbed from free text: replacing "1" everywhere would garble messages. */
+const MIN_SCRUB_LENGTH = 4;
+
+/** The URL with its userinfo and query replaced by `***` and its fragment dropped. */
+export function maskUrl(url: URL): string {
+  const userinfo = url.username !== '' || url.password !== '' ? '***@' : '';
+  const query = url.search !== '' ? '?***' : '';
+  return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}`;
+}
+
+/**
+ * Returns a function that replaces, in any text, the full URL, its userinfo, its query and each query value
+ * (raw and decoded), and the given secrets, with `***`. Used on error messages from the network stack, which
+ * should not contain them but are not ours to trust.
+ */
+export function createScrubber(url: URL, secrets: readonly string[] = []): (text: string) => string {
+  const raw = new Set<string>([url.href, url.search.slice(1), url.username, url.password, ...secrets]);
+  for (const value of [url.username, url.password]) raw.add(safeDecode(value));
+  for (const [name, value] of url.searchParams) {
+    raw.add(value);
+    raw.add(`${name}=${value}`);
+    raw.add(encodeURIComponent(value));
+  }
+  const needles = [...raw].filter((s) => s.length >= MIN_SCRUB_LENGTH).sort((a, b) => b.length - a.length);
+  return (text) => {
+    let out = text;
+    for (const needle of needles) out = out.split(needle).join('***');
+    return out;
+  };
+}
+
+/** `decodeURIComponent`, or the value itself when it is not valid percent-encoding. */
+export function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
