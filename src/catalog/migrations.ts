@@ -134,6 +134,38 @@ CREATE TABLE markers (
 );
 `;
 
+/**
+ * Ingest jobs (the definition as JSON, so that new options need no migration) and the state of each record a
+ * job found, one row per job and source key, moved on step by step with compare-and-set updates by the worker
+ * holding the row's lease.
+ */
+const JOBS = `
+CREATE TABLE jobs (
+  name TEXT PRIMARY KEY,
+  definition_json TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  origin TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE job_records (
+  job TEXT NOT NULL,
+  source_key TEXT NOT NULL,
+  run_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  package_id TEXT,
+  holder TEXT,
+  lease_until TEXT,
+  attempts INTEGER NOT NULL,
+  reason TEXT,
+  discovered_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (job, source_key)
+);
+CREATE INDEX job_records_run_idx ON job_records (run_id, state);
+`;
+
 /** Every migration this code knows, in order. The last version is the schema version the code expects. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial-schema', up: INITIAL_SCHEMA },
@@ -146,6 +178,7 @@ ALTER TABLE files ADD COLUMN format_version TEXT;
 ALTER TABLE files ADD COLUMN format_basis TEXT`,
   },
   { version: 3, name: 'audit-planning', up: AUDIT_PLANNING },
+  { version: 4, name: 'jobs-and-record-states', up: JOBS },
 ];
 
 /** DDL of the bookkeeping table, created before any migration runs. Portable like the migrations. */

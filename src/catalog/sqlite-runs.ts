@@ -94,11 +94,18 @@ export function createSqliteRuns(ctx: SqliteContext): RunMethods {
 
     async listRuns(filter = {}) {
       return guard('list runs', 'a run', () => {
-        const { kind, limit } = filter;
+        const { kind, limit, status, job } = filter;
         checkLimit(limit, 'list runs');
         const rows = sql(
-          `SELECT * FROM runs WHERE (@kind IS NULL OR kind = @kind) ORDER BY started_at DESC, rowid DESC LIMIT @limit`,
-        ).all({ kind: kind ?? null, limit: limit ?? -1 }) as RunRow[];
+          `SELECT * FROM runs WHERE (@kind IS NULL OR kind = @kind) AND (@status IS NULL OR status = @status)
+             AND (@job IS NULL OR json_extract(params_json, '$.job') = @job)
+           ORDER BY started_at DESC, rowid DESC LIMIT @limit`,
+        ).all({
+          kind: kind ?? null,
+          status: status ?? null,
+          job: job ?? null,
+          limit: limit ?? -1,
+        }) as RunRow[];
         return rows.map(toRunRecord);
       });
     },

@@ -164,6 +164,72 @@ export interface CopyCoverage {
   oldest?: CopyRecord;
 }
 
+/** Where an ingest job takes records from. */
+export interface JobSource {
+  kind: 'folder' | 'bagit' | 'eark-sip';
+  /** Folder holding the records (bags, SIPs). */
+  path: string;
+}
+
+/** What happens to a record in the source once its package is archived (every copy verified). */
+export type AfterSuccess = { action: 'leave' } | { action: 'move'; to: string } | { action: 'mark' };
+
+/** An ingest job: what archivists schedule ("every night at 02:00, take what w3d3 exported, package with fgs"). */
+export interface JobRecord {
+  name: string;
+  source: JobSource;
+  profile: string;
+  /** Cron expression (five fields) and IANA time zone; no schedule: runs only when asked (`jobs run`). */
+  schedule?: { cron: string; timezone: string };
+  afterSuccess: AfterSuccess;
+  /** Move records that fail validation here (default: leave them in place). */
+  quarantine?: string;
+  enabled: boolean;
+  limits?: { maxRecords?: number; maxBytes?: number };
+  /** `config`: declared in the config file (the file wins on every start); `cli`: added with `bevara jobs add`. */
+  origin: 'config' | 'cli';
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * Where one record of a job stands. Each step is made durable before the next starts:
+ * discovered → packaged (package id reserved, before any byte is stored) → stored (package catalogued with its
+ * verified copies, some still missing) → archived (every copy read back verified) → released (the after-success
+ * action done). Ends of a run: `unchanged`, `quarantined` (failed validation), `failed`, `waiting` (a location
+ * was unavailable; the next run tries again).
+ */
+export type RecordState =
+  | 'discovered'
+  | 'packaged'
+  | 'stored'
+  | 'archived'
+  | 'released'
+  | 'unchanged'
+  | 'quarantined'
+  | 'failed'
+  | 'waiting';
+
+/** States a worker can take a record in and move it on from, within a run. */
+export const CLAIMABLE_STATES: readonly RecordState[] = ['discovered', 'packaged', 'archived'];
+
+export interface JobRecordState {
+  job: string;
+  sourceKey: string;
+  runId: string;
+  state: RecordState;
+  packageId?: string;
+  /** The worker holding the record, and until when. */
+  holder?: string;
+  leaseUntil?: Date;
+  /** How often a worker took it on. */
+  attempts: number;
+  /** Why it is quarantined, failed or waiting. */
+  reason?: string;
+  discoveredAt: Date;
+  updatedAt: Date;
+}
+
 export interface PackageSummary {
   id: string;
   label: string;
@@ -231,6 +297,51 @@ export interface Catalog {
   getMarker(name: string): Promise<string | null>;
   setMarker(name: string, value: string, at: Date): Promise<void>;
 
+  /** Inserts or replaces a job by name. */
+  putJob(job: JobRecord): Promise<void>;
+  getJob(name: string): Promise<JobRecord | null>;
+  listJobs(): Promise<JobRecord[]>;
+  /** Removes a job; its records' states stay, for the history. Throws NotFoundError. */
+  removeJob(name: string): Promise<void>;
+
+  /**
+   * Records what a run of `job` found: new keys start `discovered`; keys whose last run ended (released,
+   * unchanged, quarantined, failed, waiting) start again as `discovered`; keys an earlier run left in between
+   * (packaged, stored, archived) join this run where they stand (`stored` goes back to `packaged`, to be looked at
+   * again). `quarantined` gives records refused at scan time with their reason.
+   */
+  discoverRecords(
+    job: string,
+    runId: string,
+    found: { sourceKey: string; quarantined?: string }[],
+    at: Date,
+  ): Promise<void>;
+  /**
+   * Takes one record for `holder` until `until` when it is in a claimable state of a run and not held by a live
+   * lease (compare-and-set; atomic across workers). Returns the record as taken, or null.
+   */
+  claimRecord(
+    job: string,
+    sourceKey: string,
+    holder: string,
+    until: Date,
+    now: Date,
+  ): Promise<JobRecordState | null>;
+  /**
+   * Moves a record on, only while `holder` holds it (else false: the lease was lost and another worker has it).
+   * Leaving a claimable state keeps the lease; reaching a state that ends the run frees it.
+   */
+  advanceRecord(
+    job: string,
+    sourceKey: string,
+    holder: string,
+    change: { state: RecordState; packageId?: string; reason?: string },
+    at: Date,
+  ): Promise<boolean>;
+  listRecordStates(filter: { job?: string; runId?: string; state?: RecordState }): Promise<JobRecordState[]>;
+  /** How many records of a run are in each state. */
+  countRecordStates(runId: string): Promise<Partial<Record<RecordState, number>>>;
+
   addEvent(event: EventRecord): Promise<void>;
   listEvents(packageId: string): Promise<EventRecord[]>;
 
@@ -246,7 +357,12 @@ export interface Catalog {
   ): Promise<void>;
   getRun(id: string): Promise<RunRecord | null>;
   listRunItems(runId: string): Promise<RunItem[]>;
-  listRuns(filter?: { kind?: RunKind; limit?: number }): Promise<RunRecord[]>;
+  listRuns(filter?: {
+    kind?: RunKind;
+    limit?: number;
+    status?: RunStatus;
+    job?: string;
+  }): Promise<RunRecord[]>;
 
   close(): Promise<void>;
 }

@@ -81,6 +81,8 @@ describe('sqlite catalog migrations', () => {
         'copies',
         'events',
         'files',
+        'job_records',
+        'jobs',
         'leases',
         'markers',
         'packages',
