@@ -14,6 +14,7 @@ export const RUN_END_STATES: readonly RecordState[] = [
 ];
 
 const list = (states: readonly string[]) => states.map((s) => `'${s}'`).join(', ');
+const CLAIMABLE = ['discovered', 'packaged', 'archived'];
 
 export const UPSERT_JOB = `INSERT INTO jobs (name, definition_json, enabled, origin, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?)
@@ -34,14 +35,17 @@ export const DISCOVER_RECORD = `INSERT INTO job_records
     discovered_at = excluded.discovered_at,
     updated_at = excluded.updated_at`;
 
-export const CLAIM_RECORD = `UPDATE job_records SET holder = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-  WHERE job = ? AND source_key = ? AND state IN (${list(['discovered', 'packaged', 'archived'])})
+/** Takes (or, for its own holder, extends) the lease of a record in a claimable state. */
+export const CLAIM_RECORD = `UPDATE job_records SET
+    attempts = attempts + CASE WHEN holder = ? THEN 0 ELSE 1 END,
+    holder = ?, lease_until = ?, updated_at = ?
+  WHERE job = ? AND source_key = ? AND state IN (${list(CLAIMABLE)})
     AND (holder IS NULL OR lease_until <= ? OR holder = ?)`;
 
-/** Compare-and-set on the holder; a state that ends the run frees the lease. */
+/** Compare-and-set on the holder; a state no worker moves on from within the run frees the lease. */
 export const ADVANCE_RECORD = `UPDATE job_records SET state = ?, package_id = COALESCE(?, package_id), reason = ?,
-    holder = CASE WHEN ? IN (${list(RUN_END_STATES)}) THEN NULL ELSE holder END,
-    lease_until = CASE WHEN ? IN (${list(RUN_END_STATES)}) THEN NULL ELSE lease_until END,
+    holder = CASE WHEN ? IN (${list(CLAIMABLE)}) THEN holder ELSE NULL END,
+    lease_until = CASE WHEN ? IN (${list(CLAIMABLE)}) THEN lease_until ELSE NULL END,
     updated_at = ?
   WHERE job = ? AND source_key = ? AND holder = ?`;
 

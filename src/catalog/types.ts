@@ -317,8 +317,9 @@ export interface Catalog {
     at: Date,
   ): Promise<void>;
   /**
-   * Takes one record for `holder` until `until` when it is in a claimable state of a run and not held by a live
-   * lease (compare-and-set; atomic across workers). Returns the record as taken, or null.
+   * Takes one record for `holder` until `until` when it is in a claimable state of a run and not held by another
+   * live lease (compare-and-set; atomic across workers); for its own holder it extends the lease (a heartbeat, or
+   * a restarted worker taking its records back). Returns the record as taken, or null.
    */
   claimRecord(
     job: string,
@@ -329,7 +330,7 @@ export interface Catalog {
   ): Promise<JobRecordState | null>;
   /**
    * Moves a record on, only while `holder` holds it (else false: the lease was lost and another worker has it).
-   * Leaving a claimable state keeps the lease; reaching a state that ends the run frees it.
+   * A claimable state keeps the lease; any other state (no worker moves on from it within the run) frees it.
    */
   advanceRecord(
     job: string,
