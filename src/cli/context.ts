@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { createPostgresCatalog } from '../catalog/postgres.js';
 import { createSqliteCatalog } from '../catalog/sqlite.js';
 import type { Catalog } from '../catalog/types.js';
 import { type LoadedConfig, loadConfig } from '../config/load.js';
@@ -20,6 +21,8 @@ export interface GlobalOptions {
   profile?: string;
   logLevel?: string;
   json?: boolean;
+  /** Catalog URL (`postgres://…`) or SQLite file, overriding the config. */
+  catalog?: string;
 }
 
 /** Everything a command needs, built once from the effective config and closed at the end. */
@@ -45,6 +48,10 @@ export function loadCliConfig(options: GlobalOptions): LoadedConfig {
   if (options.dataDir) flags.dataDir = options.dataDir;
   if (options.profile) flags.profile = options.profile;
   if (options.logLevel) flags.log = { level: options.logLevel };
+  if (options.catalog)
+    flags.catalog = /^postgres(ql)?:\/\//.test(options.catalog)
+      ? { driver: 'postgres', url: options.catalog }
+      : { driver: 'sqlite', path: options.catalog };
   return loadConfig({ file: options.config, flags });
 }
 
@@ -54,9 +61,10 @@ export async function openContext(options: GlobalOptions): Promise<AppContext> {
   const logger = createLogger({ level: config.log.level, format: config.log.format, sink: terminal });
   logWarningsThrough(logger);
   fs.mkdirSync(config.dataDir, { recursive: true });
-  const catalog = createSqliteCatalog({
-    path: config.catalog.path ?? path.join(config.dataDir, 'catalog.sqlite'),
-  });
+  const catalog =
+    config.catalog.driver === 'postgres'
+      ? createPostgresCatalog({ url: config.catalog.url, poolSize: config.catalog.poolSize })
+      : createSqliteCatalog({ path: config.catalog.path ?? path.join(config.dataDir, 'catalog.sqlite') });
   await catalog.migrate();
   const locations = new Map(
     Object.entries(config.locations).map(([name, c]) => [name, createLocation(name, c)]),

@@ -4,10 +4,7 @@ import path from 'node:path';
 import { ValidationError } from '../errors.js';
 import { createInlinePackageWriter, createWorkerPackageWriter } from '../ingest/package-writer.js';
 import { runIngest } from '../ingest/run-ingest.js';
-import { createBagitSource } from '../sources/bagit/bag-source.js';
-import { createEarkSipSource } from '../sources/eark-sip/sip-source.js';
-import { createFolderSource } from '../sources/folder.js';
-import type { RecordSource } from '../sources/types.js';
+import { createSource } from '../sources/create-source.js';
 import { describeLocation } from '../storage/index.js';
 import type { AppContext } from './context.js';
 import { formatBytes, print, printJson } from './output.js';
@@ -32,7 +29,11 @@ export async function ingestCommand(
   }
   const profile = ctx.profile(options.profile);
   const copies = ctx.copyPolicy(profile);
-  const source = createSource(ctx, options.source, root);
+  const source = createSource(options.source, root, {
+    logger: ctx.logger,
+    maxPathLength: ctx.config.ingest.maxPathLength,
+    quarantineDir: path.join(ctx.config.dataDir, 'quarantine'),
+  });
   const workers = ctx.config.ingest.workers ?? availableParallelism();
   const writer =
     workers > 1
@@ -82,31 +83,4 @@ export async function ingestCommand(
     print(`Report: ${summary.reports.join('  ')}`);
   }
   return summary.status === 'succeeded' ? 0 : 1;
-}
-
-/** The record source for `--source`: a folder of records, a folder of BagIt bags, or an inbox of E-ARK SIPs. */
-function createSource(ctx: AppContext, kind: string, root: string): RecordSource {
-  const onIgnored = (file: string, reason: string) =>
-    ctx.logger.warn({ file, reason }, 'not a record; ignored');
-  const maxPathLength = ctx.config.ingest.maxPathLength;
-  switch (kind) {
-    case 'folder':
-      return createFolderSource({ root, maxPathLength, onIgnored });
-    case 'bagit':
-      // Payload checksums are checked by the packaging read itself: each byte is still read once.
-      return createBagitSource({ root, maxPathLength, onIgnored, checksums: 'defer' });
-    case 'eark-sip':
-      // Refused SIPs are copied, with their validation reports, to <dataDir>/quarantine/<key>/.
-      return createEarkSipSource({
-        root,
-        quarantineDir: path.join(ctx.config.dataDir, 'quarantine'),
-        onIgnored,
-        onQuarantined: (key, folder) => ctx.logger.warn({ record: key, folder }, 'SIP quarantined'),
-      });
-    default:
-      throw new ValidationError(
-        'input',
-        `[ingest] unknown source kind "${kind}" (available: folder, bagit, eark-sip)`,
-      );
-  }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { PackageState } from '../catalog/types.js';
+import type { JobFlags } from '../jobs/job-spec.js';
 import { PreservationError } from '../errors.js';
 import { bevaraVersion } from '../version.js';
 import { auditCommand } from './audit.js';
@@ -9,12 +10,22 @@ import { coverageCommand } from './coverage.js';
 import { type AppContext, type GlobalOptions, openContext } from './context.js';
 import { getCommand } from './get.js';
 import { ingestCommand } from './ingest.js';
+import {
+  jobsAddCommand,
+  jobsListCommand,
+  jobsRemoveCommand,
+  jobsRunCommand,
+  jobsSetEnabledCommand,
+  jobsShowCommand,
+} from './jobs.js';
 import { listCommand } from './list.js';
 import { reportsListCommand, reportsShowCommand } from './reports.js';
+import { runsListCommand, runsShowCommand } from './runs.js';
 import { showCommand } from './show.js';
 import { stopOnSignals } from './shutdown.js';
 import { storageCheckCommand } from './storage.js';
 import { validateCommand } from './validate.js';
+import { workerCommand } from './worker.js';
 
 /** Exit codes: 0 all good, 1 the work found or made failures (see the report), 2 usage or configuration error. */
 const EXIT_USAGE = 2;
@@ -53,7 +64,11 @@ export function buildProgram(): Command {
     )
     .option('-p, --profile <name>', 'package profile (default eark-aip)')
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent')
-    .option('--json', 'machine-readable output on stdout');
+    .option('--json', 'machine-readable output on stdout')
+    .option(
+      '--catalog <url|file>',
+      'catalog: postgres://… (shared by workers) or a SQLite file (default: config)',
+    );
 
   program
     .command('ingest <input>')
@@ -139,6 +154,96 @@ export function buildProgram(): Command {
       withContext(program, (ctx, g) => reportsShowCommand(ctx, runId, { json: g.json }))(),
     );
 
+  const jobs = program
+    .command('jobs')
+    .description(
+      'ingest jobs: what to take from where, with which profile, when (also under jobs: in the config)',
+    );
+  jobs
+    .command('add <name>')
+    .description('a new job; name: lower-case letters, digits, ".", "_", "-"')
+    .requiredOption(
+      '--source <kind:path>',
+      'where records come from: folder:<dir>, bagit:<dir> or eark-sip:<dir>',
+    )
+    .option('--profile <name>', "package profile (default: the config's profile)")
+    .option(
+      '--cron <expression>',
+      'schedule, five or six cron fields, e.g. "0 2 * * *" (default: only on jobs run)',
+    )
+    .option('--timezone <zone>', 'IANA time zone of --cron (default Europe/Stockholm)')
+    .option(
+      '--after-success <action>',
+      'leave | mark | move:<dir>: what happens to an archived record (default leave)',
+    )
+    .option('--quarantine <dir>', 'move records that fail validation here (default: leave them in place)')
+    .option('--max-records <n>', 'at most n records per run')
+    .option('--max-bytes <size>', 'at most this much per run, e.g. 50GB')
+    .option('--disabled', 'add it paused')
+    .action(async (name: string, options: JobFlags) =>
+      withContext(program, (ctx, g) =>
+        // The global -p/--profile takes the option when it is given: read either.
+        jobsAddCommand(ctx, name, { ...options, profile: options.profile ?? g.profile, json: g.json }),
+      )(),
+    );
+  jobs
+    .command('list')
+    .description('every job: source, profile, schedule, after-success action, state, last run')
+    .action(async () => withContext(program, (ctx, g) => jobsListCommand(ctx, { json: g.json }))());
+  jobs
+    .command('show <name>')
+    .description('one job: its definition, last runs and its records by state')
+    .action(async (name: string) =>
+      withContext(program, (ctx, g) => jobsShowCommand(ctx, name, { json: g.json }))(),
+    );
+  jobs
+    .command('pause <name>')
+    .description('stop scheduled runs of a job (kept across restarts)')
+    .action(async (name: string) =>
+      withContext(program, (ctx, g) => jobsSetEnabledCommand(ctx, name, false, { json: g.json }))(),
+    );
+  jobs
+    .command('resume <name>')
+    .description('run a paused job on its schedule again')
+    .action(async (name: string) =>
+      withContext(program, (ctx, g) => jobsSetEnabledCommand(ctx, name, true, { json: g.json }))(),
+    );
+  jobs
+    .command('remove <name>')
+    .description('remove a job added with jobs add (config jobs: remove them from the file); its runs stay')
+    .action(async (name: string) =>
+      withContext(program, (ctx, g) => jobsRemoveCommand(ctx, name, { json: g.json }))(),
+    );
+  jobs
+    .command('run <name>')
+    .description('one run of a job now, whatever its schedule; exit 1 when records failed')
+    .action(async (name: string) =>
+      withContext(program, async (ctx, g) => {
+        const stop = stopOnSignals(ctx.logger);
+        try {
+          return await jobsRunCommand(ctx, name, { json: g.json, signal: stop.signal });
+        } finally {
+          stop.dispose();
+        }
+      })(),
+    );
+
+  const runs = program.command('runs').description('what each ingest and audit run did');
+  runs
+    .command('list')
+    .description('runs, newest first: status, duration, records or copies, bytes')
+    .option('--job <name>', 'only runs of this job')
+    .option('--limit <n>', 'at most n runs (default 50)', positiveInt)
+    .action(async (options: { job?: string; limit?: number }) =>
+      withContext(program, (ctx, g) => runsListCommand(ctx, { ...options, json: g.json }))(),
+    );
+  runs
+    .command('show <run>')
+    .description('one run: counts, records that need attention and why, where the packages went')
+    .action(async (runId: string) =>
+      withContext(program, (ctx, g) => runsShowCommand(ctx, runId, { json: g.json }))(),
+    );
+
   const storage = program.command('storage').description('storage locations');
   storage
     .command('check')
@@ -146,6 +251,27 @@ export function buildProgram(): Command {
     .option('--location <name>', 'only this location')
     .action(async (options: { location?: string }) =>
       withContext(program, (ctx, g) => storageCheckCommand(ctx, { ...options, json: g.json }))(),
+    );
+
+  program
+    .command('worker')
+    .description(
+      'run the schedules (ingest jobs and audits) unattended; several workers may share a PostgreSQL catalog',
+    )
+    .option(
+      '--once',
+      'run every enabled job once and one planned audit, then exit (for cron-driven deployments)',
+    )
+    .option(
+      '--id <id>',
+      "this worker's id, unique among live workers (default: config worker.id or the host name)",
+    )
+    .option(
+      '--health-file <file>',
+      'JSON health file rewritten on every look (default: <dataDir>/worker-<id>.health.json)',
+    )
+    .action(async (options: { once?: boolean; id?: string; healthFile?: string }) =>
+      withContext(program, (ctx, g) => workerCommand(ctx, { ...options, json: g.json }))(),
     );
 
   program

@@ -125,7 +125,10 @@ function resolvePaths(config: Config, cwd: string): Config {
     dataDir,
     profilesDir: config.profilesDir ? path.resolve(cwd, config.profilesDir) : undefined,
     locations,
-    catalog: { ...config.catalog, path: path.resolve(dataDir, config.catalog.path ?? 'catalog.sqlite') },
+    catalog:
+      config.catalog.driver === 'sqlite'
+        ? { ...config.catalog, path: path.resolve(dataDir, config.catalog.path ?? 'catalog.sqlite') }
+        : config.catalog,
   };
 }
 
@@ -135,7 +138,12 @@ export function maskSecrets<T>(value: T): T {
   if (!isPlain(value)) return value;
   const out: Plain = {};
   for (const [key, inner] of Object.entries(value)) {
-    out[key] = SECRET_KEY.test(key) && inner !== undefined ? '***' : maskSecrets(inner);
+    out[key] =
+      SECRET_KEY.test(key) && inner !== undefined
+        ? '***'
+        : typeof inner === 'string'
+          ? inner.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@')
+          : maskSecrets(inner);
   }
   return out as T;
 }

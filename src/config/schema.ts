@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { auditSchema } from './audit-schema.js';
+import { bytesSchema } from './units.js';
 
 /**
  * The one configuration schema. Defaults live here; `load.ts` merges file < env < flags on top.
@@ -66,6 +67,40 @@ const s3Location = z
 
 export const locationSchema = z.discriminatedUnion('driver', [fsLocation, s3Location]);
 
+/**
+ * One ingest job declared in the file, keyed by its name under `jobs:`. The same model as `bevara jobs add`; the
+ * values are checked further (cron, time zone, profile, paths) by `src/jobs/job-spec.ts`.
+ */
+const jobConfig = z
+  .object({
+    /** `folder:/exports/w3d3` (kinds: folder, bagit, eark-sip) or `{ kind, path }`. Relative paths: to the working directory. */
+    source: z.union([
+      z.string().min(1),
+      z.object({ kind: z.enum(['folder', 'bagit', 'eark-sip']), path: z.string().min(1) }).strict(),
+    ]),
+    /** Package profile. Default: the config's `profile`. */
+    profile: z.string().min(1).optional(),
+    /** Cron expression, five or six fields (`0 2 * * *`: 02:00 every day). None: runs only on `bevara jobs run`. */
+    cron: z.string().min(1).optional(),
+    /** IANA time zone of `cron`. Default: Europe/Stockholm. */
+    timezone: z.string().min(1).optional(),
+    /** `leave` (default), `mark`, or `move:/folder`: what happens to a record in the source once archived. */
+    afterSuccess: z.string().min(1).optional(),
+    /** Records that fail validation are moved into this folder. Default: left in place. */
+    quarantine: z.string().min(1).optional(),
+    /** `false` keeps the job from running on its schedule (see `syncConfigJobs` for how it meets `jobs pause`). */
+    enabled: z.boolean().optional(),
+    /** At most this many records, or bytes of records, per run; the rest waits for the next run. */
+    limits: z
+      .object({ maxRecords: z.number().int().positive().optional(), maxBytes: bytesSchema.optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** A job declared in the config file, as the schema gives it. */
+export type JobConfig = z.infer<typeof jobConfig>;
+
 export const configSchema = z
   .object({
     /** Where all embedded state lives: the filesystem store, the SQLite catalog, reports. */
@@ -86,13 +121,27 @@ export const configSchema = z
     locations: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case name'), locationSchema).default({
       local: { driver: 'fs' },
     }),
+    /**
+     * SQLite (one machine, the default) or PostgreSQL (several workers on several machines sharing the work). The
+     * PostgreSQL URL's password is better given by env `BEVARA_CATALOG__URL` or PGPASSWORD; it is masked in output.
+     */
     catalog: z
-      .object({
-        driver: z.literal('sqlite').default('sqlite'),
-        /** Default: `<dataDir>/catalog.sqlite`. */
-        path: z.string().min(1).optional(),
-      })
-      .strict()
+      .discriminatedUnion('driver', [
+        z
+          .object({
+            driver: z.literal('sqlite'),
+            /** Default: `<dataDir>/catalog.sqlite`. */
+            path: z.string().min(1).optional(),
+          })
+          .strict(),
+        z
+          .object({
+            driver: z.literal('postgres'),
+            url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'),
+            poolSize: z.number().int().min(1).max(100).optional(),
+          })
+          .strict(),
+      ])
       .default({ driver: 'sqlite' }),
     ingest: z
       .object({
@@ -131,8 +180,30 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /** The unattended worker (`bevara worker`). */
+    worker: z
+      .object({
+        /** Unique among live workers (default: the host name); a restarted worker with the same id resumes at once. */
+        id: z
+          .string()
+          .regex(/^[A-Za-z0-9._:-]{1,100}$/)
+          .optional(),
+        /** How often the worker looks for new jobs and runs other workers started. */
+        pollSeconds: z.number().min(0.05).max(3600).default(5),
+        /** How long a record stays with a worker that stopped answering before another takes it over. */
+        leaseSeconds: z.number().min(0.5).max(86_400).default(60),
+        /** How long a stop waits for work in flight to reach a safe point. */
+        graceSeconds: z.number().min(0).max(3600).default(30),
+        /** Health file rewritten on every look (default: `<dataDir>/worker-<id>.health.json`). */
+        healthFile: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({ pollSeconds: 5, leaseSeconds: 60, graceSeconds: 30 }),
     /** Copy policy override: location names that must each hold a verified copy. Default: the profile's. */
     copies: z.array(z.string()).min(1).optional(),
+    /** Ingest jobs by name (`^[a-z0-9][a-z0-9._-]{0,62}$`, checked with the rest of each job by `src/jobs/`), kept
+     * in the catalog together with those of `bevara jobs add`. */
+    jobs: z.record(z.string(), jobConfig).default({}),
   })
   .strict();
 

@@ -25,6 +25,8 @@ export interface IngestRecordInput {
   runId: string;
   onSourceBytes?: (bytes: number) => void;
   signal?: AbortSignal;
+  /** The package id reserved for this record before any byte is stored (worker state machine); default: a new one. */
+  packageId?: string;
 }
 
 export type IngestRecordOutcome =
@@ -60,7 +62,7 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
     return { status: 'waiting', packageId: previous.id, missing };
   }
 
-  const packageId = newPackageId(now());
+  const packageId = input.packageId ?? newPackageId(now());
   const logger = deps.logger.child({ record: record.key, packageId });
   const key = packageKey(packageId);
   const { built, stored, missing } = await deps.writer.write(

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { ValidationError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { createBagitSource } from './bagit/bag-source.js';
+import { createEarkSipSource } from './eark-sip/sip-source.js';
+import { createFolderSource } from './folder.js';
+import type { RecordSource } from './types.js';
+
+export interface SourceOptions {
+  logger: Logger;
+  maxPathLength: number;
+  /** Where refused SIPs are copied with their validation reports: `<dataDir>/quarantine`. */
+  quarantineDir: string;
+}
+
+/** The record source of a kind: a folder of records, a folder of BagIt bags, or an inbox of E-ARK SIPs. */
+export function createSource(kind: string, root: string, options: SourceOptions): RecordSource {
+  const onIgnored = (file: string, reason: string) =>
+    options.logger.warn({ file, reason }, 'not a record; ignored');
+  const { maxPathLength } = options;
+  switch (kind) {
+    case 'folder':
+      return createFolderSource({ root, maxPathLength, onIgnored });
+    case 'bagit':
+      // Payload checksums are checked by the packaging read itself: each byte is still read once.
+      return createBagitSource({ root, maxPathLength, onIgnored, checksums: 'defer' });
+    case 'eark-sip':
+      // Refused SIPs are copied, with their validation reports, to <dataDir>/quarantine/<key>/.
+      return createEarkSipSource({
+        root,
+        quarantineDir: path.resolve(options.quarantineDir),
+        onIgnored,
+        onQuarantined: (key, folder) => options.logger.warn({ record: key, folder }, 'SIP quarantined'),
+      });
+    default:
+      throw new ValidationError(
+        'input',
+        `[ingest] unknown source kind "${kind}" (available: folder, bagit, eark-sip)`,
+      );
+  }
+}

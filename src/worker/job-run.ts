@@ -1,0 +1,329 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Catalog, JobRecord, RunItem, RunRecord, RunStatus } from '../catalog/types.js';
+import type { Config } from '../config/schema.js';
+import { errorMessage } from '../errors.js';
+import { completeWaitingPackages } from '../ingest/complete-waiting.js';
+import type { PackageWriter } from '../ingest/package-writer.js';
+import type { Logger } from '../logger.js';
+import type { SoftwareAgent } from '../metadata/types.js';
+import type { Profile } from '../package/profile.js';
+import type { ReportWriter } from '../reports/write-report.js';
+import { createSource } from '../sources/create-source.js';
+import type { RecordSource, SourceRecord } from '../sources/types.js';
+import type { Location } from '../storage/index.js';
+import { LeaseLostError, processRecord } from './process-record.js';
+import { markerName, quarantineRecord } from './release.js';
+import { sleep } from './sleep.js';
+
+/** What a job run needs; the CLI's context has all of it. */
+export interface JobRunDeps {
+  catalog: Catalog;
+  logger: Logger;
+  agent: SoftwareAgent;
+  now: () => Date;
+  locations: Map<string, Location>;
+  reports: ReportWriter;
+  config: Config;
+  profile(name?: string): Profile;
+  copyPolicy(profile: Profile): Location[];
+  writer: PackageWriter;
+}
+
+export interface WorkOptions {
+  /** This worker's id, unique among live workers; a restarted worker with the same id takes its records back. */
+  holder: string;
+  /** How long a claimed record stays this worker's without a heartbeat. */
+  leaseMs: number;
+  /** How often to look again for records held by other workers. */
+  pollMs: number;
+  signal?: AbortSignal;
+}
+
+const CLAIMABLE = ['discovered', 'packaged', 'archived'] as const;
+
+/**
+ * Starts a run of a job, once across all workers: `slot` names the schedule firing (e.g. its minute), and only the
+ * worker that takes its lease starts the run. No run starts while one of the same job is still running; that one is
+ * finished first. Returns the new run, or null.
+ */
+export async function startJobRun(
+  deps: JobRunDeps,
+  job: JobRecord,
+  holder: string,
+  slot: string,
+): Promise<RunRecord | null> {
+  const { catalog, now } = deps;
+  const fired = await catalog.acquireLease(
+    `job-fire:${job.name}:${slot}`,
+    holder,
+    new Date(now().getTime() + 7 * 86_400_000),
+    now(),
+  );
+  if (!fired) return null;
+  const running = await catalog.listRuns({ kind: 'ingest', status: 'running', job: job.name, limit: 1 });
+  if (running.length > 0) {
+    deps.logger.warn(
+      { job: job.name, running: running[0]?.id },
+      'job still running from an earlier start; not started again',
+    );
+    return null;
+  }
+  const profile = deps.profile(job.profile);
+  const run: RunRecord = {
+    id: `ingest-${job.name}-${now().toISOString().replace(/[:.]/g, '').replace('T', '-')}-${randomUUID().slice(0, 8)}`,
+    kind: 'ingest',
+    startedAt: now(),
+    status: 'running',
+    params: {
+      job: job.name,
+      input: job.source.path,
+      source: job.source.kind,
+      profile: profile.name,
+      copies: deps.copyPolicy(profile).map((l) => l.name),
+      afterSuccess: job.afterSuccess,
+    },
+  };
+  await catalog.startRun(run);
+  deps.logger.info({ job: job.name, runId: run.id }, 'job run started');
+  return run;
+}
+
+/**
+ * Works on a running job run with any number of other workers until no record of it is left to move on:
+ * discovery (once, by whichever worker takes its lease), then passes over the source claiming each record with a
+ * lease and moving it through its states, then the report (once). Safe to call again after a crash.
+ */
+export async function workOnRun(
+  deps: JobRunDeps,
+  run: RunRecord,
+  job: JobRecord,
+  options: WorkOptions,
+): Promise<RunStatus | 'in-progress'> {
+  const { catalog, now } = deps;
+  const log = deps.logger.child({ job: job.name, runId: run.id, worker: options.holder });
+  const source = createSource(job.source.kind, job.source.path, {
+    logger: log,
+    maxPathLength: deps.config.ingest.maxPathLength,
+    quarantineDir: path.join(deps.config.dataDir, 'quarantine'),
+  });
+  const profile = deps.profile(job.profile);
+  const copies = deps.copyPolicy(profile).map((l) => l.name);
+
+  while (!(await catalog.getMarker(`run-discovered:${run.id}`))) {
+    if (options.signal?.aborted) return 'in-progress';
+    if (
+      await catalog.acquireLease(
+        `run-discover:${run.id}`,
+        options.holder,
+        new Date(now().getTime() + options.leaseMs * 10),
+        now(),
+      )
+    ) {
+      await discover(deps, run, job, source, copies, log);
+      await catalog.setMarker(`run-discovered:${run.id}`, now().toISOString(), now());
+      await catalog.releaseLease(`run-discover:${run.id}`, options.holder);
+    } else await sleep(options.pollMs, options.signal);
+  }
+
+  for (;;) {
+    if (options.signal?.aborted) return 'in-progress';
+    const seen = await processPass(deps, run, job, source, { ...options, profile, copies, log });
+    const left = await catalog.listRecordStates({ runId: run.id });
+    const open = left.filter((r) => (CLAIMABLE as readonly string[]).includes(r.state));
+    if (open.length === 0) break;
+    // Records no longer in the source (e.g. moved by a release that was not yet recorded) are taken by key.
+    for (const r of open.filter((r) => !seen.has(r.sourceKey))) {
+      await processClaimed(deps, run, job, r.sourceKey, undefined, { ...options, profile, copies, log });
+    }
+    if (open.every((r) => r.holder && r.holder !== options.holder && r.leaseUntil && r.leaseUntil > now()))
+      await sleep(options.pollMs, options.signal);
+  }
+  return finishRun(deps, run, options.holder, log);
+}
+
+async function discover(
+  deps: JobRunDeps,
+  run: RunRecord,
+  job: JobRecord,
+  source: RecordSource,
+  copies: string[],
+  log: Logger,
+) {
+  const { catalog, now } = deps;
+  // What interrupted processes left: incomplete uploads, and packages still waiting for copies.
+  const olderThan = new Date(now().getTime() - deps.config.ingest.incompleteUploadsMaxAgeMinutes * 60_000);
+  for (const name of copies) {
+    await deps.locations
+      .get(name)
+      ?.driver.removeIncomplete?.(olderThan)
+      .catch((err: unknown) =>
+        log.warn({ location: name, err: errorMessage(err) }, 'could not look for incomplete uploads'),
+      );
+  }
+  const completed = await completeWaitingPackages(deps, { copies, runId: run.id });
+  if (completed.length > 0) await catalog.addRunItems(completed);
+  const limits = job.limits ?? {};
+  let records = 0;
+  let bytes = 0;
+  const batch: { sourceKey: string; quarantined?: string }[] = [];
+  const items: RunItem[] = [];
+  for await (const scanned of source.scan()) {
+    const key = scanned.ok ? scanned.record.key : scanned.rejected.key;
+    if (fs.existsSync(path.join(job.source.path, markerName(key)))) continue;
+    if (!scanned.ok) {
+      const reason = scanned.rejected.errors.map((e) => e.message).join('; ');
+      let where = 'left in place';
+      if (job.quarantine)
+        where = `moved to ${await quarantineRecord(job.quarantine, job.source.path, key, now().toISOString().replace(/[:.]/g, ''))}`;
+      batch.push({ sourceKey: key, quarantined: `${reason} (${where})` });
+      items.push({
+        runId: run.id,
+        subject: key,
+        status: 'rejected',
+        message: reason,
+        details: {
+          quarantine: where,
+          problems: scanned.rejected.errors.map((e) => ({
+            rule: e.rule,
+            file: e.subject.file,
+            message: e.message,
+          })),
+        },
+      });
+      continue;
+    }
+    const size = scanned.record.files.reduce((s, f) => s + f.size, 0);
+    if (
+      (limits.maxRecords !== undefined && records >= limits.maxRecords) ||
+      (limits.maxBytes !== undefined && records > 0 && bytes + size > limits.maxBytes)
+    ) {
+      log.info({ record: key, records, bytes }, 'run limit reached; record left for the next run');
+      continue;
+    }
+    records++;
+    bytes += size;
+    batch.push({ sourceKey: key });
+    if (batch.length >= 200) await catalog.discoverRecords(job.name, run.id, batch.splice(0), now());
+  }
+  await catalog.discoverRecords(job.name, run.id, batch, now());
+  if (items.length > 0) await catalog.addRunItems(items);
+  log.info({ records, bytes, rejected: items.length }, 'records discovered');
+}
+
+interface PassOptions extends WorkOptions {
+  profile: Profile;
+  copies: string[];
+  log: Logger;
+}
+
+/** One pass over the source: every record of the run this worker can claim is moved on as far as it goes. */
+async function processPass(
+  deps: JobRunDeps,
+  run: RunRecord,
+  job: JobRecord,
+  source: RecordSource,
+  options: PassOptions,
+): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const iterator = source.scan()[Symbol.asyncIterator]();
+  let pulling: Promise<SourceRecord | undefined> = Promise.resolve(undefined);
+  const pull = () => {
+    pulling = pulling.then(async () => {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return undefined;
+        if (next.value.ok) return next.value.record;
+      }
+    });
+    return pulling;
+  };
+  const lanes = Array.from({ length: deps.writer.concurrency * 2 }, async () => {
+    for (let record = await pull(); record && !options.signal?.aborted; record = await pull()) {
+      seen.add(record.key);
+      await processClaimed(deps, run, job, record.key, record, options);
+    }
+  });
+  await Promise.all(lanes);
+  return seen;
+}
+
+async function processClaimed(
+  deps: JobRunDeps,
+  run: RunRecord,
+  job: JobRecord,
+  key: string,
+  record: SourceRecord | undefined,
+  options: PassOptions,
+): Promise<void> {
+  const { catalog, now } = deps;
+  const leaseUntil = () => new Date(now().getTime() + options.leaseMs);
+  const claimed = await catalog.claimRecord(job.name, key, options.holder, leaseUntil(), now());
+  if (!claimed || claimed.runId !== run.id) return;
+  const heartbeat = setInterval(
+    () => void catalog.claimRecord(job.name, key, options.holder, leaseUntil(), now()).catch(() => {}),
+    Math.max(250, options.leaseMs / 3),
+  );
+  try {
+    const item = await processRecord(deps, {
+      job,
+      runId: run.id,
+      holder: options.holder,
+      profile: options.profile,
+      copies: options.copies,
+      claimed,
+      record,
+      signal: options.signal,
+    });
+    await catalog.addRunItems([item]);
+  } catch (err) {
+    if (err instanceof LeaseLostError) options.log.warn({ record: key }, err.message);
+    else if (options.signal?.aborted)
+      options.log.warn({ record: key }, 'stopped; the record goes on from where it stands at the next start');
+    else throw err;
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/** Writes the run's report and closes it, once: the worker that takes the finishing lease does it. */
+async function finishRun(
+  deps: JobRunDeps,
+  run: RunRecord,
+  holder: string,
+  log: Logger,
+): Promise<RunStatus | 'in-progress'> {
+  const { catalog, now } = deps;
+  if (
+    !(await catalog.acquireLease(
+      `run-finish:${run.id}`,
+      holder,
+      new Date(now().getTime() + 3_600_000),
+      now(),
+    ))
+  )
+    return 'in-progress';
+  const current = await catalog.getRun(run.id);
+  if (current?.status !== 'running') return current?.status ?? 'failed';
+  const items = await catalog.listRunItems(run.id);
+  const states = await catalog.countRecordStates(run.id);
+  const count = (status: RunItem['status']) => items.filter((i) => i.status === status).length;
+  const finishedAt = now();
+  const summary = {
+    archived: count('ok'),
+    unchanged: count('skipped'),
+    rejected: count('rejected'),
+    failed: count('failed'),
+    waiting: count('waiting'),
+    bytes: items.reduce((s, i) => s + (typeof i.details?.size === 'number' ? i.details.size : 0), 0),
+    durationMs: finishedAt.getTime() - run.startedAt.getTime(),
+    records: states,
+  };
+  const status: RunStatus =
+    summary.rejected + summary.failed + summary.waiting > 0 ? 'completed-with-failures' : 'succeeded';
+  const reports = await deps.reports.write({ ...run, finishedAt, status, summary }, items);
+  await catalog.finishRun(run.id, status, finishedAt, summary, reports);
+  log.info({ ...summary, status, reports }, 'job run finished');
+  return status;
+}

@@ -1,0 +1,195 @@
+import type { JobRecord, JobRecordState, RecordState, RunItem } from '../catalog/types.js';
+import { errorMessage, PreservationError, ValidationError } from '../errors.js';
+import { type IngestDeps, ingestRecord } from '../ingest/ingest-record.js';
+import type { Logger } from '../logger.js';
+import { newPackageId } from '../package/package-id.js';
+import type { Profile } from '../package/profile.js';
+import type { SourceRecord } from '../sources/types.js';
+import type { Location } from '../storage/index.js';
+import { packageKey } from '../storage/keys.js';
+import { quarantineRecord, releaseRecord } from './release.js';
+
+export interface ProcessDeps extends IngestDeps {
+  locations: Map<string, Location>;
+}
+
+export interface ProcessInput {
+  job: JobRecord;
+  runId: string;
+  holder: string;
+  profile: Profile;
+  copies: string[];
+  claimed: JobRecordState;
+  /** The record as scanned now; absent when the source no longer has it (e.g. moved by an interrupted release). */
+  record?: SourceRecord;
+  signal?: AbortSignal;
+}
+
+/** The lease on a record went to another worker (this one was too slow or presumed dead): stop touching it. */
+export class LeaseLostError extends PreservationError {
+  override readonly code = 'E_LEASE';
+  constructor(job: string, key: string) {
+    super(`[worker] job "${job}" record "${key}": lease lost to another worker; left to it`);
+  }
+}
+
+/**
+ * Moves one claimed record through its states, each durable before the next step starts:
+ * discovered → packaged (package id reserved) → archived (package written, every copy read back verified and
+ * catalogued) → released (the after-success action). Restarted at any point it goes on from where the catalog
+ * says it stands: a reserved package that never reached the catalog has what was stored under its key removed
+ * and is written again; one already in the catalog is not written twice. The source is touched only after
+ * `archived`.
+ */
+export async function processRecord(deps: ProcessDeps, input: ProcessInput): Promise<RunItem> {
+  const { catalog, now } = deps;
+  const { job, claimed, holder } = input;
+  const key = claimed.sourceKey;
+  const log = deps.logger.child({ job: job.name, record: key });
+  let state: RecordState = claimed.state;
+  let packageId = claimed.packageId;
+  const item = (status: RunItem['status'], message: string, details?: Record<string, unknown>): RunItem => ({
+    runId: input.runId,
+    subject: key,
+    ...(packageId ? { packageId } : {}),
+    status,
+    message,
+    ...(details ? { details } : {}),
+  });
+  const advance = async (next: RecordState, extra: { packageId?: string; reason?: string } = {}) => {
+    if (!(await catalog.advanceRecord(job.name, key, holder, { state: next, ...extra }, now())))
+      throw new LeaseLostError(job.name, key);
+    log.info(
+      { from: state, to: next, packageId: extra.packageId ?? packageId, reason: extra.reason },
+      'record state',
+    );
+    state = next;
+  };
+
+  try {
+    if (!input.record && state !== 'archived') {
+      await advance('failed', { reason: 'the record is no longer in the source' });
+      return item('failed', 'the record is no longer in the source');
+    }
+    if (state === 'discovered') {
+      packageId = newPackageId(now());
+      await advance('packaged', { packageId });
+    }
+    if (state === 'packaged') {
+      const outcome = await storeOnce(deps, input, packageId as string, log);
+      if (outcome.status === 'unchanged') {
+        packageId = outcome.packageId;
+        await advance('unchanged', { packageId, reason: 'unchanged since its last package' });
+        return item('skipped', 'unchanged since the last package; nothing written');
+      }
+      if (outcome.status === 'waiting') {
+        await advance('stored', { reason: outcome.reason });
+        return item('waiting', `stored, waiting for copies: ${outcome.reason}`, { missing: outcome.reason });
+      }
+      await advance('archived');
+    }
+    if (state === 'archived') {
+      const done = await releaseRecord(job.afterSuccess, job.source.path, key, packageId as string, now());
+      await advance('released', { reason: done });
+      const copies = await catalog.listCopies({ packageId });
+      return item('ok', `archived; source ${done}`, {
+        size: (await catalog.getPackage(packageId as string))?.size,
+        copies: copies.map((c) => `${c.location}:${c.key}`),
+        released: done,
+      });
+    }
+    return item('skipped', `nothing to do in state ${state}`);
+  } catch (err) {
+    if (err instanceof LeaseLostError) throw err;
+    return failRecord(deps, input, err, advance, item, log);
+  }
+}
+
+type Outcome =
+  | { status: 'archived' | 'unchanged'; packageId: string }
+  | { status: 'waiting'; reason: string };
+
+/** Writes the record's package under its reserved id, unless the catalog already has it (a crash after). */
+async function storeOnce(
+  deps: ProcessDeps,
+  input: ProcessInput,
+  packageId: string,
+  log: Logger,
+): Promise<Outcome> {
+  const existing = await deps.catalog.getPackage(packageId);
+  if (existing) {
+    if (existing.state === 'archived') return { status: 'archived', packageId };
+    return {
+      status: 'waiting',
+      reason: 'package stored; copies still missing (the next run completes them)',
+    };
+  }
+  // Reserved but never catalogued: whatever an interrupted attempt stored under the key is not a package yet.
+  const key = packageKey(packageId);
+  for (const name of input.copies) {
+    const location = deps.locations.get(name);
+    if (location && (await location.driver.head(key))) {
+      await location.driver.delete(key);
+      log.warn({ location: name, key }, 'removed an uncatalogued object left by an interrupted attempt');
+    }
+  }
+  const outcome = await ingestRecord(deps, {
+    record: input.record as SourceRecord,
+    profile: input.profile,
+    copies: input.copies,
+    runId: input.runId,
+    signal: input.signal,
+    packageId,
+  });
+  if (outcome.status === 'waiting')
+    return {
+      status: 'waiting',
+      reason: outcome.missing.map((m) => `${m.location}: ${m.message}`).join('; '),
+    };
+  return { status: outcome.status, packageId: outcome.packageId };
+}
+
+async function failRecord(
+  deps: ProcessDeps,
+  input: ProcessInput,
+  err: unknown,
+  advance: (next: RecordState, extra?: { reason?: string }) => Promise<void>,
+  item: (status: RunItem['status'], message: string, details?: Record<string, unknown>) => RunItem,
+  log: Logger,
+): Promise<RunItem> {
+  const { job } = input;
+  const key = input.claimed.sourceKey;
+  const reason = errorMessage(err);
+  if (err instanceof ValidationError) {
+    let where = 'left in place';
+    if (job.quarantine) {
+      const stamp = deps.now().toISOString().replace(/[:.]/g, '');
+      where = `moved to ${await quarantineRecord(job.quarantine, job.source.path, key, stamp)}`;
+    }
+    await advance('quarantined', { reason: `${reason} (${where})` });
+    log.warn({ rule: err.rule, file: err.subject.file, reason }, 'record quarantined');
+    return item('rejected', reason, {
+      problems: [{ rule: err.rule, file: err.subject.file, message: err.message }],
+      quarantine: where,
+    });
+  }
+  if (isTransient(err, input.signal)) {
+    if (input.signal?.aborted) throw err;
+    await advance('waiting', { reason });
+    log.warn({ reason }, 'record waits for a later run');
+    return item('waiting', reason, { code: (err as PreservationError).code });
+  }
+  await advance('failed', { reason });
+  log.error({ err: reason }, 'record failed');
+  return item('failed', reason, { code: err instanceof PreservationError ? err.code : undefined });
+}
+
+/** A location down, a disk full, or this worker stopping: a later run gets past it without anyone's help. */
+export function isTransient(err: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted || (err as { name?: string })?.name === 'AbortError') return true;
+  if (err instanceof PreservationError && err.code === 'E_UNAVAILABLE') return true;
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause)
+    if ((e as NodeJS.ErrnoException).code === 'ENOSPC' || (e as NodeJS.ErrnoException).code === 'EDQUOT')
+      return true;
+  return false;
+}
