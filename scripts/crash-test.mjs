@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli', 'main.js');
 const args = process.argv.slice(2);
@@ -58,7 +59,7 @@ fs.writeFileSync(
     dataDir: data,
     locations: { primary: { driver: 'fs' }, offsite: { driver: 'fs' } },
     copies: ['primary', 'offsite'],
-    ingest: { workers: 2, incompleteUploadsMaxAgeMinutes: 0 },
+    ingest: { workers: 1, incompleteUploadsMaxAgeMinutes: 0 },
     audit: { workers: 1 },
     worker: { pollSeconds: 0.1, leaseSeconds: 30 },
     jobs: { crash: { source: `folder:${exports}`, afterSuccess: `move:${done}` } },
@@ -81,7 +82,11 @@ function startWorker(killAt) {
       points[why]++;
       child.kill('SIGKILL');
     };
-    const timer = killAt.kind === 'random' ? setTimeout(() => kill('random'), killAt.ms) : undefined;
+    // A targeted point that does not come soon (e.g. discovery, done once per run) falls back to a random time.
+    const timer =
+      killAt.kind === 'none'
+        ? undefined
+        : setTimeout(() => kill('random'), killAt.kind === 'random' ? killAt.ms : 6000);
     child.stderr.setEncoding('utf8').on('data', (chunk) => {
       buffer += chunk;
       let nl = buffer.indexOf('\n');
@@ -112,11 +117,12 @@ function startWorker(killAt) {
   });
 }
 
-const kinds = ['packaged', 'archived', 'random', 'packaged', 'random', 'discovered'];
+// Discovery happens once per run: the first start is killed right after it, the others at the other points.
+const kinds = ['packaged', 'archived', 'random'];
 let restarts = 0;
 for (let i = 0; i < kills * 3 && Object.values(points).reduce((a, b) => a + b, 0) < kills; i++) {
-  const kind = kinds[i % kinds.length];
-  const killAt = { kind, ms: Math.floor(random() * (kind === 'random' ? 2500 : 40)) };
+  const kind = i === 0 ? 'discovered' : kinds[i % kinds.length];
+  const killAt = { kind, ms: Math.floor(random() * (kind === 'random' ? 1000 : 40)) };
   const result = await startWorker(killAt);
   restarts++;
   if (!result.killed && result.code === 0) {
@@ -128,16 +134,17 @@ const final = await startWorker({ kind: 'none', ms: 0 });
 
 const cli = (...a) =>
   spawnSync(process.execPath, [CLI, '-c', config, '--json', ...a], { encoding: 'utf8', maxBuffer: 1 << 26 });
-const packages = JSON.parse(cli('ls').stdout);
+const db = new Database(path.join(data, 'catalog.sqlite'), { readonly: true });
+const packages = db.prepare('SELECT id, source_key AS sourceKey, state FROM packages').all();
+const states = new Map(packages.map((p) => [p.sourceKey, p.state]));
+db.close();
 const audit = cli('audit', '--all');
 const auditJson = JSON.parse(audit.stdout);
 const problems = [];
 const bySource = new Map();
 for (const p of packages) {
-  const shown = JSON.parse(cli('show', p.id).stdout);
-  const key = shown.package.sourceKey;
-  bySource.set(key, [...(bySource.get(key) ?? []), p.id]);
-  if (p.state !== 'archived') problems.push(`package ${p.id} of "${key}" is ${p.state}`);
+  bySource.set(p.sourceKey, [...(bySource.get(p.sourceKey) ?? []), p.id]);
+  if (p.state !== 'archived') problems.push(`package ${p.id} of "${p.sourceKey}" is ${p.state}`);
 }
 if (bySource.size !== records) problems.push(`${bySource.size} records have packages, expected ${records}`);
 for (const [key, ids] of bySource)
@@ -163,9 +170,7 @@ for (const entry of log) {
   if (entry.to === 'released' && !archived.has(entry.record)) {
     // An archived state recorded by a killed process may have been logged by it just before the kill; the
     // catalog then holds it. What must never happen is a release whose package is not archived in the catalog.
-    const id = bySource.get(entry.record)?.[0];
-    const shown = id ? JSON.parse(cli('show', id).stdout) : undefined;
-    if (shown?.package.state !== 'archived')
+    if (states.get(entry.record) !== 'archived')
       problems.push(`"${entry.record}" released before its package was archived`);
   }
 }

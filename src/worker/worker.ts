@@ -146,6 +146,7 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions): Promi
   };
 
   log.info({ once: options.once }, 'worker started');
+  await removeIncomplete(deps, log);
   await look();
   if (options.once) {
     const slot = `once-${now().toISOString().slice(0, 16)}`;
@@ -187,4 +188,22 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions): Promi
   await health('stopped');
   log.info({ failures }, 'worker stopped');
   return failures > 0 ? 1 : 0;
+}
+
+/**
+ * What interrupted writes of this or another worker left (fs temp files, S3 multipart uploads), once older than
+ * `ingest.incompleteUploadsMaxAgeMinutes`: younger ones may belong to a worker still writing.
+ */
+async function removeIncomplete(deps: WorkerDeps, log: WorkerDeps['logger']): Promise<void> {
+  const olderThan = new Date(
+    deps.now().getTime() - deps.config.ingest.incompleteUploadsMaxAgeMinutes * 60_000,
+  );
+  for (const location of deps.locations.values()) {
+    try {
+      const removed = (await location.driver.removeIncomplete?.(olderThan)) ?? [];
+      if (removed.length > 0) log.warn({ location: location.name, removed }, 'removed incomplete uploads');
+    } catch (err) {
+      log.warn({ location: location.name, err: errorMessage(err) }, 'could not look for incomplete uploads');
+    }
+  }
 }

@@ -1,0 +1,34 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+interface CrashSummary {
+  records: number;
+  restarts: number;
+  killPoints: { packaged: number; archived: number; discovered: number; random: number };
+  packages: number;
+  audit: { status: number; verified: number; orphans: number };
+  problems: string[];
+}
+
+// The short version of `npm run test:soak`: the worker is killed with SIGKILL at 20 points (mid-upload, between
+// archived and released, after discovery, at random) and restarted each time; the script checks every record was
+// archived exactly once, every package passes a full audit, nothing is left over, and nothing was released early.
+describe('worker crash safety', () => {
+  it('completes every record exactly once through 20 SIGKILLs', () => {
+    const result = spawnSync(
+      process.execPath,
+      ['scripts/crash-test.mjs', '--records', '120', '--kills', '20', '--seed', `ci-${Date.now()}`],
+      { encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 26 },
+    );
+    expect(result.stdout, result.stderr.slice(-4000)).toMatch(/^\{/);
+    const summary = JSON.parse(result.stdout) as CrashSummary;
+    expect(summary.problems).toEqual([]);
+    expect(result.status).toBe(0);
+    const kills = Object.values(summary.killPoints).reduce((a, b) => a + b, 0);
+    expect(kills).toBeGreaterThanOrEqual(20);
+    expect(summary.killPoints.packaged).toBeGreaterThan(0);
+    expect(summary.killPoints.archived).toBeGreaterThan(0);
+    expect(summary.packages).toBe(120);
+    expect(summary.audit).toMatchObject({ status: 0, verified: 240, orphans: 0 });
+  }, 600_000);
+});
