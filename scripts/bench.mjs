@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: times `bevara ingest` and `bevara audit` on a seeded corpus against the floor on the same
- * files (`openssl dgst -sha256` for hashing, `zip -0` for packing), the same into and from an S3 location on the
- * project's Ceph RGW test cluster against plain SDK uploads of the corpus, and node:crypto against hash-wasm.
+ * `npm run bench`: times `bevara ingest` and `bevara audit --all` on a seeded corpus against the floor on the same
+ * bytes (`openssl dgst -sha256` of the corpus for hashing, `zip -0` for packing; for the audit, `openssl dgst
+ * -sha256` of the package ZIPs it stored), the same into and from an S3 location on the project's Ceph RGW test
+ * cluster against plain SDK uploads of the corpus and plain SDK reads of the stored ZIPs into openssl, the audit's
+ * peak RSS for a small and a large package, and node:crypto against hash-wasm.
  *
  *   node scripts/bench.mjs [--quick] [--small N] [--big-mb M] [--seed S] [--repeat R] [--hash-mib H] [--keep]
- *                          [--no-s3]
+ *                          [--no-s3] [--rss-mb S,L]
  *
- *   --quick        1,000 small files + 2 x 50 MB, 128 MiB per digest: a smoke test in well under a minute
+ *   --quick        1,000 small files + 2 x 50 MB, 128 MiB per digest, 32/256 MiB packages: a smoke test
  *   --small N      number of 4-200 KB files (default 10,000, in records of 20)
  *   --big-mb M     size of each of the two big files in MiB (default 210)
  *   --seed S       corpus seed (default bevara-1); same seed and sizes, same bytes
@@ -15,15 +17,28 @@
  *   --hash-mib H   MiB fed to each digest implementation (default 512; 0 skips the comparison)
  *   --keep         keep the bevara data dirs, the zip and the step logs (the corpus is always kept)
  *   --no-s3        skip the S3 steps (default: run them, starting the Ceph test cluster if it is not up)
+ *   --rss-mb S,L   file sizes in MiB of the package-size step (default 64,512; quick 32,256; 0 skips it)
  * Each option can also be set as BENCH_QUICK=1, BENCH_SMALL, BENCH_BIG_MB, BENCH_SEED, BENCH_REPEAT,
- * BENCH_HASH_MIB, BENCH_KEEP=1, BENCH_NO_S3=1; the command line wins.
+ * BENCH_HASH_MIB, BENCH_KEEP=1, BENCH_NO_S3=1, BENCH_RSS_MB; the command line wins.
+ *
+ * Audit steps: after `bevara ingest`, `openssl dgst -sha256` hashes the package ZIPs it stored (`packages/**.zip`
+ * under the fs location's root; one process per 500 files, as the corpus floor), then `bevara audit --all` reads
+ * and checks every copy (whole-object and per-file SHA-256). Its ratio to that floor is the audit target (0.6x).
  *
  * S3 steps (per round, after the filesystem ones): `s3 upload` uploads every corpus file as one object with
  * @aws-sdk/lib-storage Upload, as many files at once as bevara ingest has workers (one per core), each with
  * bevara's part size (16 MiB) and parts in flight (4); `s3 upload of one ZIP` uploads the archive of the zip floor
  * step the same way as one object (the same bytes in ~1/16 MiB as many requests; the archive is deleted after it
- * unless --keep); then `bevara ingest` into a location on a fresh bucket and `bevara audit` of it. Every bucket is
- * emptied and deleted (untimed) right after the steps that use it, and RGW's garbage collection awaited.
+ * unless --keep); then `bevara ingest` into a location on a fresh bucket, the S3 audit floor (every package ZIP in
+ * that bucket read with a plain SDK GetObject and streamed into `openssl dgst -sha256`, as many objects at once as
+ * bevara audit has workers: one per core) and `bevara audit --all` of it. Every bucket is emptied and deleted
+ * (untimed) right after the steps that use it; RGW's garbage collection of deleted buckets (memstore keeps their
+ * data in RAM until then) is awaited before a step that would bring it over 1 GiB (for the default corpus: before
+ * every bucket; for --quick: not within a round).
+ *
+ * Package-size step (after the rounds): one record with a single file of S MiB, then one of L MiB, each ingested
+ * into a fresh data dir and audited with `--all`; passes when the larger audit's peak RSS is within +25% (or
+ * +30 MB) of the smaller's. Both records and data dirs are deleted right after.
  *
  * The corpus lives in .bench/corpus/<parameters>/ and is reused while its manifest matches. Every step runs as a
  * child process under GNU time (wall seconds, peak RSS of the step and its children) after one untimed `cat` pass
@@ -38,14 +53,18 @@ import { corpusParams, ensureCorpus, listCorpusFiles } from './bench/corpus.mjs'
 import { compareDigests } from './bench/hash-compare.mjs';
 import { requireTools } from './bench/measure.mjs';
 import { loadAverage, machineInfo, readOptions } from './bench/options.mjs';
-import { addRatios, checkTargets, digestTable, stepTable } from './bench/report.mjs';
-import { S3_PART_MIB, S3_UPLOAD_CONCURRENCY, ensureCluster } from './bench/s3.mjs';
+import { addRatios, checkTargets, digestTable, rssTable, stepTable } from './bench/report.mjs';
+import { runRssSteps } from './bench/rss-steps.mjs';
+import { S3_PART_MIB, S3_UPLOAD_CONCURRENCY, createGcTracker, ensureCluster } from './bench/s3.mjs';
 import { runS3Round } from './bench/s3-steps.mjs';
 import { BATCH, bestOf, flushWrites, runRound } from './bench/steps.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH_DIR = join(REPO, '.bench');
 const CLI = join(REPO, 'dist', 'cli', 'main.js');
+
+/** Deleted buckets' data RGW may hold (until its garbage collection) before the next S3 step waits for it. */
+const S3_GC_BUDGET = 1024 * 2 ** 20;
 
 const log = (line) => process.stderr.write(`${line}\n`);
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -97,23 +116,34 @@ async function main() {
   let failure;
   const rounds = [];
   let s3Location;
+  let rss;
   try {
     // The SDK warns on Node < 22 (in every process, bevara's steps included); the warning would bury the
     // step logs that the error of a failed step quotes.
     if (options.s3) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const s3 = options.s3 ? ensureCluster(REPO, log) : undefined;
     if (s3) log(`s3: ${s3.endpoint}, ${machine.cores} files at once in the SDK upload`);
+    const gc = createGcTracker({ budgetBytes: S3_GC_BUDGET, log });
     for (let round = 1; round <= options.repeat; round++) {
       const common = { cli: CLI, corpus, listFile, workDir, zipFile, round, keep: options.keep, log };
-      const measured = runRound({ ...common, keepZip: Boolean(s3) });
+      const measured = await runRound({ ...common, keepZip: Boolean(s3) });
       if (s3) {
-        const { location, ...s3Steps } = await runS3Round({ ...common, s3, parallel: machine.cores });
+        const { location, ...s3Steps } = await runS3Round({ ...common, s3, parallel: machine.cores, gc });
         Object.assign(measured, s3Steps);
         s3Location = location;
       }
       rounds.push(measured);
     }
+    if (gc.pendingBytes() > 0) {
+      log(
+        `s3: RGW frees the deleted buckets (~${(gc.pendingBytes() / 2 ** 20).toFixed(0)} MB) within a minute or so`,
+      );
+    }
     rows = addRatios(bestOf(rounds));
+    if (options.rssMiB.length > 0) {
+      log(`package size: audit peak RSS for one file of ${options.rssMiB.join(' and ')} MiB`);
+      rss = await runRssSteps({ cli: CLI, workDir, seed: options.seed, sizesMiB: options.rssMiB, log });
+    }
   } catch (err) {
     failure = err;
   }
@@ -132,7 +162,7 @@ async function main() {
     throw failure;
   }
 
-  const targets = checkTargets(rows);
+  const targets = checkTargets(rows, { s3: Boolean(s3Location), rss });
   out();
   out(
     `Corpus: ${manifest.records} records, ${manifest.files} files (${manifest.smallFiles} of 4-200 KB, ` +
@@ -163,13 +193,27 @@ async function main() {
           `${S3_UPLOAD_CONCURRENCY} parts in flight); its MB and MB/s count corpus bytes, like the zip floor.`,
       );
     }
+    out(
+      `"s3 GetObject -> openssl" = every package ZIP of bevara's bucket read with a plain SDK GetObject and ` +
+        `streamed into openssl dgst -sha256, ${machine.cores} objects at once (= bevara audit's workers).`,
+    );
   }
+  out(
+    '"audit floor" = openssl dgst -sha256 over the same stored ZIPs the audit reads (fs: one process per ' +
+      `${BATCH} files; s3: see above); bevara audit --all hashes every byte twice (whole object and each file) ` +
+      `on ${machine.cores} worker threads.`,
+  );
   out(
     'MB = 2^20 bytes. "vs" = MB/s divided by that step\'s MB/s; "per CPU s" uses MB per CPU second (user+sys) ' +
       'instead, less disturbed by other load. Audit MB = package bytes read.',
   );
   out();
   out(stepTable(rows));
+  if (rss) {
+    out();
+    out('Audit peak RSS by package size (one record, one file, fresh data dir, audit --all):');
+    out(rssTable(rss));
+  }
   out();
   for (const t of targets) out(`${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.actual}`);
   const missed = targets.filter((t) => !t.pass);
@@ -199,9 +243,12 @@ async function main() {
           uploadSummary: rounds.at(-1)?.s3Upload?.summary,
           zipUploadSummary: rounds.at(-1)?.s3ZipUpload?.summary,
           ingestSummary: pick(rounds.at(-1)?.s3Ingest?.summary, SUMMARY_KEYS.ingest),
+          auditFloorParallelObjects: machine.cores,
+          auditFloorSummary: rounds.at(-1)?.s3GetHash?.summary,
           auditSummary: pick(rounds.at(-1)?.s3Audit?.summary, SUMMARY_KEYS.audit),
         }
       : undefined,
+    packageSize: rss,
   };
   const resultsFile = join(BENCH_DIR, 'results.json');
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
@@ -211,7 +258,18 @@ async function main() {
 
 const SUMMARY_KEYS = {
   ingest: ['status', 'archived', 'unchanged', 'rejected', 'failed', 'bytes'],
-  audit: ['status', 'copies', 'verified', 'failed', 'missing', 'files', 'bytes'],
+  audit: [
+    'status',
+    'copies',
+    'verified',
+    'failed',
+    'missing',
+    'repaired',
+    'orphans',
+    'files',
+    'bytes',
+    'durationMs',
+  ],
 };
 
 function pick(object, keys) {

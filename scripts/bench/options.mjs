@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 /**
  * Options from argv (wins) or BENCH_* environment variables; `--quick` changes the defaults only.
  * @returns {{ quick: boolean, keep: boolean, small: number, bigMiB: number, seed: string, repeat: number,
- *   hashMiB: number, s3: boolean }}
+ *   hashMiB: number, s3: boolean, rssMiB: number[] }}
  */
 export function readOptions() {
   const { values } = parseArgs({
@@ -20,6 +20,7 @@ export function readOptions() {
       seed: { type: 'string' },
       repeat: { type: 'string' },
       'hash-mib': { type: 'string' },
+      'rss-mb': { type: 'string' },
       // parseArgs learnt `allowNegative` only in Node 22.4; Node 20 needs the negated flag spelt out.
       'no-s3': { type: 'boolean' },
     },
@@ -44,7 +45,19 @@ export function readOptions() {
     repeat: Math.floor(number('repeat', 'BENCH_REPEAT', 1, 1)),
     hashMiB: Math.floor(number('hash-mib', 'BENCH_HASH_MIB', quick ? 128 : 512, 0)),
     s3: !flag('no-s3', 'BENCH_NO_S3'),
+    rssMiB: rssSizes(values['rss-mb'] ?? env.BENCH_RSS_MB, quick ? [32, 256] : [64, 512]),
   };
+}
+
+/** `--rss-mb S,L`: the two file sizes of the package-size step; `0` skips it. */
+function rssSizes(raw, fallback) {
+  if (raw === undefined) return fallback;
+  if (raw.trim() === '0') return [];
+  const sizes = raw.split(',').map(Number);
+  if (sizes.length !== 2 || !sizes.every((n) => Number.isFinite(n) && n > 0) || sizes[0] === sizes[1]) {
+    throw new Error(`[bench] --rss-mb must be two different sizes in MiB like 64,512 (or 0), got "${raw}"`);
+  }
+  return sizes;
 }
 
 /** CPU, cores, memory and tool versions, for the report. */

@@ -1,9 +1,12 @@
 /**
  * The S3 steps of one benchmark round, against the Ceph RGW test cluster: two floors (`s3-upload.mjs`, with the
  * SDK's Upload: every corpus file as one object, then the `zip -0 -r` archive of the corpus as one object, the same
- * bytes in a few large requests), then `bevara ingest` into an s3 location and `bevara audit` of it. Each step that
- * writes gets a fresh bucket, emptied and deleted (untimed) as soon as the step is measured, so the cluster never
- * holds more than about one corpus.
+ * bytes in a few large requests), then `bevara ingest` into an s3 location, the audit floor (`s3-get-hash.mjs`: every
+ * package ZIP ingest stored read with a plain GetObject into `openssl dgst -sha256`, as many at once as the audit
+ * has workers) and `bevara audit --all` of it. Each step that writes gets a fresh bucket, emptied and deleted
+ * (untimed) as soon as the step is measured; before the next bucket, RGW's garbage collection of the deleted ones is
+ * awaited when they and the next step would hold more than the tracker's budget (memstore keeps deleted tails in
+ * RAM until then).
  */
 import { rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -17,19 +20,23 @@ import {
   bucketMarker,
   createBucket,
   destroyBucket,
-  waitForGc,
   writeS3Config,
 } from './s3.mjs';
-import { bevaraEnv, flushWrites, parseSummary, stepFailed } from './steps.mjs';
+import { bevaraEnv, checkAudit, flushWrites, parseSummary, stepFailed } from './steps.mjs';
 
-const UPLOADER = join(dirname(fileURLToPath(import.meta.url)), 's3-upload.mjs');
+const HERE = dirname(fileURLToPath(import.meta.url));
+const UPLOADER = join(HERE, 's3-upload.mjs');
+const GET_HASH = join(HERE, 's3-get-hash.mjs');
 
 /**
- * One round of the S3 steps; returns `{ s3Upload, s3ZipUpload, s3Ingest, s3Audit, location }`, the steps measured
- * like `runRound`'s. `zipFile` (left by `runRound`) is deleted once uploaded unless `keep`.
+ * One round of the S3 steps; returns `{ s3Upload, s3ZipUpload, s3Ingest, s3GetHash, s3Audit, location }`, the
+ * steps measured like `runRound`'s. `zipFile` (left by `runRound`) is deleted once uploaded unless `keep`.
  * @param {{ cli: string, corpus: { dir: string, manifest: object }, listFile: string, workDir: string,
  *   zipFile: string, round: number, keep: boolean, log: (line: string) => void,
- *   s3: { endpoint: string, region: string, accessKeyId: string, secretAccessKey: string }, parallel: number }} options
+ *   s3: { endpoint: string, region: string, accessKeyId: string, secretAccessKey: string }, parallel: number,
+ *   gc: ReturnType<import('./s3.mjs').createGcTracker> }} options
+ *   `parallel`: files at once in the upload floor (bevara ingest's workers) and objects at once in the audit floor
+ *   (bevara audit's workers). `gc` (`createGcTracker`) decides when to wait for RGW to free deleted buckets.
  */
 export async function runS3Round({
   cli,
@@ -42,6 +49,7 @@ export async function runS3Round({
   log,
   s3,
   parallel,
+  gc,
 }) {
   const { dir, manifest } = corpus;
   const client = benchS3Client(s3);
@@ -57,14 +65,10 @@ export async function runS3Round({
     const n = await destroyBucket(client, bucket);
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
     log(`  round ${round}: bucket ${bucket} emptied (${n} objects) and deleted in ${seconds} s (untimed)`);
-    const gc = await waitForGc(marker);
-    log(
-      gc === undefined
-        ? `  round ${round}: could not see RGW garbage collection finish for ${bucket}; going on`
-        : `  round ${round}: RGW freed the deleted tails after ${gc.toFixed(0)} s more (untimed)`,
-    );
+    gc.deleted(marker, manifest.bytes);
   };
   const withBucket = async (bucket, body) => {
+    await gc.makeRoom(manifest.bytes);
     await createBucket(client, bucket);
     let value;
     try {
@@ -173,25 +177,28 @@ export async function runS3Round({
         };
         flushWrites(workDir);
 
-        const audit = runCmd('s3-audit', [...bevara, 'audit'], workDir, bevaraEnv());
-        const auditSummary = parseSummary(audit);
-        if (
-          audit.status !== 0 ||
-          auditSummary?.status !== 'succeeded' ||
-          auditSummary.files < manifest.files
-        ) {
+        const getHash = runCmd(
+          's3-get-hash',
+          ['node', GET_HASH, join(workDir, 's3-get-hash-fifos')],
+          workDir,
+          uploaderEnv(bucket),
+        );
+        const stored = parseSummary(getHash);
+        if (getHash.status !== 0 || !(stored?.objects > 0) || stored.digests !== stored.objects) {
           throw stepFailed(
-            'bevara audit (s3)',
-            audit,
-            `status ${auditSummary?.status ?? '?'}, ${auditSummary?.files ?? '?'} file digests checked`,
+            's3 get + openssl',
+            getHash,
+            `${stored?.digests ?? '?'} of ${stored?.objects ?? '?'} digests`,
           );
         }
-        results.s3Audit = {
-          run: audit,
-          bytes: auditSummary.bytes,
-          files: auditSummary.files,
-          summary: auditSummary,
-        };
+        results.s3GetHash = { run: getHash, bytes: stored.bytes, files: stored.objects, summary: stored };
+        rmSync(join(workDir, 's3-get-hash-fifos'), { recursive: true, force: true });
+
+        const audit = runCmd('s3-audit', [...bevara, 'audit', '--all'], workDir, bevaraEnv());
+        results.s3Audit = checkAudit('bevara audit --all (s3)', audit, manifest, {
+          count: stored.objects,
+          bytes: stored.bytes,
+        });
       });
     } finally {
       // The config holds the secret key: never left behind, not even with --keep.

@@ -139,20 +139,49 @@ export function bucketMarker(bucket) {
 }
 
 /**
- * Waits until RGW's garbage collector has freed the tails (everything past the first 4 MiB) of a deleted
- * bucket's objects: memstore holds them in RAM until then (the test cluster collects 10-40 s after a delete).
+ * Waits until RGW's garbage collector has freed the tails (everything past the first 4 MiB) of deleted buckets'
+ * objects: memstore holds them in RAM until then (the test cluster collects 10-40 s after a delete).
  * Returns the seconds waited, or undefined when the GC queue cannot be read or `timeoutSeconds` passes.
  */
-export async function waitForGc(marker, timeoutSeconds = 120) {
-  if (!marker) return undefined;
+export async function waitForGc(markers, timeoutSeconds = 120) {
+  const wanted = markers.filter(Boolean);
+  if (wanted.length === 0) return undefined;
   const t0 = performance.now();
   while ((performance.now() - t0) / 1000 < timeoutSeconds) {
     const listing = rgwAdmin(['gc', 'list', '--include-all']);
     if (listing === undefined) return undefined;
-    if (!listing.includes(`"${marker}_`)) return (performance.now() - t0) / 1000;
+    if (!wanted.some((marker) => listing.includes(`"${marker}_`))) return (performance.now() - t0) / 1000;
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
   return undefined;
+}
+
+/**
+ * Keeps what deleted buckets leave in memstore until RGW's garbage collection under `budgetBytes`: before a step
+ * writes `bytes` more, `makeRoom` waits for the collection of the buckets deleted so far when the two together
+ * would exceed the budget. A small corpus so runs its S3 steps back to back; a large one waits after each bucket.
+ */
+export function createGcTracker({ budgetBytes, log }) {
+  let pending = [];
+  return {
+    /** A bucket holding about `bytes` was deleted; `marker` is its RADOS prefix (undefined when unknown). */
+    deleted(marker, bytes) {
+      pending.push({ marker, bytes });
+    },
+    async makeRoom(bytes) {
+      const held = pending.reduce((sum, p) => sum + p.bytes, 0);
+      if (pending.length === 0 || held + bytes <= budgetBytes) return;
+      const seconds = await waitForGc(pending.map((p) => p.marker));
+      log(
+        seconds === undefined
+          ? '  could not see RGW garbage collection finish for the deleted buckets; going on'
+          : `  RGW freed the deleted buckets' tails after ${seconds.toFixed(0)} s (untimed)`,
+      );
+      pending = [];
+    },
+    /** Bytes of deleted buckets not yet known to be collected. */
+    pendingBytes: () => pending.reduce((sum, p) => sum + p.bytes, 0),
+  };
 }
 
 /**

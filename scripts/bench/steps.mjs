@@ -1,14 +1,16 @@
 /**
  * The timed steps of one benchmark round, run in this order on a warm page cache: the floor
  * (`openssl dgst -sha256` over every file, `zip -0 -r` of the corpus), then `bevara ingest` into a fresh data
- * dir and `bevara audit` of what it stored. Each step is checked (digest count, exit status, summary) so a
+ * dir, the audit floor (`openssl dgst -sha256` over the package ZIPs ingest stored, the bytes the audit reads)
+ * and `bevara audit --all` of what it stored. Each step is checked (digest count, exit status, summary) so a
  * broken step fails the benchmark instead of producing a fast but meaningless figure.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tail, timeCommand } from './measure.mjs';
 import { summarizeStep } from './report.mjs';
+import { fsLocationRoots, storedZips } from './stored.mjs';
 
 /** Files per `openssl` (or `cat`) process: xargs starts one process per batch. */
 export const BATCH = 500;
@@ -37,7 +39,7 @@ export function flushWrites(dir) {
  * @param {{ cli: string, corpus: { dir: string, manifest: object }, listFile: string, workDir: string,
  *   zipFile: string, round: number, keep: boolean, keepZip?: boolean, log: (line: string) => void }} options
  */
-export function runRound({ cli, corpus, listFile, workDir, zipFile, round, keep, keepZip, log }) {
+export async function runRound({ cli, corpus, listFile, workDir, zipFile, round, keep, keepZip, log }) {
   const { dir, manifest } = corpus;
   const dataDir = join(workDir, 'bevara-data');
   const results = {};
@@ -46,17 +48,7 @@ export function runRound({ cli, corpus, listFile, workDir, zipFile, round, keep,
     return timeCommand({ name: `${name}-${round}`, argv, cwd, workDir, env: bevaraEnv() });
   };
 
-  const openssl = runCmd(
-    'openssl',
-    ['sh', '-c', `xargs -0 -n ${BATCH} openssl dgst -sha256 < "$1"`, 'sh', listFile],
-    dir,
-  );
-  const digests = readFileSync(openssl.stdoutFile, 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('SHA2-256(') || l.startsWith('SHA256('));
-  if (openssl.status !== 0 || digests.length !== manifest.files) {
-    throw stepFailed('openssl', openssl, `${digests.length} of ${manifest.files} digests`);
-  }
+  const openssl = runOpenssl(runCmd, 'openssl', listFile, dir, manifest.files);
   results.openssl = { run: openssl, bytes: manifest.bytes, files: manifest.files };
 
   rmSync(zipFile, { force: true });
@@ -93,18 +85,61 @@ export function runRound({ cli, corpus, listFile, workDir, zipFile, round, keep,
   results.ingest = { run: ingest, bytes: manifest.bytes, files: manifest.files, summary: ingestSummary };
   flushWrites(workDir);
 
-  const audit = runCmd('audit', [...bevara, 'audit'], workDir);
-  const auditSummary = parseSummary(audit);
-  if (audit.status !== 0 || auditSummary?.status !== 'succeeded' || auditSummary.files < manifest.files) {
+  // The audit floor: the same stored bytes the audit reads, hashed once by openssl.
+  const [root] = fsLocationRoots(cli, dataDir, bevaraEnv());
+  const stored = await storedZips(root);
+  const storedList = join(workDir, 'stored.list');
+  writeFileSync(storedList, `${stored.files.join('\0')}\0`);
+  const storedOpenssl = runOpenssl(runCmd, 'openssl-stored', storedList, root, stored.files.length);
+  results.storedOpenssl = { run: storedOpenssl, bytes: stored.bytes, files: stored.files.length };
+
+  const audit = runCmd('audit', [...bevara, 'audit', '--all'], workDir);
+  results.audit = checkAudit('bevara audit --all', audit, manifest, {
+    count: stored.files.length,
+    bytes: stored.bytes,
+  });
+  return results;
+}
+
+/** `openssl dgst -sha256` over the files of a NUL-separated list, `BATCH` per process; checks the digest count. */
+function runOpenssl(runCmd, name, listFile, cwd, expected) {
+  const run = runCmd(
+    name,
+    ['sh', '-c', `xargs -0 -n ${BATCH} openssl dgst -sha256 < "$1"`, 'sh', listFile],
+    cwd,
+  );
+  const digests = readFileSync(run.stdoutFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('SHA2-256(') || l.startsWith('SHA256('));
+  if (run.status !== 0 || digests.length !== expected) {
+    throw stepFailed(name, run, `${digests.length} of ${expected} digests`);
+  }
+  return run;
+}
+
+/**
+ * Checks an `audit --all` step: it succeeded, verified every copy and every corpus file, and read every stored
+ * byte (`stored`: the number and total size of the ZIPs its floor hashed). Returns the measurement; MB = package
+ * bytes read.
+ */
+export function checkAudit(name, run, manifest, stored) {
+  const summary = parseSummary(run);
+  const ok =
+    run.status === 0 &&
+    summary?.status === 'succeeded' &&
+    summary.verified === stored.count &&
+    summary.files >= manifest.files &&
+    summary.bytes === stored.bytes;
+  if (!ok) {
     throw stepFailed(
-      'bevara audit',
-      audit,
-      `status ${auditSummary?.status ?? '?'}, ${auditSummary?.files ?? '?'} file digests checked`,
+      name,
+      run,
+      `status ${summary?.status ?? '?'}, ${summary?.verified ?? '?'} of ${stored.count} copies verified, ` +
+        `${summary?.files ?? '?'} file digests checked, ${summary?.bytes ?? '?'} of ${stored.bytes} bytes read, ` +
+        `${summary?.orphans ?? '?'} orphans`,
     );
   }
-  // Audit reads the packages: the content plus METS/PREMIS/DC, a little more than the corpus.
-  results.audit = { run: audit, bytes: auditSummary.bytes, files: auditSummary.files, summary: auditSummary };
-  return results;
+  return { run, bytes: summary.bytes, files: summary.files, summary };
 }
 
 /** The JSON a step printed on stdout, or undefined. */
@@ -121,11 +156,13 @@ const LABELS = {
   zip: 'zip -0 -r (floor)',
   zipDurable: 'zip -0 -r, then fsync (floor)',
   ingest: 'bevara ingest',
-  audit: 'bevara audit',
+  storedOpenssl: 'openssl dgst -sha256 of stored ZIPs (audit floor)',
+  audit: 'bevara audit --all',
   s3Upload: 's3 upload, SDK (S3 floor)',
   s3ZipUpload: 's3 upload of one ZIP (SDK)',
   s3Ingest: 'bevara ingest -> s3',
-  s3Audit: 'bevara audit of s3',
+  s3GetHash: 's3 GetObject -> openssl dgst -sha256 (s3 audit floor)',
+  s3Audit: 'bevara audit --all of s3',
 };
 
 /** Each step's fastest round; peak RSS is the highest seen in any round. */
