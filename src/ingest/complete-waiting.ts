@@ -43,9 +43,10 @@ async function completePackage(
   const key = packageKey(pkg.id);
   const agentId = `${deps.agent.name}/${deps.agent.version}`;
   const verified = (await catalog.listCopies({ packageId: pkg.id })).filter((c) => c.status === 'verified');
+  // A copy repaired by an audit may live under another key than the package's usual one.
   const sources = verified
-    .map((c) => deps.locations.get(c.location))
-    .filter((l): l is Location => l !== undefined);
+    .map((c) => ({ location: deps.locations.get(c.location), key: c.key }))
+    .filter((s): s is { location: Location; key: string } => s.location !== undefined);
   const missing = options.copies.filter((name) => !verified.some((c) => c.location === name));
   const added: string[] = [];
   const problems: string[] = [];
@@ -58,7 +59,10 @@ async function completePackage(
     let lastError: unknown = new Error('no verified copy to copy from');
     for (const source of sources) {
       try {
-        const object = await replicateObject(source, target, key, pkg, { signal: options.signal });
+        const object = await replicateObject(source.location, target, source.key, pkg, {
+          signal: options.signal,
+          targetKey: key,
+        });
         const at = now();
         const copy: CopyRecord = {
           packageId: pkg.id,
@@ -78,7 +82,7 @@ async function completePackage(
           type: 'replication',
           at,
           outcome: 'success',
-          detail: `copied from location "${source.name}" to "${name}" and read back: ${pkg.size} bytes, SHA-256 ${pkg.sha256}`,
+          detail: `copied from location "${source.location.name}" to "${name}" and read back: ${pkg.size} bytes, SHA-256 ${pkg.sha256}`,
           agent: agentId,
           object: `${name}:${key}`,
           runId: options.runId,
@@ -90,7 +94,7 @@ async function completePackage(
         break;
       } catch (err) {
         lastError = err;
-        logger.warn({ from: source.name, to: name, err: errorMessage(err) }, 'copy not completed');
+        logger.warn({ from: source.location.name, to: name, err: errorMessage(err) }, 'copy not completed');
       }
     }
     if (lastError !== undefined) problems.push(`${name}: ${errorMessage(lastError)}`);
