@@ -127,22 +127,27 @@ export async function workOnRun(
     } else await sleep(options.pollMs, options.signal);
   }
 
+  const pass = { ...options, profile, copies, log };
   for (;;) {
     if (options.signal?.aborted) return 'in-progress';
-    const seen = await processPass(deps, run, job, source, { ...options, profile, copies, log });
-    const left = await catalog.listRecordStates({ runId: run.id });
-    const open = left.filter((r) => (CLAIMABLE as readonly string[]).includes(r.state));
-    if (open.length === 0) break;
-    // Records no longer in the source (e.g. moved by a release that was not yet recorded) are taken by key.
-    for (const r of open.filter((r) => !seen.has(r.sourceKey))) {
-      await processClaimed(deps, run, job, r.sourceKey, undefined, { ...options, profile, copies, log });
-    }
-    if (open.every((r) => r.holder && r.holder !== options.holder && r.leaseUntil && r.leaseUntil > now()))
+    const seen = await processPass(deps, run, job, source, pass);
+    // Between passes, only look at the catalog: scan the source again once a record in it is free to take.
+    for (;;) {
+      if (options.signal?.aborted) return 'in-progress';
+      const open = (await catalog.listRecordStates({ runId: run.id })).filter((r) =>
+        (CLAIMABLE as readonly string[]).includes(r.state),
+      );
+      if (open.length === 0) return finishRun(deps, run, options.holder, log);
+      const free = (r: (typeof open)[number]) =>
+        !r.holder || r.holder === options.holder || !r.leaseUntil || r.leaseUntil <= now();
+      // Records the pass did not find in the source (e.g. moved by a release not yet recorded) are taken by key.
+      for (const r of open.filter((r) => !seen.has(r.sourceKey) && free(r)))
+        await processClaimed(deps, run, job, r.sourceKey, undefined, pass);
+      if (open.some((r) => seen.has(r.sourceKey) && free(r))) break;
       await sleep(options.pollMs, options.signal);
+    }
   }
-  return finishRun(deps, run, options.holder, log);
 }
-
 async function discover(
   deps: JobRunDeps,
   run: RunRecord,
@@ -296,12 +301,7 @@ async function finishRun(
 ): Promise<RunStatus | 'in-progress'> {
   const { catalog, now } = deps;
   if (
-    !(await catalog.acquireLease(
-      `run-finish:${run.id}`,
-      holder,
-      new Date(now().getTime() + 3_600_000),
-      now(),
-    ))
+    !(await catalog.acquireLease(`run-finish:${run.id}`, holder, new Date(now().getTime() + 600_000), now()))
   )
     return 'in-progress';
   const current = await catalog.getRun(run.id);
