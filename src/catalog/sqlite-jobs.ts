@@ -73,7 +73,16 @@ export function createSqliteJobs(ctx: SqliteContext): JobMethods {
     async claimRecord(job, sourceKey, holder, until, now) {
       return guard(`claim record "${sourceKey}" of job "${job}"`, 'a record', () => {
         const iso = now.toISOString();
-        const result = sql(CLAIM_RECORD).run(holder, holder, until.toISOString(), iso, job, sourceKey, iso, holder);
+        const result = sql(CLAIM_RECORD).run(
+          holder,
+          holder,
+          until.toISOString(),
+          iso,
+          job,
+          sourceKey,
+          iso,
+          holder,
+        );
         if (result.changes === 0) return null;
         const row = sql('SELECT * FROM job_records WHERE job = ? AND source_key = ?').get(job, sourceKey);
         return toJobRecordState(row as JobRecordRow);

@@ -68,6 +68,8 @@ export async function workerCommand(ctx: AppContext, options: WorkerCommandOptio
   } finally {
     stop.dispose();
     await writer.close();
+    // Work still in flight after the grace period must not keep the process alive.
+    if (stop.signal.aborted) setTimeout(() => process.exit(), 2000).unref();
   }
 }
 

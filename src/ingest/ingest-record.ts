@@ -163,6 +163,15 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
 }
 
 /**
+ * The record is the one its last archived package was made from (see `isUnchanged`): a run can skip it without
+ * reading anything, and it does not count against a job's limits.
+ */
+export async function unchangedSinceLastPackage(catalog: Catalog, record: SourceRecord): Promise<boolean> {
+  const previous = await catalog.latestPackageForSource(record.kind, record.key);
+  return previous?.state === 'archived' && (await isUnchanged(catalog, previous, record));
+}
+
+/**
  * Unchanged means: the same file paths with the same sizes and modification times, and the same descriptive
  * metadata, as the package last archived for this record. Decided without reading any file's content.
  */

@@ -11,12 +11,15 @@ export interface SourceOptions {
   maxPathLength: number;
   /** Where refused SIPs are copied with their validation reports: `<dataDir>/quarantine`. */
   quarantineDir: string;
+  /** Files of ours at the source root (e.g. markers of released records): ignored without a warning. */
+  isOwnFile?: (name: string) => boolean;
 }
 
 /** The record source of a kind: a folder of records, a folder of BagIt bags, or an inbox of E-ARK SIPs. */
 export function createSource(kind: string, root: string, options: SourceOptions): RecordSource {
-  const onIgnored = (file: string, reason: string) =>
-    options.logger.warn({ file, reason }, 'not a record; ignored');
+  const onIgnored = (file: string, reason: string) => {
+    if (!options.isOwnFile?.(file)) options.logger.warn({ file, reason }, 'not a record; ignored');
+  };
   const { maxPathLength } = options;
   switch (kind) {
     case 'folder':

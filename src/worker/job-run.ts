@@ -5,6 +5,7 @@ import type { Catalog, JobRecord, RunItem, RunRecord, RunStatus } from '../catal
 import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import { completeWaitingPackages } from '../ingest/complete-waiting.js';
+import { unchangedSinceLastPackage } from '../ingest/ingest-record.js';
 import type { PackageWriter } from '../ingest/package-writer.js';
 import type { Logger } from '../logger.js';
 import type { SoftwareAgent } from '../metadata/types.js';
@@ -14,7 +15,7 @@ import { createSource } from '../sources/create-source.js';
 import type { RecordSource, SourceRecord } from '../sources/types.js';
 import type { Location } from '../storage/index.js';
 import { LeaseLostError, processRecord } from './process-record.js';
-import { markerName, quarantineRecord } from './release.js';
+import { isMarkerFile, markerName, quarantineRecord } from './release.js';
 import { sleep } from './sleep.js';
 
 /** What a job run needs; the CLI's context has all of it. */
@@ -107,6 +108,7 @@ export async function workOnRun(
     logger: log,
     maxPathLength: deps.config.ingest.maxPathLength,
     quarantineDir: path.join(deps.config.dataDir, 'quarantine'),
+    isOwnFile: isMarkerFile,
   });
   const profile = deps.profile(job.profile);
   const copies = deps.copyPolicy(profile).map((l) => l.name);
@@ -200,6 +202,12 @@ async function discover(
       continue;
     }
     const size = scanned.record.files.reduce((s, f) => s + f.size, 0);
+    // Unchanged records cost nothing to look at: they do not count against the limits.
+    const limited = limits.maxRecords !== undefined || limits.maxBytes !== undefined;
+    if (limited && (await unchangedSinceLastPackage(catalog, scanned.record))) {
+      batch.push({ sourceKey: key });
+      continue;
+    }
     if (
       (limits.maxRecords !== undefined && records >= limits.maxRecords) ||
       (limits.maxBytes !== undefined && records > 0 && bytes + size > limits.maxBytes)
@@ -316,7 +324,11 @@ async function finishRun(
     rejected: count('rejected'),
     failed: count('failed'),
     waiting: count('waiting'),
-    bytes: items.reduce((s, i) => s + (typeof i.details?.size === 'number' ? i.details.size : 0), 0),
+    /** Bytes of source content packaged, as `bevara ingest` counts them. */
+    bytes: items.reduce(
+      (s, i) => s + (typeof i.details?.sourceBytes === 'number' ? i.details.sourceBytes : 0),
+      0,
+    ),
     durationMs: finishedAt.getTime() - run.startedAt.getTime(),
     records: states,
   };

@@ -94,6 +94,7 @@ export async function processRecord(deps: ProcessDeps, input: ProcessInput): Pro
       const copies = await catalog.listCopies({ packageId });
       return item('ok', `archived; source ${done}`, {
         size: (await catalog.getPackage(packageId as string))?.size,
+        sourceBytes: input.record?.files.reduce((sum, f) => sum + f.size, 0),
         copies: copies.map((c) => `${c.location}:${c.key}`),
         released: done,
       });

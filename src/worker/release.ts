@@ -6,6 +6,9 @@ import { PreservationError } from '../errors.js';
 /** Name of the marker `mark` leaves beside a record: hidden, at the source root, never a record itself. */
 export const markerName = (key: string) => `.${key}.bevara-archived.json`;
 
+/** Whether a file at the source root is one of our markers (or its temp file while being written). */
+export const isMarkerFile = (name: string) => /^\..+\.bevara-archived\.json(\.tmp)?$/.test(name);
+
 /**
  * The after-success action on a record whose package is archived (every copy verified): `leave` it, `mark` it
  * (a marker file beside it; marked records are not taken again), or `move` it into another folder. Each is

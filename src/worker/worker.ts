@@ -181,13 +181,19 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions): Promi
       { activeRuns: [...active.keys()], graceMs: options.graceMs },
       'stopping: letting work in flight settle',
     );
-    const settled = await Promise.race([idle().then(() => true), sleep(options.graceMs).then(() => false)]);
+    const graceOver = new AbortController();
+    const settled = await Promise.race([
+      idle().then(() => true),
+      sleep(options.graceMs, graceOver.signal).then(() => false),
+    ]);
+    graceOver.abort();
     if (!settled)
       log.error({ activeRuns: [...active.keys()] }, 'grace period over; exiting with work in flight');
   }
   await health('stopped');
   log.info({ failures }, 'worker stopped');
-  return failures > 0 ? 1 : 0;
+  // A `--once` run that was stopped did not do all its work: cron-driven deployments must be able to tell.
+  return failures > 0 || (options.once && options.signal.aborted) ? 1 : 0;
 }
 
 /**
