@@ -11,19 +11,25 @@ export interface SerializedError {
   code?: string;
   rule?: string;
   subject?: Record<string, string | undefined>;
+  cause?: SerializedError;
 }
 
 export function serializeError(err: unknown): SerializedError {
   if (err instanceof ValidationError)
     return { name: err.name, message: err.message, code: err.code, rule: err.rule, subject: err.subject };
   if (err instanceof Error)
-    return { name: err.name, message: err.message, code: (err as { code?: string }).code };
+    return {
+      name: err.name,
+      message: err.message,
+      code: (err as { code?: string }).code,
+      ...(err.cause !== undefined ? { cause: serializeError(err.cause) } : {}),
+    };
   return { name: 'Error', message: String(err) };
 }
 
 export function deserializeError(e: SerializedError): Error {
   if (e.rule !== undefined) return new ValidationError(e.rule, e.message, e.subject ?? {});
-  const error = new PreservationError(e.message);
+  const error = new PreservationError(e.message, e.cause ? { cause: deserializeError(e.cause) } : undefined);
   Object.defineProperty(error, 'code', { value: e.code ?? 'E_WORKER' });
   return error;
 }

@@ -37,18 +37,40 @@ export async function storeCopies(
   const fanOut = locations.length > 1;
   let alive = locations.length;
   const branches: Readable[] = fanOut
-    ? locations.map(() => {
-        const branch = new PassThrough({ highWaterMark: 256 << 10 });
-        body.pipe(branch);
-        return branch;
-      })
+    ? locations.map(() => new PassThrough({ highWaterMark: 256 << 10 }))
     : [body];
+  // Fan-out by hand, not with pipe(): a branch that fails while the body waits for its 'drain' must stop holding
+  // the body back (pipe() can leave it paused for a destroyed branch, and then the other copies never finish).
+  const live = new Set(fanOut ? (branches as PassThrough[]) : []);
+  const full = new Set<PassThrough>();
+  const resumeIfClear = () => {
+    if (full.size === 0 && live.size > 0 && body.isPaused()) body.resume();
+  };
+  if (fanOut) {
+    body.on('data', (chunk: Buffer) => {
+      for (const branch of live) {
+        if (!branch.write(chunk) && !full.has(branch)) {
+          full.add(branch);
+          branch.once('drain', () => {
+            full.delete(branch);
+            resumeIfClear();
+          });
+        }
+      }
+      if (full.size > 0) body.pause();
+    });
+    body.once('end', () => {
+      for (const branch of live) branch.end();
+    });
+  }
   const dropOut = (i: number, err: unknown) => {
     alive--;
     const branch = branches[i] as PassThrough;
     if (fanOut) {
-      body.unpipe(branch);
+      live.delete(branch);
+      full.delete(branch);
       branch.destroy();
+      resumeIfClear();
     }
     // No location is left to read the body: stop it, so that the package build ends too.
     if (alive === 0) body.destroy(err as Error);

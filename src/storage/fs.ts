@@ -71,10 +71,17 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
       throw fail('put', key, err);
     }
     await fs.rm(temp, { force: true });
-    await syncDir(path.dirname(target));
     const sha256 = putOptions.sha256?.();
     const storedAt = new Date();
-    await writeMeta(metaPath(key), { sha256, size, storedAt: storedAt.toISOString() });
+    try {
+      await syncDir(path.dirname(target));
+      await writeMeta(metaPath(key), { sha256, size, storedAt: storedAt.toISOString() });
+    } catch (err) {
+      // Without its sidecar (e.g. the disk filled up just then) the object is not stored: nothing stays behind.
+      await fs.rm(target, { force: true });
+      await fs.rm(metaPath(key), { force: true });
+      throw fail('put', key, err);
+    }
     return { key, size, sha256, mtime: storedAt };
   }
 

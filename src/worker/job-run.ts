@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Catalog, JobRecord, RunItem, RunRecord, RunStatus } from '../catalog/types.js';
+import type { Catalog, JobRecord, JobRecordState, RunItem, RunRecord, RunStatus } from '../catalog/types.js';
 import type { Config } from '../config/schema.js';
 import { errorMessage } from '../errors.js';
 import { completeWaitingPackages } from '../ingest/complete-waiting.js';
@@ -136,10 +136,18 @@ export async function workOnRun(
     // Between passes, only look at the catalog: scan the source again once a record in it is free to take.
     for (;;) {
       if (options.signal?.aborted) return 'in-progress';
-      const open = (await catalog.listRecordStates({ runId: run.id })).filter((r) =>
-        (CLAIMABLE as readonly string[]).includes(r.state),
-      );
-      if (open.length === 0) return finishRun(deps, run, options.holder, log);
+      const records = await catalog.listRecordStates({ runId: run.id });
+      const open = records.filter((r) => (CLAIMABLE as readonly string[]).includes(r.state));
+      if (open.length === 0) {
+        // A worker writes a record's run item just after its last state: give it that moment (a lease's
+        // length at most: a worker killed in between never writes it, and the report stands in for it).
+        const itemized = new Set((await catalog.listRunItems(run.id)).map((i) => i.subject));
+        const recent = now().getTime() - options.leaseMs;
+        if (!records.some((r) => !itemized.has(r.sourceKey) && r.updatedAt.getTime() > recent))
+          return finishRun(deps, run, options.holder, log);
+        await sleep(options.pollMs, options.signal);
+        continue;
+      }
       const free = (r: (typeof open)[number]) =>
         !r.holder || r.holder === options.holder || !r.leaseUntil || r.leaseUntil <= now();
       // Records the pass did not find in the source (e.g. moved by a release not yet recorded) are taken by key.
@@ -315,15 +323,23 @@ async function finishRun(
   const current = await catalog.getRun(run.id);
   if (current?.status !== 'running') return current?.status ?? 'failed';
   const items = await catalog.listRunItems(run.id);
+  const records = await catalog.listRecordStates({ runId: run.id });
+  // Records whose worker was killed between their last state and their run item: the report tells of them too.
+  const itemized = new Set(items.map((i) => i.subject));
+  const standIns = records.filter((r) => !itemized.has(r.sourceKey)).map((r) => standInItem(run.id, r));
+  if (standIns.length > 0) {
+    await catalog.addRunItems(standIns);
+    items.push(...standIns);
+  }
+  // Counts come from the records' states, which are durable; items carry the details.
   const states = await catalog.countRecordStates(run.id);
-  const count = (status: RunItem['status']) => items.filter((i) => i.status === status).length;
   const finishedAt = now();
   const summary = {
-    archived: count('ok'),
-    unchanged: count('skipped'),
-    rejected: count('rejected'),
-    failed: count('failed'),
-    waiting: count('waiting'),
+    archived: states.released ?? 0,
+    unchanged: states.unchanged ?? 0,
+    rejected: states.quarantined ?? 0,
+    failed: states.failed ?? 0,
+    waiting: (states.waiting ?? 0) + (states.stored ?? 0),
     /** Bytes of source content packaged, as `bevara ingest` counts them. */
     bytes: items.reduce(
       (s, i) => s + (typeof i.details?.sourceBytes === 'number' ? i.details.sourceBytes : 0),
@@ -338,4 +354,24 @@ async function finishRun(
   await catalog.finishRun(run.id, status, finishedAt, summary, reports);
   log.info({ ...summary, status, reports }, 'job run finished');
   return status;
+}
+
+const STAND_IN_STATUS: Partial<Record<JobRecordState['state'], RunItem['status']>> = {
+  released: 'ok',
+  unchanged: 'skipped',
+  quarantined: 'rejected',
+  failed: 'failed',
+  waiting: 'waiting',
+  stored: 'waiting',
+};
+
+function standInItem(runId: string, record: JobRecordState): RunItem {
+  return {
+    runId,
+    subject: record.sourceKey,
+    ...(record.packageId ? { packageId: record.packageId } : {}),
+    status: STAND_IN_STATUS[record.state] ?? 'failed',
+    message: `${record.state}${record.reason ? `: ${record.reason}` : ''} (from the record's state)`,
+    details: { state: record.state },
+  };
 }

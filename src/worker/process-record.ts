@@ -45,7 +45,7 @@ export async function processRecord(deps: ProcessDeps, input: ProcessInput): Pro
   const { catalog, now } = deps;
   const { job, claimed, holder } = input;
   const key = claimed.sourceKey;
-  const log = deps.logger.child({ job: job.name, record: key });
+  const log = deps.logger.child({ job: job.name, record: key, worker: holder });
   let state: RecordState = claimed.state;
   let packageId = claimed.packageId;
   const item = (status: RunItem['status'], message: string, details?: Record<string, unknown>): RunItem => ({
@@ -129,7 +129,13 @@ async function storeOnce(
   const key = packageKey(packageId);
   for (const name of input.copies) {
     const location = deps.locations.get(name);
-    if (location && (await location.driver.head(key))) {
+    // A location that cannot be reached now cannot be looked at: it is left to the write below, which keeps
+    // the copies it can make (the package then waits as stored, and its completion checks that location).
+    const found = await location?.driver.head(key).catch((err: unknown) => {
+      if (isTransient(err)) return null;
+      throw err;
+    });
+    if (location && found) {
       await location.driver.delete(key);
       log.warn({ location: name, key }, 'removed an uncatalogued object left by an interrupted attempt');
     }
