@@ -149,18 +149,22 @@ describe('two S3 copies per package on a real engine', () => {
     );
     await raw.send(new DeleteObjectCommand({ Bucket: plainBucket, Key: `${prefix}/${deleted?.key}` }));
 
+    // Both are found and repaired from the healthy primary copies: exit 3 (repairs made, all well now).
     const result = await runAsync(s, ['--json', 'audit', '--all']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3);
     const report = json<{
       verified: number;
-      failed: number;
-      missing: number;
+      repaired: number;
       items: { status: string; packageId?: string; subject: string; message?: string }[];
     }>(result);
     expect(report.verified).toBe(4);
-    const bad = report.items.filter((i) => i.status === 'failed');
+    expect(report.repaired).toBe(2);
+    const bad = report.items.filter((i) => i.status === 'repaired');
     expect(bad.map((i) => i.packageId).sort()).toEqual([damaged?.packageId, deleted?.packageId].sort());
     for (const item of bad) expect(`${item.subject} ${item.message}`).toContain('offsite');
+    const again = await runAsync(s, ['--json', 'audit', '--all']);
+    expect(again.code).toBe(0);
+    expect(json<{ verified: number }>(again).verified).toBe(6);
   });
 });
 
