@@ -299,6 +299,16 @@ describe.each([fsBackend(), s3Backend()])('audit compares and repairs copies on 
     expect(again.verified).toBe(10);
     expect(again.repaired + again.damaged).toBe(0);
     expect(again.orphans).toBe(1); // never deleted
+    // Every copy was verified just now: coverage is complete in both locations.
+    const coverage = await run(['--json', 'coverage']);
+    expect(coverage.code).toBe(0);
+    const locations = json<{ locations: { location: string; copies: number; withinPolicy: number }[] }>(
+      coverage,
+    ).locations;
+    expect(locations.map((l) => [l.location, l.copies, l.withinPolicy]).sort()).toEqual([
+      ['offsite', 5, 5],
+      ['primary', 5, 5],
+    ]);
     expect(await raw.offsite?.read('stray/unknown.zip')).toEqual(Buffer.from('not ours'));
 
     const alerts = webhook.received.flatMap((r) => r.body.alerts);

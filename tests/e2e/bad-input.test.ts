@@ -116,7 +116,7 @@ describe('bad input: each bad record is rejected with a clear reason, the run go
     const saved = JSON.parse(fs.readFileSync(report.reports[0] ?? '', 'utf8')) as { items: RunItem[] };
     expect(saved.items.filter((i) => i.status === 'rejected')).toHaveLength(8);
     const html = fs.readFileSync(report.reports[1] ?? '', 'utf8');
-    expect(html).toContain('Completed with failures');
+    expect(html).toContain('Slutförd med fel'); // reports speak Swedish by default (config language)
     expect(html).toContain('lösenord.txt');
     expect(html).toContain('path-too-long');
   });
