@@ -20,7 +20,10 @@ describe('loadConfig', () => {
     expect(config.locations).toEqual({
       local: { driver: 'fs', root: path.join(dir, 'bevara-data', 'store', 'local') },
     });
-    expect(config.catalog).toEqual({ driver: 'sqlite', path: path.join(dir, 'bevara-data', 'catalog.sqlite') });
+    expect(config.catalog).toEqual({
+      driver: 'sqlite',
+      path: path.join(dir, 'bevara-data', 'catalog.sqlite'),
+    });
   });
 
   it('layers file < env < flags', () => {

@@ -42,3 +42,14 @@ describe('config units', () => {
     expect(messages).toContain('expected a rate such as "50MB/s"');
   });
 });
+
+describe('catalog URL in printed config', () => {
+  it('masks the password of a postgres:// URL', async () => {
+    const { maskSecrets } = await import('../../../src/config/load.js');
+    const masked = maskSecrets({
+      catalog: { driver: 'postgres', url: 'postgres://bevara:s3cr3t@db.kommun.example/bevara' },
+    });
+    expect(JSON.stringify(masked)).not.toContain('s3cr3t');
+    expect(masked.catalog.url).toBe('postgres://bevara:***@db.kommun.example/bevara');
+  });
+});
