@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Alerter } from '../alerts/types.js';
 import { createBatchWriter } from '../catalog/batch-writer.js';
+import { newRunId } from '../catalog/run-id.js';
 import type { Catalog, CopyCheckRecord, EventRecord, RunItem, RunStatus } from '../catalog/types.js';
 import { type AuditConfig, locationPolicyFor, sampleShare } from '../config/audit-schema.js';
 import { LockedError } from '../errors.js';
@@ -87,7 +87,7 @@ const LEASE_RENEW_MS = 60_000;
  */
 export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<AuditSummary> {
   const { catalog, now } = deps;
-  const runId = `audit-${now().toISOString().replace(/[:.]/g, '').replace('T', '-')}-${randomUUID().slice(0, 8)}`;
+  const runId = newRunId('audit', now());
   const holder = `${hostname()}:${process.pid}:${runId}`;
   const leaseFor = () => new Date(now().getTime() + (options.config.window ?? 86_400_000) + 3_600_000);
   if (!(await catalog.acquireLease(LEASE, holder, leaseFor(), now())))

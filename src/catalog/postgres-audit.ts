@@ -10,7 +10,8 @@ import { CatalogError } from './errors.js';
 import { CONTEXT, numbered, type PgContext, toSafeInteger, toTotal } from './postgres-context.js';
 import { copyFromRow } from './postgres-records.js';
 import { checkLimit, toIso } from './rows.js';
-import { ACQUIRE_LEASE_SQL, toStoredObject } from './sqlite-audit.js';
+import { toStoredObject } from './rows.js';
+import { ACQUIRE_LEASE_SQL } from './sqlite-audit.js';
 import type { Catalog } from './types.js';
 
 type AuditMethods = Pick<

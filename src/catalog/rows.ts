@@ -16,6 +16,7 @@ import type {
   RunKind,
   RunRecord,
   RunStatus,
+  StoredObjectRecord,
 } from './types.js';
 
 /** Largest size accepted: every integer up to 2^53 is exact as a JS number and fits a 64-bit column. */
@@ -239,4 +240,22 @@ export function toRunItem(row: RunItemRow): RunItem {
   setOptional(item, 'message', row.message);
   setOptional(item, 'details', optionalJson<Record<string, unknown>>(row.details_json));
   return item;
+}
+
+export interface StoredObjectRow {
+  location: string;
+  key: string;
+  kind: string;
+  package_id: string | null;
+  stored_at: string;
+}
+
+export function toStoredObject(row: StoredObjectRow): StoredObjectRecord {
+  return {
+    location: row.location,
+    key: row.key,
+    kind: row.kind as StoredObjectRecord['kind'],
+    ...(row.package_id ? { packageId: row.package_id } : {}),
+    storedAt: new Date(row.stored_at),
+  };
 }

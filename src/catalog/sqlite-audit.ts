@@ -2,9 +2,16 @@
  * SQLite catalog: what audit planning and the worker need beyond records: copies by age, coverage, objects
  * stored beside packages, leases and markers. The SQL is portable (the PostgreSQL catalog runs the same).
  */
-import { type CopyRow, checkLimit, toCopyRecord, toIso } from './rows.js';
+import {
+  type CopyRow,
+  checkLimit,
+  type StoredObjectRow,
+  toCopyRecord,
+  toIso,
+  toStoredObject,
+} from './rows.js';
 import type { SqliteContext } from './sqlite.js';
-import type { Catalog, StoredObjectRecord } from './types.js';
+import type { Catalog } from './types.js';
 
 type AuditMethods = Pick<
   Catalog,
@@ -26,24 +33,6 @@ export const COPIES_BY_AGE_SQL = `SELECT * FROM copies WHERE location = ?
 export const ACQUIRE_LEASE_SQL = `INSERT INTO leases (name, holder, expires_at) VALUES (?, ?, ?)
   ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
   WHERE leases.expires_at <= ? OR leases.holder = excluded.holder`;
-
-interface StoredObjectRow {
-  location: string;
-  key: string;
-  kind: string;
-  package_id: string | null;
-  stored_at: string;
-}
-
-export function toStoredObject(row: StoredObjectRow): StoredObjectRecord {
-  return {
-    location: row.location,
-    key: row.key,
-    kind: row.kind as StoredObjectRecord['kind'],
-    ...(row.package_id ? { packageId: row.package_id } : {}),
-    storedAt: new Date(row.stored_at),
-  };
-}
 
 /** The methods of the SQLite catalog for audit planning, leases and markers. */
 export function createSqliteAudit(ctx: SqliteContext): AuditMethods {

@@ -1,8 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ValidationError } from '../errors.js';
-import { createInlinePackageWriter, createWorkerPackageWriter } from '../ingest/package-writer.js';
+import { createConfiguredPackageWriter } from '../ingest/package-writer.js';
 import { runIngest } from '../ingest/run-ingest.js';
 import { createSource } from '../sources/create-source.js';
 import { describeLocation } from '../storage/index.js';
@@ -34,11 +33,11 @@ export async function ingestCommand(
     maxPathLength: ctx.config.ingest.maxPathLength,
     quarantineDir: path.join(ctx.config.dataDir, 'quarantine'),
   });
-  const workers = ctx.config.ingest.workers ?? availableParallelism();
-  const writer =
-    workers > 1
-      ? createWorkerPackageWriter(ctx.config.locations, workers)
-      : createInlinePackageWriter(ctx.locations);
+  const writer = createConfiguredPackageWriter(
+    ctx.config.locations,
+    ctx.locations,
+    ctx.config.ingest.workers,
+  );
   const stop = stopOnSignals(ctx.logger);
   const summary = await runIngest(
     { ...ctx, writer },

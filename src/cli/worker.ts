@@ -1,11 +1,7 @@
-import { availableParallelism, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { JobRecord, RunRecord } from '../catalog/types.js';
-import {
-  createInlinePackageWriter,
-  createWorkerPackageWriter,
-  type PackageWriter,
-} from '../ingest/package-writer.js';
+import { createConfiguredPackageWriter, type PackageWriter } from '../ingest/package-writer.js';
 import { startJobRun, workOnRun } from '../worker/job-run.js';
 import { runWorker } from '../worker/worker.js';
 import { auditExitCode, runConfiguredAudit } from './audit.js';
@@ -22,10 +18,7 @@ export interface WorkerCommandOptions {
 }
 
 function createWriter(ctx: AppContext): PackageWriter {
-  const workers = ctx.config.ingest.workers ?? availableParallelism();
-  return workers > 1
-    ? createWorkerPackageWriter(ctx.config.locations, workers)
-    : createInlinePackageWriter(ctx.locations);
+  return createConfiguredPackageWriter(ctx.config.locations, ctx.locations, ctx.config.ingest.workers);
 }
 
 /** This worker's id: `--id`, the config's `worker.id`, or the host name. */

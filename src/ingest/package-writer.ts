@@ -144,3 +144,12 @@ export function createWorkerPackageWriter(
     close: () => pool.close(),
   };
 }
+
+/** The writer the configuration asks for: on `workers` threads (default one per core), or inline for 1. */
+export function createConfiguredPackageWriter(
+  configs: Record<string, LocationConfig>,
+  locations: Map<string, Location>,
+  workers = availableParallelism(),
+): PackageWriter {
+  return workers > 1 ? createWorkerPackageWriter(configs, workers) : createInlinePackageWriter(locations);
+}

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { createBatchWriter } from '../catalog/batch-writer.js';
+import { newRunId } from '../catalog/run-id.js';
 import type { RunItem, RunStatus } from '../catalog/types.js';
 import { errorMessage, PreservationError, ValidationError } from '../errors.js';
 import type { Profile } from '../package/profile.js';
@@ -7,8 +7,10 @@ import type { Progress } from '../progress.js';
 import type { ReportWriter } from '../reports/write-report.js';
 import type { RecordSource, SourceRecord } from '../sources/types.js';
 import type { Location } from '../storage/index.js';
+import { removeIncompleteUploads } from '../storage/remove-incomplete.js';
 import { completeWaitingPackages } from './complete-waiting.js';
 import { type IngestDeps, type IngestRecordOutcome, ingestRecord } from './ingest-record.js';
+import { isTransient } from './transient.js';
 
 export interface IngestRunOptions {
   source: RecordSource;
@@ -49,7 +51,7 @@ export async function runIngest(
   options: IngestRunOptions,
 ): Promise<IngestRunSummary> {
   const { catalog, logger, now } = deps;
-  const runId = `ingest-${now().toISOString().replace(/[:.]/g, '').replace('T', '-')}-${randomUUID().slice(0, 8)}`;
+  const runId = newRunId('ingest', now());
   const startedAt = now();
   await catalog.startRun({
     id: runId,
@@ -74,17 +76,11 @@ export async function runIngest(
   };
 
   // First, what an interrupted process left: incomplete uploads (never visible as packages, but taking space).
-  const olderThan = new Date(startedAt.getTime() - (options.incompleteUploadsMaxAgeMinutes ?? 1440) * 60_000);
-  for (const name of options.copies) {
-    const location = deps.locations.get(name);
-    try {
-      const removed = (await location?.driver.removeIncomplete?.(olderThan)) ?? [];
-      if (removed.length > 0)
-        log.warn({ location: name, removed }, 'removed incomplete uploads left by an interrupted run');
-    } catch (err) {
-      log.warn({ location: name, err: errorMessage(err) }, 'could not look for incomplete uploads');
-    }
-  }
+  await removeIncompleteUploads(
+    options.copies.flatMap((name) => deps.locations.get(name) ?? []),
+    new Date(startedAt.getTime() - (options.incompleteUploadsMaxAgeMinutes ?? 1440) * 60_000),
+    log,
+  );
   // Then, packages an earlier run left waiting for copies: complete them from a verified copy.
   for (const item of await completeWaitingPackages(deps, {
     copies: options.copies,
@@ -242,13 +238,4 @@ function outcomeItem(runId: string, subject: string, outcome: IngestRecordOutcom
         details: { size: outcome.size, files: outcome.fileCount, missing: outcome.missing },
       };
   }
-}
-
-/**
- * Failures that a later run can get past without anyone changing anything: a location that is down or slow,
- * or this run being stopped. The record is not lost; it waits.
- */
-function isTransient(err: unknown, signal?: AbortSignal): boolean {
-  if (signal?.aborted || (err as { name?: string })?.name === 'AbortError') return true;
-  return err instanceof PreservationError && err.code === 'E_UNAVAILABLE';
 }

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Catalog, JobRecord, JobRecordState, RunItem, RunRecord, RunStatus } from '../catalog/types.js';
 import type { Config } from '../config/schema.js';
-import { errorMessage } from '../errors.js';
+import { compactTime, newRunId } from '../catalog/run-id.js';
 import { completeWaitingPackages } from '../ingest/complete-waiting.js';
 import { unchangedSinceLastPackage } from '../ingest/ingest-record.js';
 import type { PackageWriter } from '../ingest/package-writer.js';
@@ -14,6 +13,7 @@ import type { ReportWriter } from '../reports/write-report.js';
 import { createSource } from '../sources/create-source.js';
 import type { RecordSource, SourceRecord } from '../sources/types.js';
 import type { Location } from '../storage/index.js';
+import { removeIncompleteUploads } from '../storage/remove-incomplete.js';
 import { LeaseLostError, processRecord } from './process-record.js';
 import { isMarkerFile, markerName, quarantineRecord } from './release.js';
 import { sleep } from './sleep.js';
@@ -73,7 +73,7 @@ export async function startJobRun(
   }
   const profile = deps.profile(job.profile);
   const run: RunRecord = {
-    id: `ingest-${job.name}-${now().toISOString().replace(/[:.]/g, '').replace('T', '-')}-${randomUUID().slice(0, 8)}`,
+    id: newRunId('ingest', now(), job.name),
     kind: 'ingest',
     startedAt: now(),
     status: 'running',
@@ -112,6 +112,12 @@ export async function workOnRun(
   });
   const profile = deps.profile(job.profile);
   const copies = deps.copyPolicy(profile).map((l) => l.name);
+  // What interrupted writes left (this worker's own, killed before; others' once old enough), on every (re)join.
+  await removeIncompleteUploads(
+    copies.flatMap((name) => deps.locations.get(name) ?? []),
+    new Date(now().getTime() - deps.config.ingest.incompleteUploadsMaxAgeMinutes * 60_000),
+    log,
+  );
 
   while (!(await catalog.getMarker(`run-discovered:${run.id}`))) {
     if (options.signal?.aborted) return 'in-progress';
@@ -167,16 +173,7 @@ async function discover(
   log: Logger,
 ) {
   const { catalog, now } = deps;
-  // What interrupted processes left: incomplete uploads, and packages still waiting for copies.
-  const olderThan = new Date(now().getTime() - deps.config.ingest.incompleteUploadsMaxAgeMinutes * 60_000);
-  for (const name of copies) {
-    await deps.locations
-      .get(name)
-      ?.driver.removeIncomplete?.(olderThan)
-      .catch((err: unknown) =>
-        log.warn({ location: name, err: errorMessage(err) }, 'could not look for incomplete uploads'),
-      );
-  }
+  // Packages an earlier run left waiting for copies.
   const completed = await completeWaitingPackages(deps, { copies, runId: run.id });
   if (completed.length > 0) await catalog.addRunItems(completed);
   const limits = job.limits ?? {};
@@ -191,7 +188,7 @@ async function discover(
       const reason = scanned.rejected.errors.map((e) => e.message).join('; ');
       let where = 'left in place';
       if (job.quarantine)
-        where = `moved to ${await quarantineRecord(job.quarantine, job.source.path, key, now().toISOString().replace(/[:.]/g, ''))}`;
+        where = `moved to ${await quarantineRecord(job.quarantine, job.source.path, key, compactTime(now()))}`;
       batch.push({ sourceKey: key, quarantined: `${reason} (${where})` });
       items.push({
         runId: run.id,

@@ -1,6 +1,8 @@
 import type { JobRecord, JobRecordState, RecordState, RunItem } from '../catalog/types.js';
+import { compactTime } from '../catalog/run-id.js';
 import { errorMessage, PreservationError, ValidationError } from '../errors.js';
 import { type IngestDeps, ingestRecord } from '../ingest/ingest-record.js';
+import { isTransient } from '../ingest/transient.js';
 import type { Logger } from '../logger.js';
 import { newPackageId } from '../package/package-id.js';
 import type { Profile } from '../package/profile.js';
@@ -170,7 +172,7 @@ async function failRecord(
   if (err instanceof ValidationError) {
     let where = 'left in place';
     if (job.quarantine) {
-      const stamp = deps.now().toISOString().replace(/[:.]/g, '');
+      const stamp = compactTime(deps.now());
       where = `moved to ${await quarantineRecord(job.quarantine, job.source.path, key, stamp)}`;
     }
     await advance('quarantined', { reason: `${reason} (${where})` });
@@ -189,14 +191,4 @@ async function failRecord(
   await advance('failed', { reason });
   log.error({ err: reason }, 'record failed');
   return item('failed', reason, { code: err instanceof PreservationError ? err.code : undefined });
-}
-
-/** A location down, a disk full, or this worker stopping: a later run gets past it without anyone's help. */
-export function isTransient(err: unknown, signal?: AbortSignal): boolean {
-  if (signal?.aborted || (err as { name?: string })?.name === 'AbortError') return true;
-  if (err instanceof PreservationError && err.code === 'E_UNAVAILABLE') return true;
-  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause)
-    if ((e as NodeJS.ErrnoException).code === 'ENOSPC' || (e as NodeJS.ErrnoException).code === 'EDQUOT')
-      return true;
-  return false;
 }

@@ -146,7 +146,6 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions): Promi
   };
 
   log.info({ once: options.once }, 'worker started');
-  await removeIncomplete(deps, log);
   await look();
   if (options.once) {
     const slot = `once-${now().toISOString().slice(0, 16)}`;
@@ -194,22 +193,4 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions): Promi
   log.info({ failures }, 'worker stopped');
   // A `--once` run that was stopped did not do all its work: cron-driven deployments must be able to tell.
   return failures > 0 || (options.once && options.signal.aborted) ? 1 : 0;
-}
-
-/**
- * What interrupted writes of this or another worker left (fs temp files, S3 multipart uploads), once older than
- * `ingest.incompleteUploadsMaxAgeMinutes`: younger ones may belong to a worker still writing.
- */
-async function removeIncomplete(deps: WorkerDeps, log: WorkerDeps['logger']): Promise<void> {
-  const olderThan = new Date(
-    deps.now().getTime() - deps.config.ingest.incompleteUploadsMaxAgeMinutes * 60_000,
-  );
-  for (const location of deps.locations.values()) {
-    try {
-      const removed = (await location.driver.removeIncomplete?.(olderThan)) ?? [];
-      if (removed.length > 0) log.warn({ location: location.name, removed }, 'removed incomplete uploads');
-    } catch (err) {
-      log.warn({ location: location.name, err: errorMessage(err) }, 'could not look for incomplete uploads');
-    }
-  }
 }
