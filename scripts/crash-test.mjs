@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 /**
- * Crash test of the worker: kills `bevara worker --once` with SIGKILL again and again during a run over a corpus
- * of records, restarts it each time, then lets it finish and checks that
- *   - every record was archived exactly once (one package per record, all archived) and released (moved);
+ * Crash test of the ingest engine: kills `bevara worker --once` (or, with `--mode ingest`, `bevara ingest`) with
+ * SIGKILL again and again during a run over a corpus of records, restarts it each time, then lets it finish and
+ * checks that
+ *   - every record was archived exactly once (one package per record, all archived) and released (the worker's
+ *     job moves it; `bevara ingest` leaves it in place, and a last `bevara ingest` finds every record unchanged);
  *   - every package passes a full audit, and no orphan object or temp file is left in any location;
  *   - no record was released before its package was archived (every copy verified), across all restarts.
  * Kill points: right after a record is reserved (`packaged`: mid-upload), right after it is archived (before its
  * release), right after discovery, and at random times.
  *
- *   node scripts/crash-test.mjs [--records N] [--kills K] [--seed S] [--keep]
+ *   node scripts/crash-test.mjs [--mode worker|ingest] [--records N] [--kills K] [--seed S] [--keep]
  * Prints a JSON summary on stdout; exit 0 when every check holds, 1 otherwise.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -25,6 +27,8 @@ const option = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
+const mode = option('mode', 'worker');
+if (!['worker', 'ingest'].includes(mode)) throw new Error(`--mode is worker or ingest, not ${mode}`);
 const records = Number(option('records', 30));
 const kills = Number(option('kills', 22));
 let seed =
@@ -70,7 +74,8 @@ const log = [];
 const points = { packaged: 0, archived: 0, discovered: 0, random: 0 };
 function startWorker(killAt) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, '-c', config, 'worker', '--once', '--id', 'crash-worker'], {
+    const command = mode === 'worker' ? ['worker', '--once', '--id', 'crash-worker'] : ['ingest', exports];
+    const child = spawn(process.execPath, [CLI, '-c', config, ...command], {
       env: { ...process.env, BEVARA_LOG__FORMAT: 'json', BEVARA_LOG__LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -127,7 +132,7 @@ for (let i = 0; i < kills * 3 && Object.values(points).reduce((a, b) => a + b, 0
   restarts++;
   if (!result.killed && result.code === 0) {
     // The run finished before the kill point came: a new run of the job starts with nothing left in the source.
-    if (fs.readdirSync(exports).length === 0) break;
+    if (mode === 'ingest' || fs.readdirSync(exports).length === 0) break;
   }
 }
 const final = await startWorker({ kind: 'none', ms: 0 });
@@ -150,9 +155,21 @@ if (bySource.size !== records) problems.push(`${bySource.size} records have pack
 for (const [key, ids] of bySource)
   if (ids.length !== 1) problems.push(`record "${key}" has ${ids.length} packages`);
 const left = fs.readdirSync(exports);
-if (left.length > 0) problems.push(`not released: ${left.join(', ')}`);
-const moved = fs.existsSync(done) ? fs.readdirSync(done) : [];
-if (moved.length !== records) problems.push(`${moved.length} records moved to done, expected ${records}`);
+if (mode === 'worker') {
+  if (left.length > 0) problems.push(`not released: ${left.join(', ')}`);
+  const moved = fs.existsSync(done) ? fs.readdirSync(done) : [];
+  if (moved.length !== records) problems.push(`${moved.length} records moved to done, expected ${records}`);
+} else {
+  if (left.length !== records)
+    problems.push(`${left.length} records left in the source, expected ${records}`);
+  if (final.code !== 0) problems.push(`the last bevara ingest exited ${final.code}`);
+  const again = cli('ingest', exports);
+  const rerun = again.stdout.startsWith('{') ? JSON.parse(again.stdout) : {};
+  if (again.status !== 0 || rerun.unchanged !== records)
+    problems.push(
+      `ingest after the crashes: exit ${again.status}, ${rerun.unchanged} unchanged of ${records}`,
+    );
+}
 if (audit.status !== 0)
   problems.push(
     `audit exit ${audit.status}: ${auditJson.failed} failed, ${auditJson.missing} missing, ${auditJson.orphans} orphans`,
@@ -175,6 +192,7 @@ for (const entry of log) {
   }
 }
 const summary = {
+  mode,
   records,
   restarts,
   killPoints: points,

@@ -16,7 +16,7 @@ export {
   createWorkerPackageWriter,
   type PackageWriter,
 } from './ingest/package-writer.js';
-export { runIngest } from './ingest/run-ingest.js';
+export { ingestOnce } from './ingest/one-off.js';
 export { createLogger, type Logger } from './logger.js';
 export { buildPackage } from './package/build.js';
 export { loadProfile, type Profile } from './package/profile.js';

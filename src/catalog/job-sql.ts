@@ -42,6 +42,10 @@ export const CLAIM_RECORD = `UPDATE job_records SET
   WHERE job = ? AND source_key = ? AND state IN (${list(CLAIMABLE)})
     AND (holder IS NULL OR lease_until <= ? OR holder = ?)`;
 
+/** Frees a record's lease held by `holder` (a process known to be dead), leaving its state as it is. */
+export const FREE_RECORD = `UPDATE job_records SET holder = NULL, lease_until = NULL
+  WHERE job = ? AND source_key = ? AND holder = ?`;
+
 /** Compare-and-set on the holder; a state no worker moves on from within the run frees the lease. */
 export const ADVANCE_RECORD = `UPDATE job_records SET state = ?, package_id = COALESCE(?, package_id), reason = ?,
     holder = CASE WHEN ? IN (${list(CLAIMABLE)}) THEN holder ELSE NULL END,

@@ -22,6 +22,7 @@ type AuditMethods = Pick<
   | 'listStoredObjects'
   | 'acquireLease'
   | 'releaseLease'
+  | 'leaseHolder'
   | 'getMarker'
   | 'setMarker'
 >;
@@ -129,6 +130,16 @@ export function createPostgresAudit(ctx: PgContext): AuditMethods {
     async releaseLease(name, holder) {
       await guard(`release lease "${name}"`, 'a lease', async () => {
         await ctx.query('DELETE FROM leases WHERE name = $1 AND holder = $2', [name, holder]);
+      });
+    },
+
+    async leaseHolder(name) {
+      return guard(`read lease "${name}"`, 'a lease', async () => {
+        const [row] = await ctx.query<{ holder: string; expires_at: string | Date }>(
+          'SELECT holder, expires_at FROM leases WHERE name = $1',
+          [name],
+        );
+        return row ? { holder: row.holder, until: new Date(row.expires_at) } : null;
       });
     },
 

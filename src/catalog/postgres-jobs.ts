@@ -9,6 +9,7 @@ import {
   ADVANCE_RECORD,
   CLAIM_RECORD,
   DISCOVER_RECORD,
+  FREE_RECORD,
   type JobRecordRow,
   type JobRow,
   jobParams,
@@ -29,6 +30,7 @@ type JobMethods = Pick<
   | 'discoverRecords'
   | 'claimRecord'
   | 'advanceRecord'
+  | 'freeRecord'
   | 'listRecordStates'
   | 'countRecordStates'
 >;
@@ -38,6 +40,7 @@ const PG_DISCOVER_RECORD = numbered(DISCOVER_RECORD);
 /** The claim returns the row as taken, in the same statement. */
 const PG_CLAIM_RECORD = `${numbered(CLAIM_RECORD)} RETURNING *`;
 const PG_ADVANCE_RECORD = numbered(ADVANCE_RECORD);
+const PG_FREE_RECORD = numbered(FREE_RECORD);
 
 /** The methods of the PostgreSQL catalog for jobs and record states. */
 export function createPostgresJobs(ctx: PgContext): JobMethods {
@@ -124,6 +127,13 @@ export function createPostgresJobs(ctx: PgContext): JobMethods {
           return (updated.rowCount ?? 0) > 0;
         },
       );
+    },
+
+    async freeRecord(job, sourceKey, holder) {
+      return guard(`free record "${sourceKey}" of job "${job}"`, 'a record', async () => {
+        const updated = await ctx.pool.query(PG_FREE_RECORD, [job, sourceKey, holder]);
+        return (updated.rowCount ?? 0) > 0;
+      });
     },
 
     async listRecordStates(filter) {

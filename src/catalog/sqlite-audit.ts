@@ -21,6 +21,7 @@ type AuditMethods = Pick<
   | 'listStoredObjects'
   | 'acquireLease'
   | 'releaseLease'
+  | 'leaseHolder'
   | 'getMarker'
   | 'setMarker'
 >;
@@ -110,6 +111,15 @@ export function createSqliteAudit(ctx: SqliteContext): AuditMethods {
     async releaseLease(name, holder) {
       guard(`release lease "${name}"`, 'a lease', () => {
         sql('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+      });
+    },
+
+    async leaseHolder(name) {
+      return guard(`read lease "${name}"`, 'a lease', () => {
+        const row = sql('SELECT holder, expires_at FROM leases WHERE name = ?').get(name) as
+          | { holder: string; expires_at: string }
+          | undefined;
+        return row ? { holder: row.holder, until: new Date(row.expires_at) } : null;
       });
     },
 

@@ -4,6 +4,7 @@ import {
   ADVANCE_RECORD,
   CLAIM_RECORD,
   DISCOVER_RECORD,
+  FREE_RECORD,
   type JobRecordRow,
   type JobRow,
   jobParams,
@@ -23,6 +24,7 @@ type JobMethods = Pick<
   | 'discoverRecords'
   | 'claimRecord'
   | 'advanceRecord'
+  | 'freeRecord'
   | 'listRecordStates'
   | 'countRecordStates'
 >;
@@ -102,6 +104,11 @@ export function createSqliteJobs(ctx: SqliteContext): JobMethods {
           holder,
         );
         return result.changes > 0;
+      });
+    },
+    async freeRecord(job, sourceKey, holder) {
+      return guard(`free record "${sourceKey}" of job "${job}"`, 'a record', () => {
+        return sql(FREE_RECORD).run(job, sourceKey, holder).changes > 0;
       });
     },
     async listRecordStates(filter) {

@@ -186,8 +186,11 @@ export interface JobRecord {
   quarantine?: string;
   enabled: boolean;
   limits?: { maxRecords?: number; maxBytes?: number };
-  /** `config`: declared in the config file (the file wins on every start); `cli`: added with `bevara jobs add`. */
-  origin: 'config' | 'cli';
+  /**
+   * `config`: declared in the config file (the file wins on every start); `cli`: added with `bevara jobs add`;
+   * `ingest`: the unnamed one-off job of `bevara ingest <input>` (one per source kind and folder; never scheduled).
+   */
+  origin: 'config' | 'cli' | 'ingest';
   createdAt: Date;
   updatedAt: Date;
 }
@@ -292,6 +295,8 @@ export interface Catalog {
   acquireLease(name: string, holder: string, until: Date, now: Date): Promise<boolean>;
   /** Gives the lease up when `holder` holds it. */
   releaseLease(name: string, holder: string): Promise<void>;
+  /** Who holds the named lease and until when (expired ones included), or null. */
+  leaseHolder(name: string): Promise<{ holder: string; until: Date } | null>;
 
   /** A small named value (e.g. when a location was last listed), or null. */
   getMarker(name: string): Promise<string | null>;
@@ -339,6 +344,8 @@ export interface Catalog {
     change: { state: RecordState; packageId?: string; reason?: string },
     at: Date,
   ): Promise<boolean>;
+  /** Frees the lease of a record held by `holder` (known dead); its state stays. Returns whether it was held. */
+  freeRecord(job: string, sourceKey: string, holder: string): Promise<boolean>;
   listRecordStates(filter: { job?: string; runId?: string; state?: RecordState }): Promise<JobRecordState[]>;
   /** How many records of a run are in each state. */
   countRecordStates(runId: string): Promise<Partial<Record<RecordState, number>>>;

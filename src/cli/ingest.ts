@@ -1,9 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ValidationError } from '../errors.js';
+import { ingestOnce } from '../ingest/one-off.js';
 import { createConfiguredPackageWriter } from '../ingest/package-writer.js';
-import { runIngest } from '../ingest/run-ingest.js';
-import { createSource } from '../sources/create-source.js';
 import { describeLocation } from '../storage/index.js';
 import type { AppContext } from './context.js';
 import { formatBytes, print, printJson } from './output.js';
@@ -26,28 +25,25 @@ export async function ingestCommand(
   if (input.trim() === '' || !existsSync(root) || !statSync(root).isDirectory()) {
     throw new ValidationError('input', `[ingest] input "${input}" is not a folder`);
   }
+  if (!['folder', 'bagit', 'eark-sip'].includes(options.source))
+    throw new ValidationError(
+      'input',
+      `[ingest] unknown source kind "${options.source}" (available: folder, bagit, eark-sip)`,
+    );
   const profile = ctx.profile(options.profile);
   const copies = ctx.copyPolicy(profile);
-  const source = createSource(options.source, root, {
-    logger: ctx.logger,
-    maxPathLength: ctx.config.ingest.maxPathLength,
-    quarantineDir: path.join(ctx.config.dataDir, 'quarantine'),
-  });
   const writer = createConfiguredPackageWriter(
     ctx.config.locations,
     ctx.locations,
     ctx.config.ingest.workers,
   );
   const stop = stopOnSignals(ctx.logger);
-  const summary = await runIngest(
+  const summary = await ingestOnce(
     { ...ctx, writer },
     {
-      source,
-      input: root,
-      profile,
-      copies: copies.map((c) => c.name),
+      source: { kind: options.source as 'folder', path: root },
+      profile: profile.name,
       signal: stop.signal,
-      incompleteUploadsMaxAgeMinutes: ctx.config.ingest.incompleteUploadsMaxAgeMinutes,
       progress: createProgress('ingest', ctx.terminal, !options.json),
     },
   ).finally(async () => {
@@ -66,7 +62,7 @@ export async function ingestCommand(
       a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0,
     );
     for (const item of bySubject) {
-      if (item.status === 'ok') print(`  archived   ${item.packageId}  ${item.subject}`);
+      if (item.status === 'ok' && item.packageId) print(`  archived   ${item.packageId}  ${item.subject}`);
       else if (item.status === 'skipped') print(`  unchanged  ${item.packageId}  ${item.subject}`);
       else {
         const problems = (item.details?.problems as { message: string }[] | undefined) ?? [

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import type { JobRecord, RunRecord } from '../catalog/types.js';
 import { createConfiguredPackageWriter, type PackageWriter } from '../ingest/package-writer.js';
-import { startJobRun, workOnRun } from '../worker/job-run.js';
+import { startJobRun, workOnRun } from '../ingest/job-run.js';
 import { runWorker } from '../worker/worker.js';
 import { auditExitCode, runConfiguredAudit } from './audit.js';
 import type { AppContext } from './context.js';

@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { JobRecord, RunRecord, RunStatus } from '../catalog/types.js';
 import { errorMessage } from '../errors.js';
-import { sleep } from './sleep.js';
-import { type JobRunDeps, startJobRun, workOnRun } from './job-run.js';
+import { sleep } from '../sleep.js';
+import { type JobRunDeps, startJobRun, workOnRun } from '../ingest/job-run.js';
 
 export interface WorkerDeps extends JobRunDeps {
   /** Brings the config file's jobs into the catalog (on start and on every look). */

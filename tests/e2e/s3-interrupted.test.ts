@@ -131,10 +131,14 @@ describe('an ingest interrupted mid-upload', () => {
       const before = snapshot(s.source);
       const stopped = await ingestInterrupted(s, 'SIGTERM');
       expect(stopped.code).toBe(1);
-      expect(json<{ waiting: number; archived: number; interrupted: boolean }>(stopped)).toMatchObject({
+      // The run is closed with a status and a report; the record stands where the stop left it.
+      expect(
+        json<{ waiting: number; archived: number; interrupted: number; status: string }>(stopped),
+      ).toMatchObject({
         waiting: 1,
         archived: 0,
-        interrupted: true,
+        interrupted: 1,
+        status: 'completed-with-failures',
       });
       expect(await incompleteUploads(raw, bucket, s.prefix)).toEqual([]);
       expect(await visibleObjects(s)).toEqual([]);

@@ -1,15 +1,18 @@
 import type { JobRecord, JobRecordState, RecordState, RunItem } from '../catalog/types.js';
 import { compactTime } from '../catalog/run-id.js';
 import { errorMessage, PreservationError, ValidationError } from '../errors.js';
-import { type IngestDeps, ingestRecord } from '../ingest/ingest-record.js';
-import { isTransient } from '../ingest/transient.js';
 import type { Logger } from '../logger.js';
 import { newPackageId } from '../package/package-id.js';
 import type { Profile } from '../package/profile.js';
 import type { SourceRecord } from '../sources/types.js';
 import type { Location } from '../storage/index.js';
 import { packageKey } from '../storage/keys.js';
-import { quarantineRecord, releaseRecord } from './release.js';
+import { sleep } from '../sleep.js';
+import { quarantineRecord, releaseRecord } from '../worker/release.js';
+import { type IngestDeps, ingestRecord } from './ingest-record.js';
+import { isDeadLocalHolder } from './holders.js';
+import { INGEST_LEASES } from './leases.js';
+import { isTransient } from './transient.js';
 
 export interface ProcessDeps extends IngestDeps {
   locations: Map<string, Location>;
@@ -24,6 +27,10 @@ export interface ProcessInput {
   claimed: JobRecordState;
   /** The record as scanned now; absent when the source no longer has it (e.g. moved by an interrupted release). */
   record?: SourceRecord;
+  /** How long this holder's leases last without a heartbeat, and how often to look again for a busy record. */
+  leaseMs: number;
+  pollMs: number;
+  onSourceBytes?: (bytes: number) => void;
   signal?: AbortSignal;
 }
 
@@ -70,6 +77,7 @@ export async function processRecord(deps: ProcessDeps, input: ProcessInput): Pro
 
   try {
     if (!input.record && state !== 'archived') {
+      if (packageId) await removeUncatalogued(deps, input, packageId, log);
       await advance('failed', { reason: 'the record is no longer in the source' });
       return item('failed', 'the record is no longer in the source');
     }
@@ -112,8 +120,44 @@ type Outcome =
   | { status: 'archived' | 'unchanged'; packageId: string }
   | { status: 'waiting'; reason: string };
 
-/** Writes the record's package under its reserved id, unless the catalog already has it (a crash after). */
+/**
+ * Writes the record's package under its reserved id, unless the catalog already has it (a crash after). The
+ * write happens under the record's write lease, shared by every job and run over the same records: a second run
+ * waits for the first and then finds the record unchanged.
+ */
 async function storeOnce(
+  deps: ProcessDeps,
+  input: ProcessInput,
+  packageId: string,
+  log: Logger,
+): Promise<Outcome> {
+  const { catalog, now } = deps;
+  const record = input.record as SourceRecord;
+  const lease = INGEST_LEASES.recordWrite(record.kind, record.key);
+  const until = () => new Date(now().getTime() + input.leaseMs);
+  while (!(await catalog.acquireLease(lease, input.holder, until(), now()))) {
+    if (input.signal?.aborted) throw new PreservationError('[ingest] stopped while waiting for the record');
+    const held = await catalog.leaseHolder(lease);
+    if (held && isDeadLocalHolder(held.holder)) {
+      await catalog.releaseLease(lease, held.holder);
+      continue;
+    }
+    log.debug({ lease, holder: held?.holder }, 'another run is writing this record; waiting');
+    await sleep(input.pollMs, input.signal);
+  }
+  const heartbeat = setInterval(
+    () => void catalog.acquireLease(lease, input.holder, until(), now()).catch(() => {}),
+    Math.max(250, input.leaseMs / 3),
+  );
+  try {
+    return await storeUnderLease(deps, input, packageId, log);
+  } finally {
+    clearInterval(heartbeat);
+    await catalog.releaseLease(lease, input.holder);
+  }
+}
+
+async function storeUnderLease(
   deps: ProcessDeps,
   input: ProcessInput,
   packageId: string,
@@ -127,12 +171,40 @@ async function storeOnce(
       reason: 'package stored; copies still missing (the next run completes them)',
     };
   }
-  // Reserved but never catalogued: whatever an interrupted attempt stored under the key is not a package yet.
+  await removeUncatalogued(deps, input, packageId, log);
+  const outcome = await ingestRecord(deps, {
+    record: input.record as SourceRecord,
+    profile: input.profile,
+    copies: input.copies,
+    runId: input.runId,
+    signal: input.signal,
+    onSourceBytes: input.onSourceBytes,
+    packageId,
+  });
+  if (outcome.status === 'waiting')
+    return {
+      status: 'waiting',
+      reason: outcome.missing.map((m) => `${m.location}: ${m.message}`).join('; '),
+    };
+  return { status: outcome.status, packageId: outcome.packageId };
+}
+
+/**
+ * Reserved but never catalogued: whatever an interrupted attempt stored under the package's key is not a package
+ * yet, and is removed (the catalog knows the reservation, so this is never an object someone else wrote).
+ */
+async function removeUncatalogued(
+  deps: ProcessDeps,
+  input: ProcessInput,
+  packageId: string,
+  log: Logger,
+): Promise<void> {
+  if (await deps.catalog.getPackage(packageId)) return;
   const key = packageKey(packageId);
   for (const name of input.copies) {
     const location = deps.locations.get(name);
-    // A location that cannot be reached now cannot be looked at: it is left to the write below, which keeps
-    // the copies it can make (the package then waits as stored, and its completion checks that location).
+    // A location that cannot be reached now cannot be looked at: it is left to the write that follows, which
+    // keeps the copies it can make (the package then waits as stored, and its completion checks that location).
     const found = await location?.driver.head(key).catch((err: unknown) => {
       if (isTransient(err)) return null;
       throw err;
@@ -142,20 +214,6 @@ async function storeOnce(
       log.warn({ location: name, key }, 'removed an uncatalogued object left by an interrupted attempt');
     }
   }
-  const outcome = await ingestRecord(deps, {
-    record: input.record as SourceRecord,
-    profile: input.profile,
-    copies: input.copies,
-    runId: input.runId,
-    signal: input.signal,
-    packageId,
-  });
-  if (outcome.status === 'waiting')
-    return {
-      status: 'waiting',
-      reason: outcome.missing.map((m) => `${m.location}: ${m.message}`).join('; '),
-    };
-  return { status: outcome.status, packageId: outcome.packageId };
 }
 
 async function failRecord(

@@ -3,20 +3,23 @@ import path from 'node:path';
 import type { Catalog, JobRecord, JobRecordState, RunItem, RunRecord, RunStatus } from '../catalog/types.js';
 import type { Config } from '../config/schema.js';
 import { compactTime, newRunId } from '../catalog/run-id.js';
-import { completeWaitingPackages } from '../ingest/complete-waiting.js';
-import { unchangedSinceLastPackage } from '../ingest/ingest-record.js';
-import type { PackageWriter } from '../ingest/package-writer.js';
 import type { Logger } from '../logger.js';
 import type { SoftwareAgent } from '../metadata/types.js';
 import type { Profile } from '../package/profile.js';
+import type { Progress } from '../progress.js';
 import type { ReportWriter } from '../reports/write-report.js';
 import { createSource } from '../sources/create-source.js';
 import type { RecordSource, SourceRecord } from '../sources/types.js';
 import type { Location } from '../storage/index.js';
 import { removeIncompleteUploads } from '../storage/remove-incomplete.js';
+import { sleep } from '../sleep.js';
+import { isMarkerFile, markerName, quarantineRecord } from '../worker/release.js';
+import { completeWaitingPackages } from './complete-waiting.js';
+import { isDeadLocalHolder } from './holders.js';
+import { unchangedSinceLastPackage } from './ingest-record.js';
+import { INGEST_LEASE_MS, INGEST_LEASES } from './leases.js';
+import type { PackageWriter } from './package-writer.js';
 import { LeaseLostError, processRecord } from './process-record.js';
-import { isMarkerFile, markerName, quarantineRecord } from './release.js';
-import { sleep } from './sleep.js';
 
 /** What a job run needs; the CLI's context has all of it. */
 export interface JobRunDeps {
@@ -40,9 +43,12 @@ export interface WorkOptions {
   /** How often to look again for records held by other workers. */
   pollMs: number;
   signal?: AbortSignal;
+  /** Told the totals once they are known, then each record and byte as it is done (a progress bar). */
+  progress?: Progress;
 }
 
 const CLAIMABLE = ['discovered', 'packaged', 'archived'] as const;
+const isClaimable = (state: string) => (CLAIMABLE as readonly string[]).includes(state);
 
 /**
  * Starts a run of a job, once across all workers: `slot` names the schedule firing (e.g. its minute), and only the
@@ -57,12 +63,32 @@ export async function startJobRun(
 ): Promise<RunRecord | null> {
   const { catalog, now } = deps;
   const fired = await catalog.acquireLease(
-    `job-fire:${job.name}:${slot}`,
+    INGEST_LEASES.jobFire(job.name, slot),
     holder,
-    new Date(now().getTime() + 7 * 86_400_000),
+    new Date(now().getTime() + INGEST_LEASE_MS.jobFire),
     now(),
   );
   if (!fired) return null;
+  // The look for a running run and the start are one step across processes.
+  const starting = INGEST_LEASES.jobStart(job.name);
+  while (
+    !(await catalog.acquireLease(
+      starting,
+      holder,
+      new Date(now().getTime() + INGEST_LEASE_MS.jobStart),
+      now(),
+    ))
+  )
+    await sleep(50);
+  try {
+    return await startUnlessRunning(deps, job);
+  } finally {
+    await catalog.releaseLease(starting, holder);
+  }
+}
+
+async function startUnlessRunning(deps: JobRunDeps, job: JobRecord): Promise<RunRecord | null> {
+  const { catalog, now } = deps;
   const running = await catalog.listRuns({ kind: 'ingest', status: 'running', job: job.name, limit: 1 });
   if (running.length > 0) {
     deps.logger.warn(
@@ -119,20 +145,28 @@ export async function workOnRun(
     log,
   );
 
+  await freeDeadHolders(deps, run, job, log);
+
+  let totals: { records: number; bytes: number } | undefined;
   while (!(await catalog.getMarker(`run-discovered:${run.id}`))) {
     if (options.signal?.aborted) return 'in-progress';
+    const lease = INGEST_LEASES.runDiscover(run.id);
     if (
       await catalog.acquireLease(
-        `run-discover:${run.id}`,
+        lease,
         options.holder,
         new Date(now().getTime() + options.leaseMs * 10),
         now(),
       )
     ) {
-      await discover(deps, run, job, source, copies, log);
+      totals = await discover(deps, run, job, source, copies, log);
       await catalog.setMarker(`run-discovered:${run.id}`, now().toISOString(), now());
-      await catalog.releaseLease(`run-discover:${run.id}`, options.holder);
+      await catalog.releaseLease(lease, options.holder);
     } else await sleep(options.pollMs, options.signal);
+  }
+  if (options.progress) {
+    const open = (await catalog.listRecordStates({ runId: run.id })).filter((r) => isClaimable(r.state));
+    options.progress.start(totals ?? { records: open.length, bytes: 0 });
   }
 
   const pass = { ...options, profile, copies, log };
@@ -143,14 +177,16 @@ export async function workOnRun(
     for (;;) {
       if (options.signal?.aborted) return 'in-progress';
       const records = await catalog.listRecordStates({ runId: run.id });
-      const open = records.filter((r) => (CLAIMABLE as readonly string[]).includes(r.state));
+      const open = records.filter((r) => isClaimable(r.state));
       if (open.length === 0) {
         // A worker writes a record's run item just after its last state: give it that moment (a lease's
         // length at most: a worker killed in between never writes it, and the report stands in for it).
         const itemized = new Set((await catalog.listRunItems(run.id)).map((i) => i.subject));
         const recent = now().getTime() - options.leaseMs;
-        if (!records.some((r) => !itemized.has(r.sourceKey) && r.updatedAt.getTime() > recent))
+        if (!records.some((r) => !itemized.has(r.sourceKey) && r.updatedAt.getTime() > recent)) {
+          options.progress?.stop();
           return finishRun(deps, run, options.holder, log);
+        }
         await sleep(options.pollMs, options.signal);
         continue;
       }
@@ -164,6 +200,29 @@ export async function workOnRun(
     }
   }
 }
+/**
+ * Records of this run held by a process of this host that no longer runs (a `bevara ingest` killed before) are
+ * freed at once, with their write leases: what they reserved and did not catalogue is cleaned when taken again.
+ */
+async function freeDeadHolders(deps: JobRunDeps, run: RunRecord, job: JobRecord, log: Logger): Promise<void> {
+  const { catalog } = deps;
+  for (const r of await catalog.listRecordStates({ runId: run.id })) {
+    if (!r.holder || !isClaimable(r.state) || !isDeadLocalHolder(r.holder)) continue;
+    if (await catalog.freeRecord(job.name, r.sourceKey, r.holder)) {
+      await catalog.releaseLease(INGEST_LEASES.recordWrite(job.source.kind, r.sourceKey), r.holder);
+      log.warn(
+        { record: r.sourceKey, holder: r.holder, state: r.state },
+        'took over a record of a dead process',
+      );
+    }
+  }
+  for (const lease of [INGEST_LEASES.runDiscover(run.id), INGEST_LEASES.runFinish(run.id)]) {
+    const held = await catalog.leaseHolder(lease);
+    if (held && isDeadLocalHolder(held.holder)) await catalog.releaseLease(lease, held.holder);
+  }
+}
+
+/** Finds the run's records; returns how many records and bytes it will work on. */
 async function discover(
   deps: JobRunDeps,
   run: RunRecord,
@@ -171,7 +230,7 @@ async function discover(
   source: RecordSource,
   copies: string[],
   log: Logger,
-) {
+): Promise<{ records: number; bytes: number }> {
   const { catalog, now } = deps;
   // Packages an earlier run left waiting for copies.
   const completed = await completeWaitingPackages(deps, { copies, runId: run.id });
@@ -228,6 +287,7 @@ async function discover(
   await catalog.discoverRecords(job.name, run.id, batch, now());
   if (items.length > 0) await catalog.addRunItems(items);
   log.info({ records, bytes, rejected: items.length }, 'records discovered');
+  return { records: records + items.length, bytes };
 }
 
 interface PassOptions extends WorkOptions {
@@ -292,9 +352,13 @@ async function processClaimed(
       copies: options.copies,
       claimed,
       record,
+      leaseMs: options.leaseMs,
+      pollMs: options.pollMs,
+      onSourceBytes: (bytes) => options.progress?.advance({ bytes }),
       signal: options.signal,
     });
     await catalog.addRunItems([item]);
+    options.progress?.advance({ records: 1 });
   } catch (err) {
     if (err instanceof LeaseLostError) options.log.warn({ record: key }, err.message);
     else if (options.signal?.aborted)
@@ -305,6 +369,29 @@ async function processClaimed(
   }
 }
 
+/**
+ * Closes a run this process was stopped in (SIGTERM, SIGINT) with a status and a report, unless another process
+ * still works on it (then it is left to that one). Records not yet done are reported as interrupted; the next run
+ * goes on with each from where it stands.
+ */
+export async function finishStoppedRun(
+  deps: JobRunDeps,
+  run: RunRecord,
+  holder: string,
+): Promise<RunStatus | 'in-progress'> {
+  const { catalog, now } = deps;
+  const records = await catalog.listRecordStates({ runId: run.id });
+  const othersWork = records.some(
+    (r) =>
+      isClaimable(r.state) &&
+      r.holder &&
+      r.holder !== holder &&
+      (r.leaseUntil?.getTime() ?? 0) > now().getTime(),
+  );
+  if (othersWork) return 'in-progress';
+  return finishRun(deps, run, holder, deps.logger.child({ runId: run.id }));
+}
+
 /** Writes the run's report and closes it, once: the worker that takes the finishing lease does it. */
 async function finishRun(
   deps: JobRunDeps,
@@ -313,8 +400,9 @@ async function finishRun(
   log: Logger,
 ): Promise<RunStatus | 'in-progress'> {
   const { catalog, now } = deps;
+  const lease = INGEST_LEASES.runFinish(run.id);
   if (
-    !(await catalog.acquireLease(`run-finish:${run.id}`, holder, new Date(now().getTime() + 600_000), now()))
+    !(await catalog.acquireLease(lease, holder, new Date(now().getTime() + INGEST_LEASE_MS.runFinish), now()))
   )
     return 'in-progress';
   const current = await catalog.getRun(run.id);
@@ -337,6 +425,8 @@ async function finishRun(
     rejected: states.quarantined ?? 0,
     failed: states.failed ?? 0,
     waiting: (states.waiting ?? 0) + (states.stored ?? 0),
+    /** Records a stop left before their end: the next run goes on with each. */
+    interrupted: CLAIMABLE.reduce((n, state) => n + (states[state] ?? 0), 0),
     /** Bytes of source content packaged, as `bevara ingest` counts them. */
     bytes: items.reduce(
       (s, i) => s + (typeof i.details?.sourceBytes === 'number' ? i.details.sourceBytes : 0),
@@ -346,7 +436,9 @@ async function finishRun(
     records: states,
   };
   const status: RunStatus =
-    summary.rejected + summary.failed + summary.waiting > 0 ? 'completed-with-failures' : 'succeeded';
+    summary.rejected + summary.failed + summary.waiting + summary.interrupted > 0
+      ? 'completed-with-failures'
+      : 'succeeded';
   const reports = await deps.reports.write({ ...run, finishedAt, status, summary }, items);
   await catalog.finishRun(run.id, status, finishedAt, summary, reports);
   log.info({ ...summary, status, reports }, 'job run finished');
@@ -360,6 +452,9 @@ const STAND_IN_STATUS: Partial<Record<JobRecordState['state'], RunItem['status']
   failed: 'failed',
   waiting: 'waiting',
   stored: 'waiting',
+  discovered: 'waiting',
+  packaged: 'waiting',
+  archived: 'waiting',
 };
 
 function standInItem(runId: string, record: JobRecordState): RunItem {
@@ -368,7 +463,9 @@ function standInItem(runId: string, record: JobRecordState): RunItem {
     subject: record.sourceKey,
     ...(record.packageId ? { packageId: record.packageId } : {}),
     status: STAND_IN_STATUS[record.state] ?? 'failed',
-    message: `${record.state}${record.reason ? `: ${record.reason}` : ''} (from the record's state)`,
+    message: isClaimable(record.state)
+      ? `interrupted while ${record.state}; the next run goes on with it`
+      : `${record.state}${record.reason ? `: ${record.reason}` : ''} (from the record's state)`,
     details: { state: record.state },
   };
 }
