@@ -32,3 +32,33 @@ describe('worker crash safety', () => {
     expect(summary.audit).toMatchObject({ status: 0, verified: 240, orphans: 0 });
   }, 600_000);
 });
+
+// The same for `bevara ingest` itself: one engine, so the same guarantees, whatever moment the kill comes.
+describe('bevara ingest crash safety', () => {
+  it('archives every record exactly once through 20 SIGKILLs of bevara ingest', () => {
+    const result = spawnSync(
+      process.execPath,
+      [
+        'scripts/crash-test.mjs',
+        '--mode',
+        'ingest',
+        '--records',
+        '120',
+        '--kills',
+        '20',
+        '--seed',
+        `ci-ingest-${Date.now()}`,
+      ],
+      { encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 26 },
+    );
+    expect(result.stdout, result.stderr.slice(-4000)).toMatch(/^\{/);
+    const summary = JSON.parse(result.stdout) as CrashSummary;
+    expect(summary.problems).toEqual([]);
+    expect(result.status).toBe(0);
+    const kills = Object.values(summary.killPoints).reduce((a, b) => a + b, 0);
+    expect(kills).toBeGreaterThanOrEqual(20);
+    expect(summary.killPoints.packaged).toBeGreaterThan(0);
+    expect(summary.packages).toBe(120);
+    expect(summary.audit).toMatchObject({ status: 0, verified: 240, orphans: 0 });
+  }, 600_000);
+});
