@@ -238,6 +238,7 @@ async function audit(deps: AuditDeps, options: AuditOptions, runId: string): Pro
       skip: Boolean(options.packageId),
     },
   );
+  const orphanCount = orphanItems.filter((i) => i.status === 'orphan').length;
   for (const item of orphanItems) {
     items.push(item);
     await itemWriter.add(item);
@@ -256,7 +257,7 @@ async function audit(deps: AuditDeps, options: AuditOptions, runId: string): Pro
     missing: items.filter((i) => i.status === 'failed' && i.details?.missing === true).length,
     repaired: count('repaired'),
     damaged: settled.filter((r) => r.damaged).length,
-    orphans: orphanItems.length,
+    orphans: orphanCount,
     deferred,
     files: checkedAll.reduce((sum, c) => sum + c.check.filesVerified, 0),
     bytes,
@@ -288,7 +289,7 @@ async function audit(deps: AuditDeps, options: AuditOptions, runId: string): Pro
     settled,
     coverage,
     config.alerts?.coverageThreshold ?? 1,
-    orphanItems.length,
+    orphanCount,
   );
   const delivery = alerts.length > 0 ? await deps.alerts.send(alerts) : undefined;
   const behind = coverage.filter(

@@ -147,8 +147,11 @@ export interface RunItem {
 export interface StoredObjectRecord {
   location: string;
   key: string;
-  /** `event-log`: PREMIS events of a package; `report`: an audit report; `damaged`: a damaged copy kept. */
-  kind: 'event-log' | 'report' | 'damaged';
+  /**
+   * `event-log`: PREMIS events of a package; `report`: an audit report; `damaged`: a damaged copy kept;
+   * `kept-orphan`: an unknown object an operator chose to keep (`bevara orphans keep`).
+   */
+  kind: 'event-log' | 'report' | 'damaged' | 'kept-orphan';
   packageId?: string;
   storedAt: Date;
 }

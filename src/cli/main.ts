@@ -10,6 +10,7 @@ import { coverageCommand } from './coverage.js';
 import { type AppContext, type GlobalOptions, openContext } from './context.js';
 import { getCommand } from './get.js';
 import { ingestCommand } from './ingest.js';
+import { orphanDecisionCommand, orphansListCommand } from './orphans.js';
 import {
   jobsAddCommand,
   jobsListCommand,
@@ -140,6 +141,35 @@ export function buildProgram(): Command {
     .action(() => {
       process.exitCode = configCommand(program.opts<GlobalOptions>());
     });
+
+  const orphans = program
+    .command('orphans')
+    .description(
+      'objects in the locations that the catalog does not know, and the operator decisions on them',
+    );
+  orphans
+    .command('list')
+    .description('list every location now; exit 1 when unknown objects are found')
+    .option('--location <name>', 'only this location')
+    .action(async (options: { location?: string }) =>
+      withContext(program, (ctx, g) => orphansListCommand(ctx, { ...options, json: g.json }))(),
+    );
+  for (const action of ['remove', 'keep'] as const) {
+    orphans
+      .command(`${action} <object>`)
+      .description(
+        action === 'remove'
+          ? 'delete one unknown object (<location>:<key>), recorded with who and why'
+          : 'keep one unknown object as known, so audits stop reporting it; recorded with who and why',
+      )
+      .requiredOption('--by <who>', 'who decided')
+      .requiredOption('--reason <why>', 'why, for the record')
+      .action(async (object: string, options: { by: string; reason: string }) =>
+        withContext(program, (ctx, g) =>
+          orphanDecisionCommand(ctx, action, object, { ...options, json: g.json }),
+        )(),
+      );
+  }
 
   const reports = program.command('reports').description('past ingest and audit runs');
   reports
