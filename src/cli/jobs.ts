@@ -153,7 +153,7 @@ export async function jobsShowCommand(
     ['After success', describeAfterSuccess(job)],
     ['Quarantine', job.quarantine ?? 'none (rejected records stay in place)'],
     ['Limits', describeLimits(job)],
-    ['Origin', job.origin === 'config' ? `config file ${declaredIn(ctx)}` : 'cli (bevara jobs add)'],
+    ['Origin', describeOrigin(job, declaredIn(ctx))],
     ['Created', job.createdAt.toISOString()],
     ['Updated', job.updatedAt.toISOString()],
   ];
@@ -188,6 +188,11 @@ export async function jobsSetEnabledCommand(
 ): Promise<number> {
   const declared = await syncJobs(ctx);
   const job = await requireJob(ctx, name);
+  if (job.origin === 'ingest')
+    throw new ValidationError(
+      'job-one-off',
+      `[jobs] "${name}" is the one-off job of "bevara ingest ${job.source.path}"; it has no schedule to pause or resume (add a job with "bevara jobs add" to run it on a schedule)`,
+    );
   if (enabled && declared.find((j) => j.name === name)?.enabled === false) {
     throw new ValidationError(
       'job-declared',
@@ -202,6 +207,12 @@ export async function jobsSetEnabledCommand(
   else if (enabled) print(`Job ${name} resumed: runs on its schedule (${describeSchedule(job)})`);
   else print(`Job ${name} paused: no scheduled runs until "bevara jobs resume ${name}"`);
   return 0;
+}
+
+function describeOrigin(job: JobRecord, configFile: string): string {
+  if (job.origin === 'config') return `config file ${configFile}`;
+  if (job.origin === 'ingest') return `bevara ingest ${job.source.path} (one-off, never scheduled)`;
+  return 'cli (bevara jobs add)';
 }
 
 /** `bevara jobs remove <name>`: removes a job added with `jobs add`; its runs and record states stay. */
