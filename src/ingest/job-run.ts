@@ -3,17 +3,18 @@ import path from 'node:path';
 import type { Catalog, JobRecord, JobRecordState, RunItem, RunRecord, RunStatus } from '../catalog/types.js';
 import type { Config } from '../config/schema.js';
 import { compactTime, newRunId } from '../catalog/run-id.js';
+import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SoftwareAgent } from '../metadata/types.js';
 import type { Profile } from '../package/profile.js';
 import type { Progress } from '../progress.js';
 import type { ReportWriter } from '../reports/write-report.js';
 import { createSource } from '../sources/create-source.js';
+import { isMarkerFile, markerName, quarantineRecord } from '../sources/disposition.js';
 import type { RecordSource, SourceRecord } from '../sources/types.js';
 import type { Location } from '../storage/index.js';
 import { removeIncompleteUploads } from '../storage/remove-incomplete.js';
 import { sleep } from '../sleep.js';
-import { isMarkerFile, markerName, quarantineRecord } from '../worker/release.js';
 import { completeWaitingPackages } from './complete-waiting.js';
 import { isDeadLocalHolder } from './holders.js';
 import { unchangedSinceLastPackage } from './ingest-record.js';
@@ -246,8 +247,13 @@ async function discover(
     if (!scanned.ok) {
       const reason = scanned.rejected.errors.map((e) => e.message).join('; ');
       let where = 'left in place';
-      if (job.quarantine)
-        where = `moved to ${await quarantineRecord(job.quarantine, job.source.path, key, compactTime(now()))}`;
+      if (job.quarantine) {
+        const stamp = compactTime(now());
+        where = await quarantineRecord(job.quarantine, job.source.path, scanned.rejected, stamp).then(
+          (to) => `moved to ${to}`,
+          (err: unknown) => `left in place: it could not be moved to quarantine (${errorMessage(err)})`,
+        );
+      }
       batch.push({ sourceKey: key, quarantined: `${reason} (${where})` });
       items.push({
         runId: run.id,

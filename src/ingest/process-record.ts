@@ -4,11 +4,11 @@ import { errorMessage, PreservationError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { newPackageId } from '../package/package-id.js';
 import type { Profile } from '../package/profile.js';
+import { quarantineRecord, releaseRecord } from '../sources/disposition.js';
 import type { SourceRecord } from '../sources/types.js';
 import type { Location } from '../storage/index.js';
 import { packageKey } from '../storage/keys.js';
 import { sleep } from '../sleep.js';
-import { quarantineRecord, releaseRecord } from '../worker/release.js';
 import { type IngestDeps, ingestRecord } from './ingest-record.js';
 import { isDeadLocalHolder } from './holders.js';
 import { INGEST_LEASES } from './leases.js';
@@ -99,7 +99,14 @@ export async function processRecord(deps: ProcessDeps, input: ProcessInput): Pro
       await advance('archived');
     }
     if (state === 'archived') {
-      const done = await releaseRecord(job.afterSuccess, job.source.path, key, packageId as string, now());
+      const subject = { key, entry: input.record?.entry };
+      const done = await releaseRecord(
+        job.afterSuccess,
+        job.source.path,
+        subject,
+        packageId as string,
+        now(),
+      );
       await advance('released', { reason: done });
       const copies = await catalog.listCopies({ packageId });
       return item('ok', `archived; source ${done}`, {
@@ -231,7 +238,11 @@ async function failRecord(
     let where = 'left in place';
     if (job.quarantine) {
       const stamp = compactTime(deps.now());
-      where = `moved to ${await quarantineRecord(job.quarantine, job.source.path, key, stamp)}`;
+      const subject = { key, entry: input.record?.entry };
+      where = await quarantineRecord(job.quarantine, job.source.path, subject, stamp).then(
+        (to) => `moved to ${to}`,
+        (err: unknown) => `left in place: it could not be moved to quarantine (${errorMessage(err)})`,
+      );
     }
     await advance('quarantined', { reason: `${reason} (${where})` });
     log.warn({ rule: err.rule, file: err.subject.file, reason }, 'record quarantined');

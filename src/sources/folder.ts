@@ -101,7 +101,8 @@ export function createFolderSource(options: FolderSourceOptions): RecordSource {
     const erms = walk.metadataFiles.find((f) => f.name === ERMS_FILE_NAME);
     const fromErms = erms ? await checkErmsFile(erms, key, xmlValidator()) : { errors: [], metadata: {} };
     errors.push(...fromErms.errors);
-    if (errors.length > 0) return { ok: false, rejected: { kind: 'folder', key, location, errors } };
+    if (errors.length > 0)
+      return { ok: false, rejected: { kind: 'folder', key, location, entry: entry.raw, errors } };
 
     const files: SourceFile[] = walk.files
       .sort((a, b) => comparePaths(a.path, b.path))
@@ -127,6 +128,7 @@ export function createFolderSource(options: FolderSourceOptions): RecordSource {
         kind: 'folder',
         key,
         location,
+        entry: entry.raw,
         // record.json overrides what a case export says; the folder name is the title of last resort.
         metadata: {
           ...fromErms.metadata,

@@ -43,6 +43,11 @@ export interface SourceRecord {
   key: string;
   /** Absolute location of the record, for messages. */
   location: string;
+  /**
+   * Raw name of the record's folder or file directly in the source root (`.zip` included), exactly as read from
+   * disk: what a release or quarantine moves. Absent when the record is the source root itself.
+   */
+  entry?: Buffer;
   metadata: DescriptiveMetadata;
   /** Producer metadata files, in a stable order; empty when the record has none. */
   metadataFiles: SourceMetadataFile[];
@@ -70,6 +75,8 @@ export interface RejectedRecord {
   kind: string;
   key: string;
   location: string;
+  /** As {@link SourceRecord.entry}. */
+  entry?: Buffer;
   /** Every problem found, each naming the file and rule. */
   errors: ValidationError[];
 }

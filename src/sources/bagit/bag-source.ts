@@ -98,15 +98,21 @@ export function createBagitSource(options: BagitSourceOptions): RecordSource {
   async function* scan(): AsyncGenerator<ScannedRecord> {
     if (await isBag(Buffer.from(root))) {
       const decoded = decodeName(Buffer.from(basename(root)));
-      yield await scanBag(Buffer.from(root), decoded.ok ? decoded.name : decoded.escaped, []);
+      yield await scanBag(Buffer.from(root), decoded.ok ? decoded.name : decoded.escaped, [], undefined);
       return;
     }
     for (const entry of await listBags(root, options.onIgnored)) {
-      yield await scanBag(Buffer.concat([Buffer.from(`${root}/`), entry.raw]), entry.key, entry.errors);
+      const dir = Buffer.concat([Buffer.from(`${root}/`), entry.raw]);
+      yield await scanBag(dir, entry.key, entry.errors, entry.raw);
     }
   }
 
-  async function scanBag(dir: Buffer, key: string, nameErrors: ValidationError[]): Promise<ScannedRecord> {
+  async function scanBag(
+    dir: Buffer,
+    key: string,
+    nameErrors: ValidationError[],
+    entry: Buffer | undefined,
+  ): Promise<ScannedRecord> {
     const location = dir.toString('utf8');
     const checksums = options.checksums ?? 'scan';
     const bag = await validateBag(dir, {
@@ -119,12 +125,13 @@ export function createBagitSource(options: BagitSourceOptions): RecordSource {
       onIgnored: options.onIgnored,
     });
     const errors = [...nameErrors, ...bag.errors];
-    if (errors.length > 0) return { ok: false, rejected: { kind: 'bagit', key, location, errors } };
+    if (errors.length > 0) return { ok: false, rejected: { kind: 'bagit', key, location, entry, errors } };
     const files = bag.payload.map((f) => toSourceFile(f, key, checksums === 'defer'));
     const record: BagSourceRecord = {
       kind: 'bagit',
       key,
       location,
+      entry,
       metadata: bagInfoToMetadata(bag.info, key),
       metadataFiles: bag.tagFiles,
       files,

@@ -3,7 +3,8 @@
  *
  * ```
  * <quarantineDir>/
- *   <key>/                          one folder per refused SIP (replaced when the same SIP is refused again)
+ *   <key>/                          one folder per refused SIP (replaced when the same SIP is refused again;
+ *                                   the key made one safe name: `/`, `%`, control characters escaped, `..` → `%2E.`)
  *     <name>.zip  or  <name>/...    a copy of the SIP as it was in the inbox (the original is never moved)
  *     validation-report.json        the ValidationReport
  *     validation-report.txt         the same report as text (formatReport)
@@ -25,8 +26,9 @@ import {
   utimes,
   writeFile,
 } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { formatReport } from '../../validation/report.js';
+import { safeName } from '../disposition.js';
 import type { ValidationReport } from '../../validation/types.js';
 
 /** Names of the report files written next to the copy. */
@@ -46,8 +48,13 @@ export async function quarantineSip(
   report: ValidationReport,
 ): Promise<string> {
   await mkdir(quarantineDir, { recursive: true });
-  const target = join(quarantineDir, key);
-  const temp = join(quarantineDir, `.${key}.${process.pid}.${Date.now()}.tmp`);
+  // The key is the SIP's decoded name: made one safe path segment, so nothing outside the quarantine folder is
+  // ever replaced (a SIP named "...zip" has the key "..").
+  const folder = safeName(key);
+  const target = join(quarantineDir, folder);
+  const temp = join(quarantineDir, `.${folder}.${process.pid}.${Date.now()}.tmp`);
+  if (dirname(target) !== resolve(quarantineDir) || dirname(temp) !== resolve(quarantineDir))
+    throw new Error(`[quarantine] SIP "${key}": no safe folder name in ${quarantineDir}`);
   await rm(temp, { recursive: true, force: true });
   await mkdir(temp);
   try {

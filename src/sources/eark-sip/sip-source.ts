@@ -27,7 +27,7 @@ import type { XmlValidator } from '../../metadata/xml-validator.js';
 import type { ValidationReport } from '../../validation/types.js';
 import { validatePackage } from '../../validation/validate-package.js';
 import { describeFsError, recordError } from '../file-reader.js';
-import { comparePaths, decodeName, printableName } from '../names.js';
+import { comparePaths, decodeName, nameProblem, printableName } from '../names.js';
 import type { RecordSource, ScannedRecord, SourceRecord } from '../types.js';
 import { quarantineSip, REPORT_TEXT } from './quarantine.js';
 import { listSipFiles, type PreparedSip, prepareSip } from './sip-files.js';
@@ -102,7 +102,10 @@ export function createEarkSipSource(options: EarkSipSourceOptions): RecordSource
         where = `it could not be copied to the quarantine area (${describeFsError(err)})`;
       }
       const errors = [...extra, ...rejectionErrors(entry.key, report, where)];
-      return { ok: false, rejected: { kind: 'eark-sip', key: entry.key, location, errors } };
+      return {
+        ok: false,
+        rejected: { kind: 'eark-sip', key: entry.key, location, entry: entry.raw, errors },
+      };
     };
     if (entry.errors.length > 0) {
       return refuse(
@@ -127,7 +130,10 @@ export function createEarkSipSource(options: EarkSipSourceOptions): RecordSource
         err instanceof ValidationError
           ? err
           : recordError('unreadable', entry.key, undefined, `cannot be read (${errorMessage(err)})`, err);
-      return { ok: false, rejected: { kind: 'eark-sip', key: entry.key, location, errors: [error] } };
+      return {
+        ok: false,
+        rejected: { kind: 'eark-sip', key: entry.key, location, entry: entry.raw, errors: [error] },
+      };
     }
   }
 
@@ -151,6 +157,7 @@ async function buildRecord(
     kind: 'eark-sip',
     key: entry.key,
     location,
+    entry: entry.raw,
     metadata: mets.metadata,
     metadataFiles: [],
     files,
@@ -181,9 +188,17 @@ async function listInbox(root: string, onIgnored: EarkSipSourceOptions['onIgnore
       continue;
     }
     const key = zip && name.length > 4 ? name.slice(0, -4) : name;
-    const errors = decoded.ok
-      ? []
-      : [recordError('name-encoding', key, undefined, 'SIP file or folder name is not valid UTF-8')];
+    const errors: ValidationError[] = [];
+    if (!decoded.ok)
+      errors.push(recordError('name-encoding', key, undefined, 'SIP file or folder name is not valid UTF-8'));
+    else if (key === '' || key === '.' || key === '..' || /^\.zip$/i.test(name))
+      errors.push(
+        recordError('unsafe-name', key, undefined, `SIP name "${printableName(name)}" leaves no usable name`),
+      );
+    else {
+      const problem = nameProblem(key);
+      if (problem) errors.push(recordError('name-invalid', key, undefined, `SIP ${problem}`));
+    }
     entries.push({ raw: dirent.name, key, zip, errors });
   }
   entries.sort((a, b) => comparePaths(a.key, b.key) || Buffer.compare(a.raw, b.raw));
