@@ -69,6 +69,12 @@ export class StorageError extends PreservationError {
   override readonly code: string = 'E_STORAGE';
 }
 
+/** A location's root is not bevara's own (the filesystem root, or a folder holding other things). */
+export class LocationRootError extends StorageError {
+  override readonly code = 'E_LOCATION_ROOT';
+  override readonly unrecoverable = true;
+}
+
 /**
  * A location could not be reached or answered with a transient failure (network, timeout, 5xx, throttling) after
  * its retries. Retrying later can succeed: a record that meets it waits for a later run.

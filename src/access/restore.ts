@@ -36,6 +36,7 @@ export async function restorePackage(catalog: Catalog, options: RestoreOptions):
     files.map((f) => [`${pkg.id}/${f.entryPath}`, { file: f, target: safeTarget(out, f) }]),
   );
   for (const { file, target } of targets.values()) {
+    await checkFolders(out, path.dirname(target), file, false);
     if (
       await fs.lstat(target).then(
         () => true,
@@ -66,7 +67,7 @@ export async function restorePackage(catalog: Catalog, options: RestoreOptions):
       await walkZip(await location.driver.get(copy.key), directory, {
         onEntry: (entry) => {
           const hit = targets.get(entry.name);
-          return hit ? verifiedFileSink(hit.file, hit.target, written, restored) : undefined;
+          return hit ? verifiedFileSink(out, hit.file, hit.target, written, restored) : undefined;
         },
       });
       if (restored.length !== files.length)
@@ -84,6 +85,33 @@ export async function restorePackage(catalog: Catalog, options: RestoreOptions):
   );
 }
 
+/**
+ * Checks (and with `create`, makes) each folder from `out` down to `dir` without following links: a folder
+ * inside the target that is a symbolic link (or not a folder) is refused, so nothing is written through it to
+ * somewhere else. Made one level at a time, so a link put in place meanwhile is found, not followed.
+ */
+async function checkFolders(out: string, dir: string, file: FileRecord, create: boolean): Promise<void> {
+  const parts = path.relative(out, dir).split(path.sep).filter(Boolean);
+  let current = out;
+  for (const part of parts) {
+    current = path.join(current, part);
+    const stat = await fs.lstat(current).catch(() => null);
+    if (!stat) {
+      if (!create) return;
+      await fs.mkdir(current).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
+      const made = await fs.lstat(current);
+      if (made.isDirectory() && !made.isSymbolicLink()) continue;
+    } else if (stat.isDirectory() && !stat.isSymbolicLink()) continue;
+    throw new ValidationError(
+      'restore-symlink',
+      `[get] ${current} is a symbolic link or not a folder; nothing is written through it (file "${file.path}")`,
+      { package: file.packageId, file: file.path },
+    );
+  }
+}
+
 /** Where a file lands; refuses any path that would resolve outside `out`. */
 function safeTarget(out: string, file: FileRecord): string {
   const target = path.resolve(out, ...file.path.split('/'));
@@ -98,6 +126,7 @@ function safeTarget(out: string, file: FileRecord): string {
 }
 
 function verifiedFileSink(
+  out: string,
   file: FileRecord,
   target: string,
   written: string[],
@@ -111,7 +140,8 @@ function verifiedFileSink(
     skipCrc: true, // verified by SHA-256 in end()
     async write(chunk: Uint8Array) {
       if (!handle) {
-        await fs.mkdir(path.dirname(target), { recursive: true });
+        await fs.mkdir(out, { recursive: true });
+        await checkFolders(out, path.dirname(target), file, true);
         handle = await fs.open(temp, 'wx');
         written.push(temp);
       }
@@ -121,7 +151,8 @@ function verifiedFileSink(
     },
     async end() {
       if (!handle) {
-        await fs.mkdir(path.dirname(target), { recursive: true });
+        await fs.mkdir(out, { recursive: true });
+        await checkFolders(out, path.dirname(target), file, true);
         handle = await fs.open(temp, 'wx');
         written.push(temp);
       }

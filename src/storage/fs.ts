@@ -5,7 +5,11 @@
  *   <key>                 the object itself, read-only (0444) once written
  *   .meta/<key>.json      sidecar: { sha256, size, storedAt } as given by the writer
  *   .tmp/<random>         uploads in progress; removed on failure, never visible under their key
+ *   .bevara-location.json marker: this folder is a bevara location (written before the first object)
  *
+ * A root must be bevara's own: it is refused when it is the filesystem root, or holds anything but bevara's
+ * layout without the marker, so that a mistyped path never mixes packages with (or lists as orphans) files of
+ * another program.
  * A put streams into a temp file, fsyncs it, then hard-links it to its key: link(2) fails with EEXIST when the
  * key exists, so an existing object is never replaced, even by a concurrent writer. The folder is fsynced after.
  */
@@ -14,7 +18,13 @@ import { closeSync, type Dirent, fstatSync, openSync, readSync, writevSync } fro
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { AlreadyExistsError, NotFoundError, PreservationError, StorageError } from '../errors.js';
+import {
+  AlreadyExistsError,
+  LocationRootError,
+  NotFoundError,
+  PreservationError,
+  StorageError,
+} from '../errors.js';
 import { createDigester } from '../fixity/digest.js';
 import { checkFsRoot } from './fs-check.js';
 import { validateKey } from './keys.js';
@@ -32,6 +42,38 @@ export interface FsDriverOptions {
 
 const META_DIR = '.meta';
 const TMP_DIR = '.tmp';
+/** The file that marks a folder as a bevara location. */
+export const LOCATION_MARKER = '.bevara-location.json';
+
+/**
+ * Makes sure `root` is a bevara location before anything is written to it: an empty or new folder gets the marker;
+ * a folder with the marker, or with only bevara's layout (an older location, which then gets the marker), is
+ * accepted; the filesystem root and any other non-empty folder are refused.
+ */
+async function claimRoot(root: string): Promise<void> {
+  if (path.parse(root).root === root)
+    throw new LocationRootError(
+      `[storage:fs] location root "${root}" is the filesystem root; choose a folder of its own`,
+    );
+  await fs.mkdir(root, { recursive: true, mode: 0o700 });
+  const names = await fs.readdir(root);
+  if (names.includes(LOCATION_MARKER)) return;
+  const ours = new Set([META_DIR, TMP_DIR, 'packages', 'reports']);
+  const foreign = names.filter((n) => !ours.has(n));
+  if (foreign.length > 0)
+    throw new LocationRootError(
+      `[storage:fs] location root "${root}" is not empty and not a bevara location (it holds ${foreign
+        .slice(0, 3)
+        .map((n) => `"${n}"`)
+        .join(', ')}${foreign.length > 3 ? ', …' : ''}); choose an empty folder`,
+    );
+  const body = `${JSON.stringify({ bevaraLocation: 1, createdAt: new Date().toISOString() })}\n`;
+  await fs
+    .writeFile(path.join(root, LOCATION_MARKER), body, { flag: 'wx' })
+    .catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+}
 
 export function createFsDriver(options: FsDriverOptions): StorageDriver {
   const root = path.resolve(options.root);
@@ -42,7 +84,13 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
       cause: err,
     });
 
+  let claimed: Promise<void> | undefined;
   async function put(key: string, body: Readable, putOptions: PutOptions = {}): Promise<StoredObject> {
+    claimed ??= claimRoot(root);
+    await claimed.catch((err: unknown) => {
+      claimed = undefined;
+      throw err;
+    });
     const target = objectPath(key);
     if (await exists(target))
       throw new AlreadyExistsError(`[storage:fs] key "${key}" exists in ${root}; packages are written once`);
@@ -183,7 +231,7 @@ async function* walk(dir: string, relative: string): AsyncIterable<StoredObject>
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    if (relative === '' && (entry.name === META_DIR || entry.name === TMP_DIR)) continue;
+    if (relative === '' && [META_DIR, TMP_DIR, LOCATION_MARKER].includes(entry.name)) continue;
     const key = relative ? `${relative}/${entry.name}` : entry.name;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) yield* walk(full, key);

@@ -85,6 +85,23 @@ export function createEarkSipSource(options: EarkSipSourceOptions): RecordSource
     for (const entry of await listInbox(root, options.onIgnored)) yield await scanSip(entry);
   }
 
+  // A run scans its source more than once (discovery, then each pass): a SIP ZIP that has not changed since it
+  // was validated (same size, modification time and inode) keeps its verdict, so its bytes are not read again
+  // before packaging reads them. Folder SIPs are validated on each scan.
+  const verdicts = new Map<string, { identity: string; report: ValidationReport }>();
+  async function validateOnce(location: string, sip: PreparedSip): Promise<ValidationReport> {
+    const identity =
+      sip.kind === 'zip' ? `${sip.identity.size}:${sip.identity.mtimeNs}:${sip.identity.ino}` : '';
+    const known = verdicts.get(location);
+    if (identity && known?.identity === identity) return known.report;
+    const report = await validatePackage(location, {
+      profile: 'sip',
+      ...(options.validator ? { xmlValidator: options.validator } : {}),
+    });
+    if (identity) verdicts.set(location, { identity, report });
+    return report;
+  }
+
   async function scanSip(entry: InboxEntry): Promise<ScannedRecord> {
     const raw = Buffer.concat([Buffer.from(`${root}/`), entry.raw]);
     const location = raw.toString('utf8');
@@ -118,10 +135,7 @@ export function createEarkSipSource(options: EarkSipSourceOptions): RecordSource
       const kind = entry.zip ? 'zip' : 'folder';
       return refuse(refusalReport(location, kind, entry.key, prepared.findings, started));
     }
-    const report = await validatePackage(location, {
-      profile: 'sip',
-      ...(options.validator ? { xmlValidator: options.validator } : {}),
-    });
+    const report = await validateOnce(location, prepared.sip);
     if (!report.valid) return refuse(report);
     try {
       return { ok: true, record: await buildRecord(entry, location, prepared.sip, options.onIgnored) };
