@@ -384,6 +384,7 @@ export async function finishStoppedRun(
   deps: JobRunDeps,
   run: RunRecord,
   holder: string,
+  failure?: unknown,
 ): Promise<RunStatus | 'in-progress'> {
   const { catalog, now } = deps;
   const records = await catalog.listRecordStates({ runId: run.id });
@@ -395,7 +396,7 @@ export async function finishStoppedRun(
       (r.leaseUntil?.getTime() ?? 0) > now().getTime(),
   );
   if (othersWork) return 'in-progress';
-  return finishRun(deps, run, holder, deps.logger.child({ runId: run.id }));
+  return finishRun(deps, run, holder, deps.logger.child({ runId: run.id }), failure);
 }
 
 /** Writes the run's report and closes it, once: the worker that takes the finishing lease does it. */
@@ -404,6 +405,7 @@ async function finishRun(
   run: RunRecord,
   holder: string,
   log: Logger,
+  failure?: unknown,
 ): Promise<RunStatus | 'in-progress'> {
   const { catalog, now } = deps;
   const lease = INGEST_LEASES.runFinish(run.id);
@@ -418,6 +420,16 @@ async function finishRun(
   // Records whose worker was killed between their last state and their run item: the report tells of them too.
   const itemized = new Set(items.map((i) => i.subject));
   const standIns = records.filter((r) => !itemized.has(r.sourceKey)).map((r) => standInItem(run.id, r));
+  if (failure !== undefined) {
+    const message = `the run could not go on: ${errorMessage(failure)}`;
+    standIns.push({
+      runId: run.id,
+      subject: run.id,
+      status: 'failed',
+      message,
+      details: { rule: 'run-failed' },
+    });
+  }
   if (standIns.length > 0) {
     await catalog.addRunItems(standIns);
     items.push(...standIns);
@@ -442,9 +454,11 @@ async function finishRun(
     records: states,
   };
   const status: RunStatus =
-    summary.rejected + summary.failed + summary.waiting + summary.interrupted > 0
-      ? 'completed-with-failures'
-      : 'succeeded';
+    failure !== undefined
+      ? 'failed'
+      : summary.rejected + summary.failed + summary.waiting + summary.interrupted > 0
+        ? 'completed-with-failures'
+        : 'succeeded';
   const reports = await deps.reports.write({ ...run, finishedAt, status, summary }, items);
   await catalog.finishRun(run.id, status, finishedAt, summary, reports);
   log.info({ ...summary, status, reports }, 'job run finished');

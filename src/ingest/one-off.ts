@@ -76,7 +76,15 @@ export async function ingestOnce(deps: JobRunDeps, options: OneOffIngestOptions)
     signal: options.signal,
     progress: options.progress,
   };
-  let status = await workOnRun(deps, run, job, work);
+  let status: RunStatus | 'in-progress';
+  try {
+    status = await workOnRun(deps, run, job, work);
+  } catch (err) {
+    // Not one record's failure (those are refused or failed alone) but the run's: it still ends with a status
+    // and a report before the error is told.
+    await finishStoppedRun(deps, run, holder, err).catch(() => undefined);
+    throw err;
+  }
   if (status === 'in-progress' && options.signal?.aborted) status = await finishStoppedRun(deps, run, holder);
   // Another process finishes the run (it works on its last records, or writes the report): wait for it.
   while (status === 'in-progress' && !options.signal?.aborted) {

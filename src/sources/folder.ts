@@ -29,6 +29,7 @@ import {
   type FileIdentity,
   recordError,
 } from './file-reader.js';
+import { isolateRecord } from './isolate.js';
 import { comparePaths, decodeName, nameProblem, printableName } from './names.js';
 import { walkRecord } from './record-walk.js';
 import type { RecordSource, ScannedRecord, SourceFile, SourceFileRef } from './types.js';
@@ -74,7 +75,10 @@ export function createFolderSource(options: FolderSourceOptions): RecordSource {
 
   async function* scan(): AsyncGenerator<ScannedRecord> {
     for (const entry of await listRecords(root, options.onIgnored)) {
-      yield await scanRecord(entry);
+      const location = `${root}/${printableName(entry.key)}`;
+      yield await isolateRecord({ kind: 'folder', key: entry.key, location, entry: entry.raw }, () =>
+        scanRecord(entry),
+      );
     }
   }
 

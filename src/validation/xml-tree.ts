@@ -58,6 +58,13 @@ type Ordered = Record<string, unknown> & { ':@'?: Record<string, string> };
 /** Parses a document; a document that is not well-formed gives the parser's message and line. */
 export function parseXml(xml: string): ParsedXml {
   const text = xml.startsWith('\uFEFF') ? xml.slice(1) : xml;
+  // Package metadata never needs a document type: its entity declarations (external, parameter, or expanding
+  // to gigabytes) are how XML attacks a reader, so a document that declares one is refused unread.
+  const doctype = /<!DOCTYPE/i.exec(text);
+  if (doctype) {
+    const line = text.slice(0, doctype.index).split('\n').length;
+    return { error: 'a DOCTYPE (entity declarations) is not accepted in package metadata', line };
+  }
   const check = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (check !== true) return { error: check.err.msg, line: check.err.line };
   const lineStarts = [0];
@@ -72,7 +79,14 @@ export function parseXml(xml: string): ParsedXml {
     }
     return lo + 1;
   };
-  const top = (parser.parse(text) as Ordered[]).find((n) => elementName(n) !== undefined);
+  let parsed: Ordered[];
+  try {
+    parsed = parser.parse(text) as Ordered[];
+  } catch (err) {
+    // The parser's own limits (nesting depth, entities) refuse the document, not the run.
+    return { error: `not accepted by the parser: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  const top = parsed.find((n) => elementName(n) !== undefined);
   if (!top) return { error: 'no root element' };
   const root = build(top, new Map([['xml', NS.xml]]), lineAt);
   assignPaths(root, `/${step(root)}`);

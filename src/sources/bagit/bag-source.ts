@@ -32,6 +32,7 @@ import {
   recordError,
 } from '../file-reader.js';
 import { DEFAULT_MAX_PATH_LENGTH } from '../folder.js';
+import { isolateRecord } from '../isolate.js';
 import { comparePaths, decodeName, nameProblem, printableName } from '../names.js';
 import type { RecordSource, ScannedRecord, SourceFile, SourceFileRef, SourceRecord } from '../types.js';
 import { BAG_DECLARATION_NAME } from './bag-declaration.js';
@@ -98,12 +99,16 @@ export function createBagitSource(options: BagitSourceOptions): RecordSource {
   async function* scan(): AsyncGenerator<ScannedRecord> {
     if (await isBag(Buffer.from(root))) {
       const decoded = decodeName(Buffer.from(basename(root)));
-      yield await scanBag(Buffer.from(root), decoded.ok ? decoded.name : decoded.escaped, [], undefined);
+      const key = decoded.ok ? decoded.name : decoded.escaped;
+      yield await isolateRecord({ kind: 'bagit', key, location: root }, () =>
+        scanBag(Buffer.from(root), key, [], undefined),
+      );
       return;
     }
     for (const entry of await listBags(root, options.onIgnored)) {
       const dir = Buffer.concat([Buffer.from(`${root}/`), entry.raw]);
-      yield await scanBag(dir, entry.key, entry.errors, entry.raw);
+      const record = { kind: 'bagit', key: entry.key, location: dir.toString('utf8'), entry: entry.raw };
+      yield await isolateRecord(record, () => scanBag(dir, entry.key, entry.errors, entry.raw));
     }
   }
 

@@ -27,6 +27,7 @@ import type { XmlValidator } from '../../metadata/xml-validator.js';
 import type { ValidationReport } from '../../validation/types.js';
 import { validatePackage } from '../../validation/validate-package.js';
 import { describeFsError, recordError } from '../file-reader.js';
+import { isolateRecord } from '../isolate.js';
 import { comparePaths, decodeName, nameProblem, printableName } from '../names.js';
 import type { RecordSource, ScannedRecord, SourceRecord } from '../types.js';
 import { quarantineSip, REPORT_TEXT } from './quarantine.js';
@@ -82,7 +83,11 @@ export function createEarkSipSource(options: EarkSipSourceOptions): RecordSource
   };
 
   async function* scan(): AsyncGenerator<ScannedRecord> {
-    for (const entry of await listInbox(root, options.onIgnored)) yield await scanSip(entry);
+    for (const entry of await listInbox(root, options.onIgnored)) {
+      const location = Buffer.concat([Buffer.from(`${root}/`), entry.raw]).toString('utf8');
+      const record = { kind: 'eark-sip', key: entry.key, location, entry: entry.raw };
+      yield await isolateRecord(record, () => scanSip(entry));
+    }
   }
 
   // A run scans its source more than once (discovery, then each pass): a SIP ZIP that has not changed since it
