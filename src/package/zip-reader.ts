@@ -130,7 +130,36 @@ export async function readZipDirectory(
   }
   const cd = cdSize === 0 ? Buffer.alloc(0) : await slice(cdOffset, cdSize);
   const entries = parseCentralDirectory(cd, cdOffset, count);
+  checkLayout(entries, cdOffset);
   return { entries, centralDirectoryOffset: cdOffset, archiveSize };
+}
+
+/**
+ * Every entry's bytes (local header, name, data) lie before the central directory and apart from every other
+ * entry's. Central-directory entries that share or overlap their data are how a small archive claims to hold
+ * gigabytes (each entry reading the same compressed bytes again): such an archive is refused before any data is
+ * read. Extra fields are not counted and a name counts one byte a character (its length in CP437, at most its UTF-8
+ * length), so this is the least each entry takes: a well-formed archive always passes.
+ */
+function checkLayout(entries: readonly ZipCentralEntry[], cdOffset: number): void {
+  const spans = entries
+    .map((e) => ({
+      name: e.name,
+      start: e.localHeaderOffset,
+      end: e.localHeaderOffset + LOCAL_HEADER_SIZE + e.name.length + e.compressedSize,
+    }))
+    .sort((a, b) => a.start - b.start);
+  for (let i = 0; i < spans.length; i++) {
+    const span = spans[i] as (typeof spans)[number];
+    const next = spans[i + 1];
+    if (next && next.start < span.end)
+      fail(
+        'zip-overlapping-entries',
+        `entries "${span.name}" and "${next.name}" share bytes (one archive region read as two entries)`,
+      );
+    if (span.end > cdOffset)
+      fail('zip-entry-bounds', `entry "${span.name}" runs past the start of the central directory`);
+  }
 }
 
 async function readExact(readRange: ZipRangeReader, start: number, length: number): Promise<Buffer> {

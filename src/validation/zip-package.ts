@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { extractEntry } from '../package/zip-entry-data.js';
 import { readZipDirectory, type ZipCentralEntry } from '../package/zip-reader.js';
 import { indexFiles, readAll } from './package-index.js';
+import { checkZipLimits, DEFAULT_PACKAGE_LIMITS } from './package-limits.js';
 import { checkEntryName } from './package-path.js';
 import type { PackageFile, PackageReader } from './package-reader.js';
 
@@ -20,6 +21,12 @@ export async function openZipPackage(path: string, size: number): Promise<Packag
       return buf.subarray(0, bytesRead);
     };
     const directory = await readZipDirectory(readRange, size);
+    // The same size limits as ingest of a SIP: one verdict whether a package is validated or ingested.
+    const [limit] = checkZipLimits(directory.entries, DEFAULT_PACKAGE_LIMITS, size);
+    if (limit)
+      throw new ValidationError(limit.id, `[validate] ${name}: ${limit.message}`, {
+        file: limit.location?.file,
+      });
     const names = directory.entries.map((entry) => ({ entry, name: checkEntryName(entry.name, name) }));
     const seen = new Set<string>();
     for (const { entry, name: n } of names) {

@@ -14,7 +14,7 @@ import { type FileIdentity, probeFile, recordError } from '../file-reader.js';
 import { comparePaths } from '../names.js';
 import type { SourceFile } from '../types.js';
 import { type EarkSipFileRef, openEarkSipFile } from './sip-file.js';
-import { checkFolderLimits, checkZipLimits, type SipLimits } from './sip-limits.js';
+import { checkFolderLimits, checkZipLimits, type SipLimits } from '../../validation/package-limits.js';
 
 /** A SIP whose directory passed the limits. */
 export type PreparedSip =
@@ -54,7 +54,7 @@ export async function prepareSip(
     } finally {
       await handle.close();
     }
-    const findings = checkZipLimits(entries, limits);
+    const findings = checkZipLimits(entries, limits, probe.identity.size);
     if (findings.length > 0) return { ok: false, findings };
     return { ok: true, sip: { kind: 'zip', path, identity: probe.identity, entries } };
   } catch (err) {

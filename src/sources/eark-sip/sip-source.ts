@@ -37,7 +37,7 @@ import {
   DEFAULT_MAX_COMPRESSION_RATIO,
   DEFAULT_MAX_ENTRIES,
   type SipLimits,
-} from './sip-limits.js';
+} from '../../validation/package-limits.js';
 import { readSipMets } from './sip-metadata.js';
 import { refusalReport, rejectionErrors } from './sip-rejection.js';
 

@@ -217,7 +217,7 @@ describe('E-ARK SIP source limits', () => {
     });
     const quarantineDir = path.join(inbox, '..', `${path.basename(inbox)}-q`);
     const { rejected } = await scanInbox({ root: inbox, quarantineDir });
-    expect([...rulesOf(rejected.get('bomb'))]).toEqual(['zip-compression-ratio']);
+    expect([...rulesOf(rejected.get('bomb'))]).toEqual(['zip-compression-ratio', 'zip-total-expansion']);
     expect(fs.readdirSync(path.join(quarantineDir, 'bomb')).sort()).toEqual([
       'bomb.zip',
       'validation-report.json',

@@ -3,8 +3,8 @@
  * and (for ZIPs) the compression ratio of each entry, so that a ZIP bomb is refused from its central directory
  * alone. Each exceeded limit is a MUST finding with its own rule id, reported like the validator's findings.
  */
-import type { ZipCentralEntry } from '../../package/zip-reader.js';
-import type { Finding } from '../../validation/types.js';
+import type { ZipCentralEntry } from '../package/zip-reader.js';
+import type { Finding } from './types.js';
 
 /** Default {@link SipLimits.maxEntries}: 100,000 entries (files and folders). */
 export const DEFAULT_MAX_ENTRIES = 100_000;
@@ -12,14 +12,18 @@ export const DEFAULT_MAX_ENTRIES = 100_000;
 export const DEFAULT_MAX_BYTES = 2 ** 40;
 /** Default {@link SipLimits.maxCompressionRatio}: 1000 extracted bytes per compressed byte. */
 export const DEFAULT_MAX_COMPRESSION_RATIO = 1000;
-/** Entries up to this size (1 MiB) are not checked for their ratio: small, highly repetitive files are harmless. */
-export const RATIO_MIN_BYTES = 1024 * 1024;
+/**
+ * Bytes an entry may extract to beyond the ratio (64 KiB): a small, highly repetitive file (a blank form, a run of
+ * zeros) is fine. The ratio applies to every entry above that, however small, and to the archive as a whole.
+ */
+export const RATIO_ALLOWANCE_BYTES = 64 * 1024;
 
 /** Rule ids of the limits. */
 export const LIMIT_RULES = {
   entries: 'sip-too-many-entries',
   bytes: 'sip-too-large',
   ratio: 'zip-compression-ratio',
+  expansion: 'zip-total-expansion',
 } as const;
 
 export interface SipLimits {
@@ -28,17 +32,37 @@ export interface SipLimits {
   maxCompressionRatio: number;
 }
 
-/** Findings for a SIP ZIP's central directory entries that exceed the limits (empty when none). */
-export function checkZipLimits(entries: readonly ZipCentralEntry[], limits: SipLimits): Finding[] {
-  const findings = checkTotals(
-    entries.length,
-    entries.reduce((sum, e) => sum + e.size, 0),
-    limits,
-  );
+/** The limits `bevara validate` applies, the same defaults as ingest. */
+export const DEFAULT_PACKAGE_LIMITS: SipLimits = {
+  maxEntries: DEFAULT_MAX_ENTRIES,
+  maxBytes: DEFAULT_MAX_BYTES,
+  maxCompressionRatio: DEFAULT_MAX_COMPRESSION_RATIO,
+};
+
+/**
+ * Findings for a SIP ZIP's central directory entries that exceed the limits (empty when none). `archiveSize` is
+ * the size of the ZIP file: what all entries together extract to is held to the same ratio.
+ */
+export function checkZipLimits(
+  entries: readonly ZipCentralEntry[],
+  limits: SipLimits,
+  archiveSize?: number,
+): Finding[] {
+  const total = entries.reduce((sum, e) => sum + e.size, 0);
+  const findings: Finding[] = [];
+  if (archiveSize !== undefined && total > limits.maxCompressionRatio * archiveSize + RATIO_ALLOWANCE_BYTES) {
+    findings.push({
+      id: LIMIT_RULES.expansion,
+      level: 'MUST',
+      message:
+        `The SIP's ${entries.length} entries would extract to ${total} bytes from an archive of ${archiveSize} ` +
+        `(at most ${limits.maxCompressionRatio}:1 in all is accepted); the SIP is not read.`,
+      location: { file: '.' },
+    });
+  }
   for (const entry of entries) {
-    if (entry.size <= RATIO_MIN_BYTES) continue;
+    if (entry.size <= limits.maxCompressionRatio * entry.compressedSize + RATIO_ALLOWANCE_BYTES) continue;
     const ratio = entry.size / Math.max(entry.compressedSize, 1);
-    if (ratio <= limits.maxCompressionRatio) continue;
     findings.push({
       id: LIMIT_RULES.ratio,
       level: 'MUST',
@@ -48,7 +72,12 @@ export function checkZipLimits(entries: readonly ZipCentralEntry[], limits: SipL
       location: { file: entry.name },
     });
   }
-  return findings;
+  // The most specific first (`bevara validate` names the first): an entry, then the archive, then the totals.
+  return [
+    ...findings.filter((f) => f.id === LIMIT_RULES.ratio),
+    ...findings.filter((f) => f.id !== LIMIT_RULES.ratio),
+    ...checkTotals(entries.length, total, limits),
+  ];
 }
 
 /** Findings for a SIP folder's file count and total size. */
