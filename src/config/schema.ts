@@ -154,9 +154,14 @@ export const configSchema = z
          * are removed once older than this. Keep it longer than the longest upload of another running process.
          */
         incompleteUploadsMaxAgeMinutes: z.number().int().min(0).default(1440),
+        /**
+         * Largest METS file of a SIP that is read, in MiB; a larger one refuses the SIP (METS-size) unread. A METS
+         * is parsed whole at about 30 bytes of memory a byte: the default keeps ingest under 300 MB.
+         */
+        maxMetsMiB: z.number().min(0.01).max(1024).default(2),
       })
       .strict()
-      .default({ maxPathLength: 255, incompleteUploadsMaxAgeMinutes: 1440 }),
+      .default({ maxPathLength: 255, incompleteUploadsMaxAgeMinutes: 1440, maxMetsMiB: 2 }),
     audit: auditSchema,
     /** Language of the labels in reports: Swedish or English. */
     language: z.enum(['sv', 'en']).default('sv'),

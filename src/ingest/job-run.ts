@@ -136,6 +136,7 @@ export async function workOnRun(
     maxPathLength: deps.config.ingest.maxPathLength,
     quarantineDir: path.join(deps.config.dataDir, 'quarantine'),
     isOwnFile: isMarkerFile,
+    maxMetsBytes: Math.round(deps.config.ingest.maxMetsMiB * 1024 * 1024),
   });
   const profile = deps.profile(job.profile);
   const copies = deps.copyPolicy(profile).map((l) => l.name);

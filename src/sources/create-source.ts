@@ -13,6 +13,8 @@ export interface SourceOptions {
   quarantineDir: string;
   /** Files of ours at the source root (e.g. markers of released records): ignored without a warning. */
   isOwnFile?: (name: string) => boolean;
+  /** Largest METS file of a SIP read, in bytes (default: the validator's). */
+  maxMetsBytes?: number;
 }
 
 /** The record source of a kind: a folder of records, a folder of BagIt bags, or an inbox of E-ARK SIPs. */
@@ -32,6 +34,7 @@ export function createSource(kind: string, root: string, options: SourceOptions)
       return createEarkSipSource({
         root,
         quarantineDir: path.resolve(options.quarantineDir),
+        maxMetsBytes: options.maxMetsBytes,
         onIgnored,
         onQuarantined: (key, folder) => options.logger.warn({ record: key, folder }, 'SIP quarantined'),
       });

@@ -35,7 +35,17 @@ export interface ValidatePackageOptions {
   schema?: boolean;
   /** Read every referenced file and compare its checksum (default true). Sizes are checked either way. */
   verifyChecksums?: boolean;
+  /** Largest METS file read, in bytes (default {@link DEFAULT_MAX_METS_BYTES}); a larger one is refused unread. */
+  maxMetsBytes?: number;
 }
+
+/**
+ * Default largest METS file: 2 MiB (about 5,000 file entries). A METS is parsed whole, at about 30 bytes of memory
+ * a byte, so this keeps the peak memory of `validate` and ingest under 300 MB; E-ARK packages keep large file
+ * lists in representation METS files, each held to the same limit. Raise it (ingest.maxMetsMiB) for producers whose
+ * packages need more, and give the process the memory.
+ */
+export const DEFAULT_MAX_METS_BYTES = 2 * 1024 * 1024;
 
 interface MetsDoc {
   file: string;
@@ -52,6 +62,12 @@ export async function validatePackage(
     throw new NotFoundError(`[validate] ${path}: no such file or folder`, { cause: err });
   });
   const kind = info.isDirectory() ? 'folder' : 'zip';
+  if (!info.isDirectory() && !info.isFile()) {
+    // A FIFO, socket or device would be read forever (or consumed): a package is a ZIP file or a folder.
+    throw new ValidationError('not-a-package', `[validate] ${path} is neither a ZIP file nor a folder`, {
+      file: basename(path),
+    });
+  }
   const report = (fields: Partial<ValidationReport> & { findings: Finding[] }): ValidationReport => {
     const counts: Record<RuleLevel, number> = { MUST: 0, SHOULD: 0, MAY: 0 };
     for (const f of fields.findings) counts[f.level]++;
@@ -115,6 +131,25 @@ export async function validateOpened(
     options.schema === false
       ? { validate: async () => ({ valid: true, problems: [] }) }
       : (options.xmlValidator ?? createXmlValidator());
+  const maxMets = options.maxMetsBytes ?? DEFAULT_MAX_METS_BYTES;
+  const tooLarge = (file: string): Finding | undefined => {
+    const size = pkg.find(file)?.size ?? 0;
+    if (size <= maxMets) return undefined;
+    return {
+      id: 'METS-size',
+      level: 'MUST',
+      message: `${file} is ${size} bytes; a METS file of at most ${maxMets} bytes is read (the limit keeps memory bounded)`,
+      location: { file },
+    };
+  };
+  const rootTooLarge = tooLarge('METS.xml');
+  if (rootTooLarge)
+    return {
+      ...base,
+      findings: [rootTooLarge],
+      profile: options.profile ?? 'csip',
+      profileReason: 'METS.xml not read',
+    };
   const packageText = (await pkg.read('METS.xml')).toString('utf8');
   const parsed = parseXml(packageText);
   const mets = 'root' in parsed ? parsed.root : undefined;
@@ -164,6 +199,11 @@ export async function validateOpened(
     const representations = [...new Set(checkStructMap(ctx))];
     if (profile === 'sip') checkSip(ctx);
     for (const file of representations) {
+      const refused = tooLarge(file);
+      if (refused) {
+        ruleFindings.push(refused);
+        continue;
+      }
       const text = (await pkg.read(file)).toString('utf8');
       const rep = parseXml(text);
       if (!('root' in rep)) {

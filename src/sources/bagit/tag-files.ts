@@ -13,7 +13,9 @@ export const DEFAULT_MAX_TAG_FILE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Reads each tag file whole, refusing (rule `bagit-tag-too-big`) those over `maxBytes` before reading them and
- * (rule `file-changed`) those whose identity differs from the walk. Returns the files read, keyed by bag path.
+ * (rule `file-changed`) those whose identity differs from the walk. All tag files of a bag together are held to
+ * `maxBytes` too (rule `bagit-tags-too-big`, nothing read): they are kept in memory with the record, so many
+ * files each just under the limit must not add up. Returns the files read, keyed by bag path.
  */
 export async function readTagFiles(
   found: FoundFile[],
@@ -22,6 +24,18 @@ export async function readTagFiles(
   errors: ValidationError[],
 ): Promise<Map<string, SourceMetadataFile>> {
   const out = new Map<string, SourceMetadataFile>();
+  const total = found.reduce((sum, f) => sum + f.identity.size, 0);
+  if (total > maxBytes) {
+    errors.push(
+      recordError(
+        'bagit-tags-too-big',
+        key,
+        undefined,
+        `its ${found.length} tag files hold ${total} bytes together, over the limit of ${maxBytes}`,
+      ),
+    );
+    return out;
+  }
   for (const file of found) {
     const fail = (rule: string, reason: string, cause?: unknown) =>
       errors.push(recordError(rule, key, file.path, reason, cause));

@@ -19,9 +19,22 @@ export interface SipMets {
   label?: string;
 }
 
+/**
+ * The METS document cut after its header: the root element and metsHdr are all this reads, and the file lists
+ * that make a METS large are not parsed a second time (validation parsed the whole). Null when it cannot be cut.
+ */
+function headerOnly(text: string): string | null {
+  const root = /<((?:[\w.-]+:)?mets)[\s>]/.exec(text);
+  const hdrEnd = /<\/(?:[\w.-]+:)?metsHdr\s*>/.exec(text);
+  if (!root || !hdrEnd || hdrEnd.index < root.index) return null;
+  return `${text.slice(0, hdrEnd.index + hdrEnd[0].length)}</${root[1]}>`;
+}
+
 /** Reads the SIP's METS text; `key` is the title when the METS has no LABEL. */
 export function readSipMets(text: string, key: string): SipMets {
-  const parsed = parseXml(text);
+  const header = headerOnly(text);
+  let parsed = parseXml(header ?? text);
+  if (header && !('root' in parsed)) parsed = parseXml(text);
   const mets = 'root' in parsed ? parsed.root : undefined;
   const objid = (mets && attr(mets, 'OBJID')?.trim()) || key;
   const label = (mets && attr(mets, 'LABEL')?.trim()) || undefined;

@@ -54,6 +54,8 @@ export interface EarkSipSourceOptions {
   maxBytes?: number;
   /** Max extracted/compressed ratio of a ZIP entry over 1 MiB (default 1000). */
   maxCompressionRatio?: number;
+  /** Largest METS file read, in bytes (default: the validator's, 2 MiB). */
+  maxMetsBytes?: number;
   /** Called for what is in the inbox but is no SIP (other files, links) and for empty folders inside a SIP. */
   onIgnored?: (path: string, reason: string) => void;
   /** Called once a refused SIP has been copied to the quarantine area. */
@@ -102,6 +104,7 @@ export function createEarkSipSource(options: EarkSipSourceOptions): RecordSource
     const report = await validatePackage(location, {
       profile: 'sip',
       ...(options.validator ? { xmlValidator: options.validator } : {}),
+      ...(options.maxMetsBytes ? { maxMetsBytes: options.maxMetsBytes } : {}),
     });
     if (identity) verdicts.set(location, { identity, report });
     return report;
