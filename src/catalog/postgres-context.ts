@@ -6,6 +6,7 @@
  * text holds the password is replaced by a masked copy before it becomes a `cause`.
  */
 import type pg from 'pg';
+import { maskUrlText, urlPassword } from '../config/mask.js';
 import { errorMessage, NotFoundError, PreservationError } from '../errors.js';
 import { CatalogError } from './errors.js';
 
@@ -34,20 +35,16 @@ export interface PgContext {
   readonly label: string;
 }
 
-const USERINFO_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)([^@]*)@/i;
-const QUERY_PASSWORD = /([?&]password=)([^&#]*)/gi;
+const QUERY_PASSWORD = /([?&](?:ssl)?password=)([^&#]*)/gi;
 
-/** Masks the password of a connection URL (in the user info or a `password=` parameter), even when unparsable. */
+/** Masks the password of a connection URL (user info, `password=`, `sslpassword=`), even when unparsable. */
 export function maskUrl(url: string): string {
-  return url.replace(USERINFO_PASSWORD, '$1***@').replace(QUERY_PASSWORD, '$1***');
+  return maskUrlText(url);
 }
 
 /** The forms of the URL's passwords that could appear in a message: as written, and percent-decoded. */
 export function passwordForms(url: string): string[] {
-  const raw = [
-    USERINFO_PASSWORD.exec(url)?.[2] ?? '',
-    ...[...url.matchAll(QUERY_PASSWORD)].map((m) => m[2] ?? ''),
-  ];
+  const raw = [urlPassword(url) ?? '', ...[...url.matchAll(QUERY_PASSWORD)].map((m) => m[2] ?? '')];
   const forms = new Set<string>();
   for (const text of raw) {
     if (text === '') continue;

@@ -1,3 +1,4 @@
+import { maskUrlText } from './mask.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -142,7 +143,7 @@ export function maskSecrets<T>(value: T): T {
       SECRET_KEY.test(key) && inner !== undefined
         ? '***'
         : typeof inner === 'string'
-          ? inner.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, '$1***@')
+          ? maskUrlText(inner)
           : maskSecrets(inner);
   }
   return out as T;
