@@ -331,7 +331,11 @@ async function main(): Promise<void> {
     await buildProgram().parseAsync(process.argv);
   } catch (err) {
     const known = err instanceof PreservationError;
-    process.stderr.write(`bevara: ${known ? err.message : ((err as Error)?.stack ?? String(err))}\n`);
+    // A file-system refusal (permissions, read-only, missing folder) is the environment's, told in one line.
+    const fsCode = (err as NodeJS.ErrnoException)?.code;
+    const environment = !known && ['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR'].includes(fsCode ?? '');
+    const text = known || environment ? (err as Error).message : ((err as Error)?.stack ?? String(err));
+    process.stderr.write(`bevara: ${text}\n`);
     process.exitCode =
       known && !['E_CONFIG', 'E_NOT_FOUND', 'E_VALIDATION'].includes(err.code) ? 1 : EXIT_USAGE;
   }

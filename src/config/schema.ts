@@ -166,6 +166,11 @@ export const configSchema = z
     /** Language of the labels in reports: Swedish or English. */
     language: z.enum(['sv', 'en']).default('sv'),
     /**
+     * Who may read what bevara writes (data folder, catalog, reports, quarantine, fs locations): `owner` (files
+     * 0600, folders 0700) or `group` (0640, 0750), for an operations group. Stored packages are always 0440.
+     */
+    access: z.enum(['owner', 'group']).default('owner'),
+    /**
      * Who keeps the archive, for package headers: the submitting agent, and the archival creator (arkivbildare)
      * unless `archivalCreator` names another; the FGS profile requires them.
      */

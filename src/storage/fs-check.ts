@@ -18,7 +18,7 @@ const reason = (err: unknown) => (err as Error).message;
 export async function checkFsRoot(root: string, tmpDir: string): Promise<LocationFacts> {
   const facts: LocationFacts = {
     versioning: no('a filesystem keeps no prior versions'),
-    objectLock: no('no retention on a filesystem: objects are read-only files (0444), which root can change'),
+    objectLock: no('no retention on a filesystem: objects are read-only files (0440), which root can change'),
   };
   try {
     const stat = await fs.stat(root);

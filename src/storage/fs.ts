@@ -2,7 +2,7 @@
  * Filesystem storage driver: the embedded default.
  *
  * Layout under `root`:
- *   <key>                 the object itself, read-only (0444) once written
+ *   <key>                 the object itself, read-only for its owner and group (0440) once written
  *   .meta/<key>.json      sidecar: { sha256, size, storedAt } as given by the writer
  *   .tmp/<random>         uploads in progress; removed on failure, never visible under their key
  *   .bevara-location.json marker: this folder is a bevara location (written before the first object)
@@ -42,6 +42,12 @@ export interface FsDriverOptions {
 
 const META_DIR = '.meta';
 const TMP_DIR = '.tmp';
+/**
+ * Mode of a stored object: read-only, for the owner and the group (never other local users: a package may hold a
+ * restricted record).
+ */
+const PACKAGE_MODE = 0o440;
+
 /** The file that marks a folder as a bevara location. */
 export const LOCATION_MARKER = '.bevara-location.json';
 
@@ -102,7 +108,7 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
       try {
         size = await writeAll(handle, body, options.blockingIo === true, putOptions.signal);
         await handle.sync();
-        await handle.chmod(0o444);
+        await handle.chmod(PACKAGE_MODE);
       } finally {
         await handle.close();
       }

@@ -26,7 +26,7 @@ it('fs driver: stored objects are read-only and no temp files remain', async () 
     const driver = createFsDriver({ root });
     await driver.put('p/x.zip', Readable.from([randomBytes(100)]));
     const stat = await fs.stat(path.join(root, 'p', 'x.zip'));
-    expect(stat.mode & 0o777).toBe(0o444);
+    expect(stat.mode & 0o777).toBe(0o440);
     expect(await fs.readdir(path.join(root, '.tmp'))).toEqual([]);
   } finally {
     await fs.rm(root, { recursive: true, force: true });
