@@ -203,12 +203,14 @@ export async function workOnRun(
   }
 }
 /**
- * Records of this run held by a process of this host that no longer runs (a `bevara ingest` killed before) are
+ * Records of this job held by a process of this host that no longer runs (a `bevara ingest` killed before) are
  * freed at once, with their write leases: what they reserved and did not catalogue is cleaned when taken again.
  */
 async function freeDeadHolders(deps: JobRunDeps, run: RunRecord, job: JobRecord, log: Logger): Promise<void> {
   const { catalog } = deps;
-  for (const r of await catalog.listRecordStates({ runId: run.id })) {
+  // All of the job's records, not only this run's: a record a stopped run left where it stood joins this run
+  // at discovery with the lease of the process that stopped.
+  for (const r of await catalog.listRecordStates({ job: job.name })) {
     if (!r.holder || !isClaimable(r.state) || !isDeadLocalHolder(r.holder)) continue;
     if (await catalog.freeRecord(job.name, r.sourceKey, r.holder)) {
       await catalog.releaseLease(INGEST_LEASES.recordWrite(job.source.kind, r.sourceKey), r.holder);
