@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { PackageState } from '../catalog/types.js';
 import type { JobFlags } from '../jobs/job-spec.js';
-import { PreservationError } from '../errors.js';
+import { PreservationError, ValidationError } from '../errors.js';
 import { bevaraVersion } from '../version.js';
 import { auditCommand } from './audit.js';
 import { configCommand } from './config.js';
@@ -334,7 +334,10 @@ async function main(): Promise<void> {
     // A file-system refusal (permissions, read-only, missing folder) is the environment's, told in one line.
     const fsCode = (err as NodeJS.ErrnoException)?.code;
     const environment = !known && ['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR'].includes(fsCode ?? '');
-    const text = known || environment ? (err as Error).message : ((err as Error)?.stack ?? String(err));
+    const rule =
+      err instanceof ValidationError && !err.message.includes(err.rule) ? ` (rule ${err.rule})` : '';
+    const text =
+      known || environment ? `${(err as Error).message}${rule}` : ((err as Error)?.stack ?? String(err));
     process.stderr.write(`bevara: ${text}\n`);
     process.exitCode =
       known && !['E_CONFIG', 'E_NOT_FOUND', 'E_VALIDATION'].includes(err.code) ? 1 : EXIT_USAGE;

@@ -216,6 +216,11 @@ function parseCentralDirectory(cd: Buffer, cdOffset: number, count: number): Zip
     if (cd.readUInt16LE(pos + 34) !== 0 && cd.readUInt16LE(pos + 34) !== U16_MAX) {
       fail('zip-multi-disk', `entry "${name}" starts on another disk`, name);
     }
+    // A Unix symbolic link stored as an entry (host 3, S_IFLNK in the external attributes) would be unpacked as a
+    // regular file holding its target's path, or as a link elsewhere: neither belongs in a package.
+    const unixMode = cd.readUInt8(pos + 5) === 3 ? cd.readUInt32LE(pos + 38) >>> 16 : 0;
+    if ((unixMode & 0o170000) === 0o120000)
+      fail('zip-symlink-entry', `entry "${name}" is a symbolic link`, name);
     if (localHeaderOffset + LOCAL_HEADER_SIZE > cdOffset) {
       fail(
         'zip-central-directory',

@@ -59,6 +59,15 @@ async function walk(dir: string, rel: string, list: PackageFile[], folders: stri
       await walk(full, relPath, list, folders);
     } else if (entry.isFile()) {
       list.push({ path: relPath, size: (await lstat(full)).size });
+    } else {
+      // A FIFO, socket or device is no file of a package: refused, never read (a FIFO would block) or left out.
+      throw new ValidationError(
+        'package-special-file',
+        `[validate] ${full}: a special file (FIFO, socket or device) is not part of a package`,
+        {
+          file: relPath,
+        },
+      );
     }
   }
 }
