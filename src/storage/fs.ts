@@ -4,7 +4,8 @@
  * Layout under `root`:
  *   <key>                 the object itself, read-only for its owner and group (0440) once written
  *   .meta/<key>.json      sidecar: { sha256, size, storedAt } as given by the writer
- *   .tmp/<random>         uploads in progress; removed on failure, never visible under their key
+ *   .tmp/<host>#<pid>-<random>.part  uploads in progress; removed on failure, never visible under their key, and
+ *                         at the next start once their process is dead (else once older than the age given)
  *   .bevara-location.json marker: this folder is a bevara location (written before the first object)
  *
  * A root must be bevara's own: it is refused when it is the filesystem root, or holds anything but bevara's
@@ -26,6 +27,7 @@ import {
   StorageError,
 } from '../errors.js';
 import { createDigester } from '../fixity/digest.js';
+import { isDeadLocalProcess, processTag } from '../processes.js';
 import { checkFsRoot } from './fs-check.js';
 import { validateKey } from './keys.js';
 import type { GetOptions, PutOptions, StorageDriver, StoredObject } from './types.js';
@@ -100,7 +102,8 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
     const target = objectPath(key);
     if (await exists(target))
       throw new AlreadyExistsError(`[storage:fs] key "${key}" exists in ${root}; packages are written once`);
-    const temp = path.join(root, TMP_DIR, `${randomBytes(12).toString('hex')}.part`);
+    // The temp name says which process writes it: a later process removes it at once once that one is dead.
+    const temp = path.join(root, TMP_DIR, `${processTag()}-${randomBytes(12).toString('hex')}.part`);
     let size = 0;
     try {
       await fs.mkdir(path.join(root, TMP_DIR), { recursive: true });
@@ -218,7 +221,7 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
       for (const name of await fs.readdir(tmp).catch(() => [] as string[])) {
         const file = path.join(tmp, name);
         const stat = await fs.stat(file).catch(() => undefined);
-        if (!stat?.isFile() || stat.mtime >= olderThan) continue;
+        if (!stat?.isFile() || (stat.mtime >= olderThan && !isDeadLocalProcess(name))) continue;
         await fs.rm(file, { force: true });
         removed.push(`${TMP_DIR}/${name}`);
       }
