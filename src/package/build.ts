@@ -238,6 +238,8 @@ async function checkWrittenPackage(
     profile: profile.packageType === 'SIP' ? 'sip' : 'csip',
     schema: false,
     verifyChecksums: false,
+    // Our own METS, already in memory: the input limit on METS files does not apply to what we wrote.
+    maxMetsBytes: Number.POSITIVE_INFINITY,
   });
   const must = result.findings.filter((f) => f.level === 'MUST');
   if (must.length > 0) {
