@@ -20,7 +20,7 @@ import { isDeadLocalHolder } from './holders.js';
 import { unchangedSinceLastPackage } from './ingest-record.js';
 import { INGEST_LEASE_MS, INGEST_LEASES } from './leases.js';
 import type { PackageWriter } from './package-writer.js';
-import { LeaseLostError, processRecord } from './process-record.js';
+import { LeaseLostError, processRecord, recordWriter } from './process-record.js';
 
 /** What a job run needs; the CLI's context has all of it. */
 export interface JobRunDeps {
@@ -213,7 +213,8 @@ async function freeDeadHolders(deps: JobRunDeps, run: RunRecord, job: JobRecord,
   for (const r of await catalog.listRecordStates({ job: job.name })) {
     if (!r.holder || !isClaimable(r.state) || !isDeadLocalHolder(r.holder)) continue;
     if (await catalog.freeRecord(job.name, r.sourceKey, r.holder)) {
-      await catalog.releaseLease(INGEST_LEASES.recordWrite(job.source.kind, r.sourceKey), r.holder);
+      const lease = INGEST_LEASES.recordWrite(job.source.kind, r.sourceKey);
+      await catalog.releaseLease(lease, recordWriter(r.holder, job.name));
       log.warn(
         { record: r.sourceKey, holder: r.holder, state: r.state },
         'took over a record of a dead process',

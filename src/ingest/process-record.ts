@@ -141,8 +141,11 @@ async function storeOnce(
   const { catalog, now } = deps;
   const record = input.record as SourceRecord;
   const lease = INGEST_LEASES.recordWrite(record.kind, record.key);
+  // One process may work on several jobs over the same records (a worker joins every running run): the write
+  // lease is held per job, so that two of its own runs never pass it together.
+  const writer = recordWriter(input.holder, input.job.name);
   const until = () => new Date(now().getTime() + input.leaseMs);
-  while (!(await catalog.acquireLease(lease, input.holder, until(), now()))) {
+  while (!(await catalog.acquireLease(lease, writer, until(), now()))) {
     if (input.signal?.aborted) throw new PreservationError('[ingest] stopped while waiting for the record');
     const held = await catalog.leaseHolder(lease);
     if (held && isDeadLocalHolder(held.holder)) {
@@ -153,14 +156,14 @@ async function storeOnce(
     await sleep(input.pollMs, input.signal);
   }
   const heartbeat = setInterval(
-    () => void catalog.acquireLease(lease, input.holder, until(), now()).catch(() => {}),
+    () => void catalog.acquireLease(lease, writer, until(), now()).catch(() => {}),
     Math.max(250, input.leaseMs / 3),
   );
   try {
     return await storeUnderLease(deps, input, packageId, log);
   } finally {
     clearInterval(heartbeat);
-    await catalog.releaseLease(lease, input.holder);
+    await catalog.releaseLease(lease, writer);
   }
 }
 
@@ -195,6 +198,9 @@ async function storeUnderLease(
     };
   return { status: outcome.status, packageId: outcome.packageId };
 }
+
+/** Who holds a record's write lease: the worker or process, for one job. */
+export const recordWriter = (holder: string, job: string) => `${holder}/${job}`;
 
 /**
  * Reserved but never catalogued: whatever an interrupted attempt stored under the package's key is not a package
