@@ -130,3 +130,37 @@ describe('per-record isolation: a hostile SIP is refused alone', () => {
     expectArchiveConsistent(world.data);
   });
 });
+
+describe('per-record isolation: a case export with an entity bomb is refused alone', () => {
+  it('refuses the record (erms-invalid, erms.xml named), archives the good one', () => {
+    const world = hostileWorld('erms-bomb');
+    try {
+      fs.mkdirSync(path.join(world.inbox, 'god'));
+      fs.writeFileSync(path.join(world.inbox, 'god', 'beslut.txt'), 'Beslut\n');
+      fs.mkdirSync(path.join(world.inbox, 'bomb'));
+      fs.writeFileSync(path.join(world.inbox, 'bomb', 'beslut.txt'), 'Beslut\n');
+      const laughs = Array.from(
+        { length: 9 },
+        (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`,
+      ).join('');
+      fs.writeFileSync(
+        path.join(world.inbox, 'bomb', 'erms.xml'),
+        `<?xml version="1.0"?>\n<!DOCTYPE erms [<!ENTITY l0 "ha">${laughs}]>\n` +
+          '<erms xmlns="https://DILCIS.eu/XML/ERMS"><x>&l9;</x></erms>\n',
+      );
+      const outside = world.snapshotOutside();
+      const result = bevara(world.data, ['--json', 'ingest', world.inbox]);
+      expect(result.code).toBe(1);
+      const erms = ingestReport(result);
+      expect(erms.items.filter((i) => i.status === 'ok').map((i) => i.subject)).toEqual(['god']);
+      const item = erms.items.find((i) => i.subject === 'bomb');
+      const problems = (item?.details?.problems ?? []) as { rule: string; file?: string }[];
+      expect(problems.map((p) => p.rule)).toContain('erms-invalid');
+      expect(problems.find((p) => p.rule === 'erms-invalid')?.file).toBe('erms.xml');
+      expect(world.snapshotOutside()).toEqual(outside);
+      expectArchiveConsistent(world.data);
+    } finally {
+      world.dispose();
+    }
+  });
+});
