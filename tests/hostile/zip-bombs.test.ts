@@ -14,13 +14,12 @@ import {
 
 const GOOD_SIP = path.resolve('fixtures/sips/BN-2024-0113.zip');
 
-/**
- * A ZIP whose central directory lists `count` entries that all point at the one local entry holding `data`
- * deflated: each claims `data.length` bytes, read from the same few compressed bytes.
- */
-function overlappingZip(data: Buffer, count: number): Buffer {
+/** One deflated entry: its local header (name included) and data, and a central header for it at `offset`. */
+function deflatedEntry(
+  name: string,
+  data: Buffer,
+): { body: Buffer; central(entryName: string, offset: number): Buffer } {
   const packed = deflateRawSync(data, { level: 9 });
-  const name = Buffer.from('bomb/a0000.bin');
   const local = Buffer.alloc(30);
   local.writeUInt32LE(0x04034b50, 0);
   local.writeUInt16LE(20, 4);
@@ -30,58 +29,51 @@ function overlappingZip(data: Buffer, count: number): Buffer {
   local.writeUInt32LE(crc32(data), 14);
   local.writeUInt32LE(packed.length, 18);
   local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(name.length, 26);
-  const body = Buffer.concat([local, name, packed]);
-  const central: Buffer[] = [];
-  for (let i = 0; i < count; i++) {
-    const entryName = Buffer.from(`bomb/a${String(i).padStart(4, '0')}.bin`);
-    const header = Buffer.alloc(46);
-    header.writeUInt32LE(0x02014b50, 0);
-    header.writeUInt16LE(20, 4);
-    header.writeUInt16LE(20, 6);
-    local.copy(header, 8, 6, 26);
-    header.writeUInt16LE(entryName.length, 28);
-    header.writeUInt32LE(0, 42);
-    central.push(header, entryName);
-  }
+  local.writeUInt16LE(Buffer.byteLength(name), 26);
+  return {
+    body: Buffer.concat([local, Buffer.from(name), packed]),
+    central(entryName, offset) {
+      const header = Buffer.alloc(46);
+      header.writeUInt32LE(0x02014b50, 0);
+      header.writeUInt16LE(20, 4);
+      header.writeUInt16LE(20, 6);
+      local.copy(header, 8, 6, 26);
+      header.writeUInt16LE(Buffer.byteLength(entryName), 28);
+      header.writeUInt32LE(offset, 42);
+      return Buffer.concat([header, Buffer.from(entryName)]);
+    },
+  };
+}
+
+/** The archive: entry bytes, then the central directory and its end record. */
+function archive(body: Buffer, central: Buffer[]): Buffer {
   const cd = Buffer.concat(central);
   const eocd = Buffer.alloc(22);
   eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(count, 8);
-  eocd.writeUInt16LE(count, 10);
+  eocd.writeUInt16LE(central.length, 8);
+  eocd.writeUInt16LE(central.length, 10);
   eocd.writeUInt32LE(cd.length, 12);
   eocd.writeUInt32LE(body.length, 16);
   return Buffer.concat([body, cd, eocd]);
 }
 
+/**
+ * A ZIP whose central directory lists `count` entries that all point at the one local entry holding `data`
+ * deflated: each claims `data.length` bytes, read from the same few compressed bytes.
+ */
+function overlappingZip(data: Buffer, count: number): Buffer {
+  const entry = deflatedEntry('bomb/a0000.bin', data);
+  const names = Array.from({ length: count }, (_, i) => `bomb/a${String(i).padStart(4, '0')}.bin`);
+  return archive(
+    entry.body,
+    names.map((name) => entry.central(name, 0)),
+  );
+}
+
 /** A well-formed ZIP of one entry of `size` zero bytes, deflated as far as it goes (about 1030:1). */
 function zeroZip(size: number): Buffer {
-  const data = Buffer.alloc(size);
-  const packed = deflateRawSync(data, { level: 9 });
-  const name = Buffer.from('nollor/noll.bin');
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(0x0800, 6);
-  local.writeUInt16LE(8, 8);
-  local.writeUInt16LE(0x21, 12);
-  local.writeUInt32LE(crc32(data), 14);
-  local.writeUInt32LE(packed.length, 18);
-  local.writeUInt32LE(size, 22);
-  local.writeUInt16LE(name.length, 26);
-  const header = Buffer.alloc(46);
-  header.writeUInt32LE(0x02014b50, 0);
-  header.writeUInt16LE(20, 4);
-  header.writeUInt16LE(20, 6);
-  local.copy(header, 8, 6, 30);
-  const body = Buffer.concat([local, name, packed]);
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(1, 8);
-  eocd.writeUInt16LE(1, 10);
-  eocd.writeUInt32LE(46 + name.length, 12);
-  eocd.writeUInt32LE(body.length, 16);
-  return Buffer.concat([body, header, name, eocd]);
+  const entry = deflatedEntry('nollor/noll.bin', Buffer.alloc(size));
+  return archive(entry.body, [entry.central('nollor/noll.bin', 0)]);
 }
 
 describe('ZIP bombs in a SIP inbox are refused from the central directory, before any data is read', () => {
