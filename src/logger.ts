@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { prettyFactory } from 'pino-pretty';
+import { maskUrlText } from './config/mask.js';
 
 export type { Logger };
 
@@ -21,7 +22,10 @@ const REDACT = [
   '*.secret',
 ];
 
-/** Creates the root logger. Modules receive it (or a child with bindings) as a dependency. */
+/**
+ * Creates the root logger. Modules receive it (or a child with bindings) as a dependency. Every line has the URLs
+ * in it masked (`maskUrlText`).
+ */
 export function createLogger(options: LoggerOptions): Logger {
   const sink = options.sink ?? {
     write: (text: string) => process.stderr.write(text),
@@ -36,8 +40,10 @@ export function createLogger(options: LoggerOptions): Logger {
       singleLine: true,
       translateTime: 'HH:MM:ss',
     });
-    return pino(base, { write: (line: string) => sink.write(prettify(line)) });
+    return pino(base, {
+      write: (line: string) => sink.write(prettify(maskUrlText(line))),
+    });
   }
-  if (!options.sink) return pino(base, pino.destination({ dest: 2, sync: true }));
-  return pino(base, { write: (line: string) => sink.write(line) });
+  const out = options.sink ?? pino.destination({ dest: 2, sync: true });
+  return pino(base, { write: (line: string) => out.write(maskUrlText(line)) });
 }

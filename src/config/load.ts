@@ -135,16 +135,11 @@ function resolvePaths(config: Config, cwd: string): Config {
 
 /** A copy of the config safe to print or log: every secret-looking value replaced by "***". */
 export function maskSecrets<T>(value: T): T {
+  if (typeof value === 'string') return maskUrlText(value) as T;
   if (Array.isArray(value)) return value.map(maskSecrets) as T;
   if (!isPlain(value)) return value;
   const out: Plain = {};
-  for (const [key, inner] of Object.entries(value)) {
-    out[key] =
-      SECRET_KEY.test(key) && inner !== undefined
-        ? '***'
-        : typeof inner === 'string'
-          ? maskUrlText(inner)
-          : maskSecrets(inner);
-  }
+  for (const [key, inner] of Object.entries(value))
+    out[key] = SECRET_KEY.test(key) && inner !== undefined ? '***' : maskSecrets(inner);
   return out as T;
 }
