@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { prettyFactory } from 'pino-pretty';
 import { maskUrlText } from './config/mask.js';
+import { printableDeep } from './printable.js';
 
 export type { Logger };
 
@@ -24,7 +25,8 @@ const REDACT = [
 
 /**
  * Creates the root logger. Modules receive it (or a child with bindings) as a dependency. Every line has the URLs
- * in it masked (`maskUrlText`).
+ * in it masked (`maskUrlText`); pretty lines, meant for a person at a terminal, also have their control characters
+ * written visibly (a record's title or file name could hold an escape sequence).
  */
 export function createLogger(options: LoggerOptions): Logger {
   const sink = options.sink ?? {
@@ -41,7 +43,7 @@ export function createLogger(options: LoggerOptions): Logger {
       translateTime: 'HH:MM:ss',
     });
     return pino(base, {
-      write: (line: string) => sink.write(prettify(maskUrlText(line))),
+      write: (line: string) => sink.write(prettify(printableDeep(JSON.parse(maskUrlText(line))) as object)),
     });
   }
   const out = options.sink ?? pino.destination({ dest: 2, sync: true });

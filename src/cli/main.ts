@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { PackageState } from '../catalog/types.js';
 import type { JobFlags } from '../jobs/job-spec.js';
 import { PreservationError, ValidationError } from '../errors.js';
+import { printable } from '../printable.js';
 import { bevaraVersion } from '../version.js';
 import { auditCommand } from './audit.js';
 import { configCommand } from './config.js';
@@ -338,7 +339,7 @@ async function main(): Promise<void> {
       err instanceof ValidationError && !err.message.includes(err.rule) ? ` (rule ${err.rule})` : '';
     const text =
       known || environment ? `${(err as Error).message}${rule}` : ((err as Error)?.stack ?? String(err));
-    process.stderr.write(`bevara: ${text}\n`);
+    process.stderr.write(`bevara: ${printable(text)}\n`);
     process.exitCode =
       known && !['E_CONFIG', 'E_NOT_FOUND', 'E_VALIDATION'].includes(err.code) ? 1 : EXIT_USAGE;
   }

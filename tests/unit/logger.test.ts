@@ -20,4 +20,14 @@ describe('createLogger', () => {
     expect(line.endpoint).toBe('http://rgw:***@127.0.0.1:9/');
     expect(line.msg).toBe('cannot reach "https://ops:***@h.example/x" (ECONNREFUSED)');
   });
+
+  it('writes control characters visibly in pretty lines, which are for people at a terminal', () => {
+    const { logger, lines } = capture('pretty');
+    logger.info({ record: 'ärende\u001b[31m', title: 'x\u009b2J' }, 'record \u001b]0;pwned\u0007 archived');
+    const text = lines.join('');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what we look for
+    expect(text.replace(/\n$/, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(text).toContain('record \\u001b]0;pwned\\u0007 archived');
+    expect(text).toContain('ärende\\u001b[31m');
+  });
 });
