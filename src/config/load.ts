@@ -2,7 +2,7 @@ import { maskUrlText } from './mask.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { ConfigError, type Issue } from '../errors.js';
+import { ConfigError, type Issue, ValidationError } from '../errors.js';
 import { type Config, configSchema, SECRET_KEY } from './schema.js';
 
 type Plain = Record<string, unknown>;
@@ -53,7 +53,12 @@ function readConfigFile(file: string): Plain {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(file, [{ path: '', message: `cannot read: ${(err as Error).message}` }]);
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    const advice =
+      code === 'ENOENT'
+        ? 'check the path given to --config'
+        : `make it readable by this user (uid ${process.getuid?.() ?? '?'}) or give another with --config`;
+    throw new ValidationError('config-access', `[config] ${file}: cannot read it (${code}); ${advice}`);
   }
   try {
     const value = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);

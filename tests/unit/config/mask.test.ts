@@ -21,7 +21,7 @@ describe('maskUrlText', () => {
     ['https://hooks.example/a#access_token=s3cr3t', 'https://hooks.example/a#access_token=***'],
     ['https://hooks.example/a?x=1#token=s3cr3t', 'https://hooks.example/a?x=1#token=***'],
     [
-      'https://hooks.slack.com/services/T0123ABCD/B0456EFGH/aBcDeFgHiJkLmNoPqRsTuVwX',
+      'https://hooks.slack.com/services/T0123ABCD/B0456EFGH/aBcDeFgHiJ4kLmNoPqRsTuVwX',
       'https://hooks.slack.com/services/T0123ABCD/B0456EFGH/***',
     ],
     [
@@ -30,6 +30,7 @@ describe('maskUrlText', () => {
     ],
     ['postgres://db.example/arkiv_production_2024', 'postgres://db.example/arkiv_production_2024'],
     ['/var/lib/bevara', '/var/lib/bevara'],
+    ['http://www.w3.org/2001/XMLSchema-instance', 'http://www.w3.org/2001/XMLSchema-instance'],
     ['https://hooks.example/a', 'https://hooks.example/a'],
     ['s3://arkiv at http://key:s3cr3t@127.0.0.1:7480/', 's3://arkiv at http://key:***@127.0.0.1:7480/'],
     [
