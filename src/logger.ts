@@ -1,5 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { prettyFactory } from 'pino-pretty';
+import { maskUrlText } from './config/mask.js';
+import { printableDeep } from './printable.js';
 
 export type { Logger };
 
@@ -21,7 +23,11 @@ const REDACT = [
   '*.secret',
 ];
 
-/** Creates the root logger. Modules receive it (or a child with bindings) as a dependency. */
+/**
+ * Creates the root logger. Modules receive it (or a child with bindings) as a dependency. Every line has the URLs
+ * in it masked (`maskUrlText`); pretty lines, meant for a person at a terminal, also have their control characters
+ * written visibly (a record's title or file name could hold an escape sequence).
+ */
 export function createLogger(options: LoggerOptions): Logger {
   const sink = options.sink ?? {
     write: (text: string) => process.stderr.write(text),
@@ -36,8 +42,10 @@ export function createLogger(options: LoggerOptions): Logger {
       singleLine: true,
       translateTime: 'HH:MM:ss',
     });
-    return pino(base, { write: (line: string) => sink.write(prettify(line)) });
+    return pino(base, {
+      write: (line: string) => sink.write(prettify(printableDeep(JSON.parse(maskUrlText(line))) as object)),
+    });
   }
-  if (!options.sink) return pino(base, pino.destination({ dest: 2, sync: true }));
-  return pino(base, { write: (line: string) => sink.write(line) });
+  const out = options.sink ?? pino.destination({ dest: 2, sync: true });
+  return pino(base, { write: (line: string) => out.write(maskUrlText(line)) });
 }

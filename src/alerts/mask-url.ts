@@ -1,18 +1,11 @@
 /**
  * Webhook URLs often carry credentials: `https://user:pass@host/...` or a token in the query
  * (`?token=...`). Everything that leaves the alerter (log lines, delivery results, error messages) goes
- * through these helpers first.
+ * through these helpers first; the URL itself is shown as `maskUrlText` (config/mask.ts) masks every URL.
  */
 
 /** Values shorter than this are not scrubbed from free text: replacing "1" everywhere would garble messages. */
 const MIN_SCRUB_LENGTH = 4;
-
-/** The URL with its userinfo and query replaced by `***` and its fragment dropped. */
-export function maskUrl(url: URL): string {
-  const userinfo = url.username !== '' || url.password !== '' ? '***@' : '';
-  const query = url.search !== '' ? '?***' : '';
-  return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query}`;
-}
 
 /**
  * Returns a function that replaces, in any text, the full URL, its userinfo, its query and each query value

@@ -33,7 +33,7 @@ export interface AlertDelivery {
   status?: number;
   /** Why the last attempt failed, with the URL's userinfo and query masked. */
   error?: string;
-  /** Where the batch went, masked (`https://***@host/path?***`); absent for the no-op alerter. */
+  /** Where the batch went, masked (`https://***@host/path?token=***`); absent for the no-op alerter. */
   target?: string;
   /** The `Idempotency-Key` every attempt of this send carried; receivers deduplicate on it. */
   idempotencyKey?: string;

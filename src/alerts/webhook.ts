@@ -1,8 +1,9 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { maskUrlText } from '../config/mask.js';
 import { ConfigError, errorMessage, type Issue } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { createScrubber, maskUrl, safeDecode } from './mask-url.js';
+import { createScrubber, safeDecode } from './mask-url.js';
 import { backoffMs, isRetryableStatus, retryAfterMs } from './retry-policy.js';
 import { type Alert, type AlertDelivery, type Alerter, type AlertSeverity, SEVERITY_ORDER } from './types.js';
 
@@ -91,7 +92,7 @@ export function createWebhookAlerter(options: WebhookAlerterOptions): Alerter {
   if (issues.length > 0 || !url) throw new ConfigError('alerts.webhook', issues);
 
   const scrub = createScrubber(url, secret ? [secret] : []);
-  const target = maskUrl(url);
+  const target = maskUrlText(url.href);
   const authorization =
     url.username !== '' || url.password !== ''
       ? `Basic ${Buffer.from(`${safeDecode(url.username)}:${safeDecode(url.password)}`).toString('base64')}`

@@ -12,7 +12,7 @@ export function configCommand(options: GlobalOptions): number {
     print(
       `# effective configuration${file ? ` (file: ${file})` : ' (no config file; defaults, env and flags)'}`,
     );
-    process.stdout.write(YAML.stringify(masked));
+    print(YAML.stringify(masked).trimEnd());
   }
   return 0;
 }

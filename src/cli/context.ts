@@ -1,17 +1,17 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { createPostgresCatalog } from '../catalog/postgres.js';
 import { createSqliteCatalog } from '../catalog/sqlite.js';
 import type { Catalog } from '../catalog/types.js';
 import { type LoadedConfig, loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { ConfigError, ValidationError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { SoftwareAgent } from '../metadata/types.js';
 import { loadProfile, type Profile, withHeader } from '../package/profile.js';
 import { createReportWriter, type ReportWriter } from '../reports/write-report.js';
 import { createLocation, type Location } from '../storage/index.js';
 import { AGENT_NAME, bevaraVersion } from '../version.js';
+import { prepareDataDir } from './data-dir.js';
 import { createTerminal, type Terminal } from './terminal.js';
 
 /** Options every command accepts. */
@@ -55,35 +55,12 @@ export function loadCliConfig(options: GlobalOptions): LoadedConfig {
   return loadConfig({ file: options.config, flags });
 }
 
-/** Creates the data folder when missing; refuses (exit 2, one line) one this user cannot create or write. */
-function checkDataDir(dataDir: string): void {
-  try {
-    fs.mkdirSync(dataDir, { recursive: true });
-    fs.accessSync(dataDir, fs.constants.W_OK | fs.constants.X_OK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new ValidationError(
-      'data-dir-access',
-      `[bevara] the data folder ${dataDir} cannot be created or written by this user (uid ${process.getuid?.() ?? '?'}: ${code}); ` +
-        "run bevara as the folder's owner or choose another with --data-dir",
-    );
-  }
-}
-
 export async function openContext(options: GlobalOptions): Promise<AppContext> {
   const { config, file } = loadCliConfig(options);
   const terminal = createTerminal();
   const logger = createLogger({ level: config.log.level, format: config.log.format, sink: terminal });
   logWarningsThrough(logger);
-  // Records may be restricted: nothing bevara writes is readable by other local users (see `access`).
-  process.umask(config.access === 'group' ? 0o027 : 0o077);
-  checkDataDir(config.dataDir);
-  const mode = fs.statSync(config.dataDir).mode;
-  if ((mode & 0o002) !== 0 || (config.access === 'owner' && (mode & 0o077) !== 0))
-    logger.warn(
-      { dataDir: config.dataDir, mode: (mode & 0o777).toString(8) },
-      'the data folder is readable or writable by other users; chmod 700 it (or 750 with access: group)',
-    );
+  prepareDataDir(config, logger);
   const catalog =
     config.catalog.driver === 'postgres'
       ? createPostgresCatalog({ url: config.catalog.url, poolSize: config.catalog.poolSize })

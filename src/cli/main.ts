@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { PackageState } from '../catalog/types.js';
 import type { JobFlags } from '../jobs/job-spec.js';
 import { PreservationError, ValidationError } from '../errors.js';
+import { printable } from '../printable.js';
 import { bevaraVersion } from '../version.js';
 import { auditCommand } from './audit.js';
 import { configCommand } from './config.js';
@@ -321,6 +322,17 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** What to do about a file-system refusal that reached the top (the message names the path). */
+const DENIED = `this user (uid ${process.getuid?.() ?? '?'}) may not use that path: run bevara as the owner of its data folder, or fix the path's permissions`;
+const ENVIRONMENT_ADVICE: Record<string, string> = {
+  EACCES: DENIED,
+  EPERM: DENIED,
+  EROFS: 'that file system is mounted read-only',
+  ENOENT: 'that path does not exist: check the folders given in the configuration and on the command line',
+  ENOTDIR:
+    'a part of that path is not a folder: check the folders in the configuration and on the command line',
+};
+
 async function main(): Promise<void> {
   // `bevara ls | head`: a reader that goes away is not an error of ours.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -332,13 +344,15 @@ async function main(): Promise<void> {
   } catch (err) {
     const known = err instanceof PreservationError;
     // A file-system refusal (permissions, read-only, missing folder) is the environment's, told in one line.
-    const fsCode = (err as NodeJS.ErrnoException)?.code;
-    const environment = !known && ['EACCES', 'EPERM', 'EROFS', 'ENOENT', 'ENOTDIR'].includes(fsCode ?? '');
+    const advice = known ? undefined : ENVIRONMENT_ADVICE[(err as NodeJS.ErrnoException)?.code ?? ''];
+    const environment = advice !== undefined;
     const rule =
       err instanceof ValidationError && !err.message.includes(err.rule) ? ` (rule ${err.rule})` : '';
     const text =
-      known || environment ? `${(err as Error).message}${rule}` : ((err as Error)?.stack ?? String(err));
-    process.stderr.write(`bevara: ${text}\n`);
+      known || environment
+        ? `${(err as Error).message}${rule}${environment ? `; ${advice}` : ''}`
+        : ((err as Error)?.stack ?? String(err));
+    process.stderr.write(`bevara: ${printable(text)}\n`);
     process.exitCode =
       known && !['E_CONFIG', 'E_NOT_FOUND', 'E_VALIDATION'].includes(err.code) ? 1 : EXIT_USAGE;
   }

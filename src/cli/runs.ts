@@ -3,7 +3,7 @@ import { describeSource, formatDuration, runDuration } from '../jobs/describe.js
 import { describeRun, type RunView } from '../jobs/run-view.js';
 import type { AppContext } from './context.js';
 import { syncJobs } from './jobs.js';
-import { formatBytes, print, printJson, table } from './output.js';
+import { formatBytes, print, printableInline, printJson, table } from './output.js';
 
 /** One line of `bevara runs list`. */
 export interface RunListRow {
@@ -127,7 +127,9 @@ function printRunView(view: RunView): void {
     print('');
     print(`Needs attention (${view.problems.length}):`);
     for (const p of view.problems) {
-      print(`  ${p.status.padEnd(11)} ${p.subject}${p.rules ? `  [${p.rules.join(', ')}]` : ''}`);
+      print(
+        `  ${p.status.padEnd(11)} ${printableInline(p.subject)}${p.rules ? `  [${p.rules.join(', ')}]` : ''}`,
+      );
       print(`              ${p.reason}`);
     }
   }
@@ -135,7 +137,7 @@ function printRunView(view: RunView): void {
     print('');
     print(`Packages (${view.packages.length}):`);
     for (const pkg of view.packages) {
-      print(`  ${pkg.subject}  ->  ${pkg.packageId}`);
+      print(`  ${printableInline(pkg.subject)}  ->  ${pkg.packageId}`);
       for (const c of pkg.copies) print(`              ${c.location}:${c.key}  (${c.status})`);
     }
   }

@@ -1,7 +1,7 @@
 import type { FileRecord } from '../catalog/types.js';
 import { NotFoundError } from '../errors.js';
 import type { AppContext } from './context.js';
-import { formatBytes, print, printJson, table } from './output.js';
+import { formatBytes, print, printableInline, printJson, table } from './output.js';
 
 /** `bevara show <id>`: one package with its metadata, files and digests, copies and events. */
 export async function showCommand(ctx: AppContext, id: string, options: { json?: boolean }): Promise<number> {
@@ -18,10 +18,10 @@ export async function showCommand(ctx: AppContext, id: string, options: { json?:
   }
   const m = pkg.metadata;
   print(`Package    ${pkg.id}`);
-  print(`Label      ${pkg.label}`);
+  print(`Label      ${printableInline(pkg.label)}`);
   print(`State      ${pkg.state}${pkg.archivedAt ? ` (archived ${pkg.archivedAt.toISOString()})` : ''}`);
   print(`Profile    ${pkg.profile}`);
-  print(`Source     ${pkg.sourceKind}: ${pkg.sourceKey}`);
+  print(`Source     ${pkg.sourceKind}: ${printableInline(pkg.sourceKey)}`);
   print(`Size       ${formatBytes(pkg.size)}, ${pkg.fileCount} files, SHA-256 ${pkg.sha256}`);
   if (pkg.predecessorId) print(`Replaces   ${pkg.predecessorId}`);
   const fields: [string, string | undefined][] = [
@@ -38,7 +38,9 @@ export async function showCommand(ctx: AppContext, id: string, options: { json?:
     ['Access', m.accessRestriction],
     ['About', m.description],
   ];
-  for (const [label, value] of fields) if (value) print(`${label.padEnd(10)} ${value}`);
+  // One line each, so that a title cannot start a line that looks like one of these; the description may be long.
+  for (const [label, value] of fields)
+    if (value) print(`${label.padEnd(10)} ${label === 'About' ? value : printableInline(value)}`);
   print('\nFiles');
   print(
     table(

@@ -2,7 +2,7 @@ import { maskUrlText } from './mask.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { ConfigError, type Issue } from '../errors.js';
+import { ConfigError, type Issue, ValidationError } from '../errors.js';
 import { type Config, configSchema, SECRET_KEY } from './schema.js';
 
 type Plain = Record<string, unknown>;
@@ -53,7 +53,12 @@ function readConfigFile(file: string): Plain {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(file, [{ path: '', message: `cannot read: ${(err as Error).message}` }]);
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    const advice =
+      code === 'ENOENT'
+        ? 'check the path given to --config'
+        : `make it readable by this user (uid ${process.getuid?.() ?? '?'}) or give another with --config`;
+    throw new ValidationError('config-access', `[config] ${file}: cannot read it (${code}); ${advice}`);
   }
   try {
     const value = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
@@ -135,16 +140,11 @@ function resolvePaths(config: Config, cwd: string): Config {
 
 /** A copy of the config safe to print or log: every secret-looking value replaced by "***". */
 export function maskSecrets<T>(value: T): T {
+  if (typeof value === 'string') return maskUrlText(value) as T;
   if (Array.isArray(value)) return value.map(maskSecrets) as T;
   if (!isPlain(value)) return value;
   const out: Plain = {};
-  for (const [key, inner] of Object.entries(value)) {
-    out[key] =
-      SECRET_KEY.test(key) && inner !== undefined
-        ? '***'
-        : typeof inner === 'string'
-          ? maskUrlText(inner)
-          : maskSecrets(inner);
-  }
+  for (const [key, inner] of Object.entries(value))
+    out[key] = SECRET_KEY.test(key) && inner !== undefined ? '***' : maskSecrets(inner);
   return out as T;
 }

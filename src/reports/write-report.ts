@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { EventRecord, RunItem, RunRecord, RunStatus } from '../catalog/types.js';
+import { maskUrlText } from '../config/mask.js';
 import { renderPremisEventLog } from './premis-log.js';
 import { renderRunHtml } from './run-html.js';
 
@@ -82,8 +83,12 @@ export function createReportWriter(options: { dir: string; language?: ReportLang
   };
 }
 
+/**
+ * Writes `text` with every URL in it masked (a storage or alert error may quote one with its password or token),
+ * readable by the owner and, when bevara's umask allows it (`access: group`), the group: never by others.
+ */
 async function writeAtomic(file: string, text: string): Promise<void> {
   const temp = `${file}.tmp`;
-  await fs.writeFile(temp, text, { flush: true });
+  await fs.writeFile(temp, maskUrlText(text), { flush: true, mode: 0o640 });
   await fs.rename(temp, file);
 }

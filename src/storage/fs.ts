@@ -3,7 +3,7 @@
  *
  * Layout under `root`:
  *   <key>                 the object itself, read-only for its owner and group (0440) once written
- *   .meta/<key>.json      sidecar: { sha256, size, storedAt } as given by the writer
+ *   .meta/<key>.json      sidecar: { sha256, size, storedAt } as given by the writer; 0440 like its object
  *   .tmp/<host>#<pid>-<random>.part  uploads in progress; removed on failure, never visible under their key, and
  *                         at the next start once their process is dead (else once older than the age given)
  *   .bevara-location.json marker: this folder is a bevara location (written before the first object)
@@ -369,7 +369,9 @@ async function writeMeta(file: string, meta: Record<string, unknown>): Promise<v
   await fs.mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   // A cache of what the catalog holds; not fsynced (the catalog is authoritative, and audits read the object).
-  await fs.writeFile(temp, JSON.stringify(meta));
+  // Read-only like its object: written once, replaced only by a new put.
+  await fs.writeFile(temp, JSON.stringify(meta), { mode: 0o600 });
+  await fs.chmod(temp, PACKAGE_MODE);
   await fs.rename(temp, file);
 }
 

@@ -1,4 +1,5 @@
 import type { LocationConfig } from '../config/schema.js';
+import { maskUrlText } from '../config/mask.js';
 import { createFsDriver } from './fs.js';
 import { createS3Driver } from './s3/driver.js';
 import type { StorageDriver } from './types.js';
@@ -47,10 +48,13 @@ export function createLocations(
   );
 }
 
-/** Where a location keeps its objects, for people: a folder, or `s3://bucket/prefix at endpoint`. */
+/**
+ * Where a location keeps its objects, for people: a folder, or `s3://bucket/prefix at endpoint` (the endpoint's
+ * user info masked).
+ */
 export function describeLocation(config: LocationConfig | undefined): string {
   if (!config) return '(not configured)';
   if (config.driver === 'fs') return config.root ?? '(default folder)';
   const where = `s3://${config.bucket}${config.prefix ? `/${config.prefix.replace(/\/+$/, '')}` : ''}`;
-  return config.endpoint ? `${where} at ${config.endpoint}` : where;
+  return config.endpoint ? `${where} at ${maskUrlText(config.endpoint)}` : where;
 }

@@ -11,22 +11,13 @@
  * ```
  *
  * The copy is made with raw byte paths, never follows links (a link is copied as a link) and keeps
- * modification times; special files (FIFOs, sockets, devices) are not copied.
+ * modification times; special files (FIFOs, sockets, devices) are not copied. Copies get bevara's modes (its umask),
+ * not the inbox's.
  */
-import type { Dirent } from 'node:fs';
-import {
-  copyFile,
-  lstat,
-  mkdir,
-  readdir,
-  readlink,
-  rename,
-  rm,
-  symlink,
-  utimes,
-  writeFile,
-} from 'node:fs/promises';
+import { createReadStream, createWriteStream, type Dirent } from 'node:fs';
+import { lstat, mkdir, readdir, readlink, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { formatReport } from '../../validation/report.js';
 import { safeName } from '../disposition.js';
 import type { ValidationReport } from '../../validation/types.js';
@@ -77,7 +68,8 @@ async function copyTree(from: Buffer, to: Buffer): Promise<void> {
     return;
   }
   if (st.isFile()) {
-    await copyFile(from, to);
+    // Created here, so its mode follows bevara's umask: copyFile would keep the inbox file's (maybe 0666) mode.
+    await pipeline(createReadStream(from), createWriteStream(to, { flags: 'wx' }));
   } else if (st.isDirectory()) {
     await mkdir(to);
     const entries: Dirent<Buffer>[] = await readdir(from, { encoding: 'buffer', withFileTypes: true });

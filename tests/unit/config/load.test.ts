@@ -115,4 +115,10 @@ describe('maskSecrets', () => {
       dataDir: '/d',
     });
   });
+
+  it('masks URLs in lists too', () => {
+    expect(maskSecrets({ hooks: ['https://ops:hemligt@h.example/a', 'folder:/in'] })).toEqual({
+      hooks: ['https://ops:***@h.example/a', 'folder:/in'],
+    });
+  });
 });

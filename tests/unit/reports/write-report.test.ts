@@ -43,4 +43,28 @@ describe('createReportWriter', () => {
     expect((await fs.readdir(dir)).sort()).toEqual(['audit-plain.html', 'audit-plain.json']);
     expect(await fs.readFile(path.join(dir, 'audit-plain.html'), 'utf8')).toContain('<html lang="en">');
   });
+
+  it('masks URLs in every report file, which stay valid, and never opens them to other users', async () => {
+    const { run, items, extras } = sampleAudit('audit-secrets');
+    const leaky = items.map((item) => ({
+      ...item,
+      message: 'cannot reach "http://rgw:hemlis-1@127.0.0.1:9/arkiv?X-Amz-Signature=hemlis-2&x=1"',
+    }));
+    const paths = await createReportWriter({ dir }).write(run, leaky, extras);
+    for (const file of paths) {
+      const text = await fs.readFile(file, 'utf8');
+      expect(text, file).not.toMatch(/hemlis/);
+      expect((await fs.stat(file)).mode & 0o007, file).toBe(0);
+    }
+    const json = JSON.parse(await fs.readFile(paths[0] as string, 'utf8')) as RunReport;
+    expect(json.items[0]?.message).toBe(
+      'cannot reach "http://rgw:***@127.0.0.1:9/arkiv?X-Amz-Signature=***&x=1"',
+    );
+    expect(
+      await createXmlValidator().validate(await fs.readFile(paths[2] as string, 'utf8'), 'premis'),
+    ).toEqual({
+      valid: true,
+      problems: [],
+    });
+  });
 });
