@@ -4,10 +4,12 @@
  * directory; a fresh schema in the PostgreSQL test cluster), several rounds, and prints each engine's median and
  * fastest time. Reads `dist/`: run `npm run build` first.
  *
- *   node scripts/bench-catalog.mjs [--files N] [--rounds R]
+ *   node scripts/bench-catalog.mjs [--files N] [--rounds R] [--compare DIR]
  *
- *   --files N    files per package (default 10,000)
- *   --rounds R   packages added per engine (default 7)
+ *   --files N      files per package (default 10,000)
+ *   --rounds R     packages added per engine (default 7)
+ *   --compare DIR  also time the catalog of another build (DIR/dist, e.g. a worktree of an older commit), its
+ *                  rounds interleaved with this build's so that load on the machine falls on both alike
  * The PostgreSQL URL is BEVARA_TEST_POSTGRES_URL, else the one `scripts/postgres-test-cluster.sh env` prints.
  */
 import { execFileSync } from 'node:child_process';
@@ -17,12 +19,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { createPostgresCatalog } from '../dist/catalog/postgres.js';
-import { createSqliteCatalog } from '../dist/catalog/sqlite.js';
+import { pathToFileURL } from 'node:url';
 
-const { values } = parseArgs({ options: { files: { type: 'string' }, rounds: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { files: { type: 'string' }, rounds: { type: 'string' }, compare: { type: 'string' } },
+});
 const FILES = Number(values.files ?? 10_000);
 const ROUNDS = Number(values.rounds ?? 7);
+
+async function load(label, dist) {
+  const at = (file) => pathToFileURL(join(dist, 'catalog', file)).href;
+  const { createSqliteCatalog } = await import(at('sqlite.js'));
+  const { createPostgresCatalog } = await import(at('postgres.js'));
+  return { label, createSqliteCatalog, createPostgresCatalog };
+}
+const builds = [await load('this build', join(import.meta.dirname, '..', 'dist'))];
+if (values.compare) builds.push(await load(values.compare, join(values.compare, 'dist')));
 
 function postgresUrl() {
   if (process.env.BEVARA_TEST_POSTGRES_URL) return process.env.BEVARA_TEST_POSTGRES_URL;
@@ -63,47 +75,55 @@ function makeFiles(packageId) {
   }));
 }
 
-async function time(catalog) {
-  const ms = [];
+/** Adds ROUNDS packages to each catalog (rounds interleaved); the times in ms per catalog. */
+async function time(catalogs) {
+  const ms = catalogs.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
-    const id = `bench-${round}`;
-    const files = makeFiles(id);
-    const start = process.hrtime.bigint();
-    await catalog.addPackage(makePackage(id), files, []);
-    ms.push(Number(process.hrtime.bigint() - start) / 1e6);
-    if ((await catalog.listFiles(id)).length !== FILES) throw new Error(`${id}: files missing`);
+    for (const [i, catalog] of catalogs.entries()) {
+      const id = `bench-${round}`;
+      const files = makeFiles(id);
+      const start = process.hrtime.bigint();
+      await catalog.addPackage(makePackage(id), files, []);
+      ms[i].push(Number(process.hrtime.bigint() - start) / 1e6);
+      if ((await catalog.listFiles(id)).length !== FILES) throw new Error(`${id}: files missing`);
+    }
   }
-  ms.sort((a, b) => a - b);
-  return { median: ms[Math.floor(ms.length / 2)], fastest: ms[0] };
+  return ms.map((times) => times.sort((a, b) => a - b));
 }
 
-function print(engine, { median, fastest }) {
-  console.log(
-    `${engine.padEnd(10)} addPackage ${FILES} files: median ${median.toFixed(0)} ms, fastest ${fastest.toFixed(0)} ms`,
-  );
+function print(engine, times) {
+  for (const [i, { label }] of builds.entries()) {
+    const sorted = times[i];
+    const median = sorted[Math.floor(sorted.length / 2)];
+    console.log(
+      `${engine.padEnd(10)} ${label}: addPackage ${FILES} files: median ${median.toFixed(0)} ms, fastest ${sorted[0].toFixed(0)} ms`,
+    );
+  }
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'bevara-bench-catalog-'));
 try {
-  const sqlite = createSqliteCatalog({ path: join(dir, 'catalog.sqlite') });
-  await sqlite.migrate();
+  const sqlite = builds.map((b, i) => b.createSqliteCatalog({ path: join(dir, `catalog-${i}.sqlite`) }));
+  for (const catalog of sqlite) await catalog.migrate();
   print('sqlite', await time(sqlite));
-  await sqlite.close();
+  for (const catalog of sqlite) await catalog.close();
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
 
 const url = new URL(postgresUrl());
-const schema = `bench_${randomBytes(6).toString('hex')}`;
 const admin = new pg.Pool({ connectionString: url.toString(), max: 1 });
-await admin.query(`CREATE SCHEMA ${schema}`);
+const schemas = builds.map(() => `bench_${randomBytes(6).toString('hex')}`);
+for (const schema of schemas) await admin.query(`CREATE SCHEMA ${schema}`);
 try {
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  const postgres = createPostgresCatalog({ url: url.toString() });
-  await postgres.migrate();
+  const postgres = builds.map((b, i) => {
+    url.searchParams.set('options', `-c search_path=${schemas[i]}`);
+    return b.createPostgresCatalog({ url: url.toString() });
+  });
+  for (const catalog of postgres) await catalog.migrate();
   print('postgres', await time(postgres));
-  await postgres.close();
+  for (const catalog of postgres) await catalog.close();
 } finally {
-  await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+  for (const schema of schemas) await admin.query(`DROP SCHEMA ${schema} CASCADE`);
   await admin.end();
 }
