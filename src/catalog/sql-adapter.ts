@@ -47,6 +47,7 @@ export interface SqlSession {
    * Inserts many rows into `table`, each one value per column of `columns`, the fastest way the engine has
    * (SQLite: one prepared statement run per row, no round trips; PostgreSQL: arrays unnested server-side, one
    * statement per thousand rows). Measured faster on both than shared multi-row `VALUES` statements.
+   * Meant for a transaction: on its own, a failure midway keeps the rows before it.
    */
   insertRows(table: string, columns: SqlColumns, rows: readonly SqlValue[][]): Promise<void>;
 }
@@ -74,7 +75,10 @@ export interface SqlAdapter extends SqlSession {
   /** The database, for messages: the SQLite path, or the PostgreSQL URL with its password masked. */
   readonly label: string;
   readonly dialect: SqlDialect;
-  /** Runs `fn` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. Default mode: `write`. */
+  /**
+   * Runs `fn` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. Default mode: `write`.
+   * Inside `fn` use `tx` only: on SQLite the adapter's own statements wait until the transaction has ended.
+   */
   transaction<T>(fn: (tx: SqlSession) => Promise<T>, mode?: TransactionMode): Promise<T>;
   /** Runs first in each migration's transaction, so that of two processes migrating at once one waits. */
   lockMigrations(tx: SqlSession): Promise<void>;
