@@ -1,26 +1,21 @@
 /**
- * The shared catalog: one PostgreSQL database used by many workers on many machines, through a `pg.Pool`.
+ * The shared catalog engine: one PostgreSQL database used by many workers on many machines, through a `pg.Pool`.
+ * The SQL is the shared one (sql-*.ts); this file opens the pool and runs statements and transactions on it.
  *
- * Same schema and row format as SQLite (migrations.ts runs unchanged): timestamps as ISO 8601 UTC TEXT,
- * JSON in TEXT, sizes as BIGINT, which `pg` returns as strings; they are read back as numbers after checking
- * they are integers up to 2^53. Writes that span rows run in one transaction; what must be atomic across
- * workers is (leases and record claims: one compare-and-set statement; run item numbers: the run row locked;
- * migrations: an advisory lock).
- * Text is sorted with COLLATE "C" (byte order, as SQLite) whatever the database's collation.
- * Ties in time order (packages, events, runs with the same timestamp) go by id: PostgreSQL has no rowid.
+ * Same schema and row format as SQLite (migrations.ts runs unchanged): timestamps as ISO 8601 UTC TEXT, JSON in
+ * TEXT, sizes as BIGINT. `pg` returns BIGINT and NUMERIC as strings; this pool's type parsers read them as numbers,
+ * refusing a BIGINT that is not an integer from 0 to 2^53, so the shared SQL sees numbers as on SQLite.
+ * What must be atomic across workers: leases and record claims are one compare-and-set statement; run item
+ * numbers lock the run row (`SELECT … FOR UPDATE`); migrations take an advisory lock.
+ * Text is sorted with COLLATE "C" (byte order, as SQLite) whatever the database's collation; ties in time order
+ * (packages, events, runs with the same timestamp) go by id: PostgreSQL has no rowid.
  */
 import pg from 'pg';
-import { NotFoundError } from '../errors.js';
 import { CatalogError } from './errors.js';
-import { MIGRATIONS, type Migration } from './migrations.js';
-import { createPostgresAudit } from './postgres-audit.js';
-import { CONTEXT, createPgContext, maskUrl, toSafeInteger, withNumbers } from './postgres-context.js';
-import { createPostgresJobs } from './postgres-jobs.js';
-import { migratePostgres } from './postgres-migrate.js';
-import { createPostgresRecords } from './postgres-records.js';
-import { createPostgresRuns } from './postgres-runs.js';
-import { checkLimit, type PackageRow, toIso, toPackageRecord } from './rows.js';
-import type { Catalog, PackageRecord, PackageState, PackageSummary } from './types.js';
+import { CONTEXT, maskUrl, passwordForms, toSafeInteger, toTotal, translate } from './postgres-errors.js';
+import type { SqlAdapter, SqlDialect, SqlSession } from './sql-adapter.js';
+import { createSqlCatalog, type SqlCatalogOptions } from './sql-catalog.js';
+import type { Catalog } from './types.js';
 
 /** How long a query waits for a connection (new or from the pool) before failing. */
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -28,7 +23,13 @@ export const CONNECT_TIMEOUT_MS = 10_000;
 /** Connections per catalog when `poolSize` is not given. */
 export const DEFAULT_POOL_SIZE = 10;
 
-export interface PostgresCatalogOptions {
+/**
+ * Key of the transaction-level advisory lock that serializes migrations of one database across processes
+ * ("bevara" in ASCII). Advisory locks are per database: catalogs in other databases never wait on it.
+ */
+export const MIGRATION_LOCK_KEY = '108187917316705';
+
+export interface PostgresCatalogOptions extends SqlCatalogOptions {
   /**
    * Connection URL, `postgres://user:password@host:port/database` (`postgresql://` too; query parameters as
    * `pg` takes them, e.g. `?sslmode=verify-full` or `?options=-c%20search_path%3Darchive`). Its password
@@ -37,11 +38,28 @@ export interface PostgresCatalogOptions {
   url: string;
   /** Most connections this catalog opens at once. Default: DEFAULT_POOL_SIZE. */
   poolSize?: number;
-  /** Clock for bookkeeping timestamps (`schema_migrations.applied_at`). Default: the system clock. */
-  now?: () => Date;
-  /** Migrations to apply instead of the built-in ones. For tests of the migration runner only. */
-  migrations?: readonly Migration[];
 }
+
+const DIALECT: SqlDialect = {
+  insertionOrder: 'id COLLATE "C"',
+  forUpdate: 'FOR UPDATE',
+  jsonText: (column, key) => `CAST(${column} AS json) ->> '${key}'`,
+};
+
+/** BIGINT (sizes, COUNT) and NUMERIC (SUM of sizes) as numbers; the other types as `pg` reads them. */
+const NUMBER_TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === pg.types.builtins.INT8) return (text: string) => toSafeInteger(text, 'BIGINT read back');
+    if (oid === pg.types.builtins.NUMERIC) return (text: string) => toTotal(text, 'NUMERIC read back');
+    return pg.types.getTypeParser(oid, format);
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** Rows per statement of a bulk insert (`insertRows`). */
+export const INSERT_BATCH = 1000;
+
+/** Statements whose `$n` form is kept (the shared SQL has a few dozen; bulk inserts one per batch size). */
+const NUMBERED_CACHE = 256;
 
 function checkOptions(options: PostgresCatalogOptions): void {
   const problem = (text: string) => new CatalogError(`${CONTEXT} ${text}`, { unrecoverable: true });
@@ -61,8 +79,71 @@ function checkOptions(options: PostgresCatalogOptions): void {
   }
 }
 
-function packageFromRow(row: Record<string, unknown>): PackageRecord {
-  return toPackageRecord(withNumbers<PackageRow>(row, ['size'], `package "${String(row.id)}"`));
+function createPostgresAdapter(pool: pg.Pool, url: string): SqlAdapter {
+  const label = maskUrl(url);
+  const secrets = passwordForms(url);
+  const numberedCache = new Map<string, string>();
+  /** The shared SQL's `?` placeholders as PostgreSQL's `$1`, `$2`… */
+  function numbered(sql: string): string {
+    let text = numberedCache.get(sql);
+    if (text === undefined) {
+      let n = 0;
+      text = sql.replace(/\?/g, () => `$${++n}`);
+      if (numberedCache.size >= NUMBERED_CACHE) numberedCache.clear();
+      numberedCache.set(sql, text);
+    }
+    return text;
+  }
+  const on = (client: pg.Pool | pg.PoolClient): SqlSession => ({
+    async query(sql, params = []) {
+      const result = await client.query(numbered(sql), params as unknown[]);
+      return { rows: result.rows, changes: result.rowCount ?? 0 };
+    },
+    async script(sql) {
+      // Without parameters `pg` sends the simple query protocol, which takes several statements at once.
+      await client.query(sql);
+    },
+    async insertRows(table, columns, rows) {
+      const names = Object.keys(columns);
+      const arrays = Object.values(columns).map((type, i) => `$${i + 1}::${type}[]`);
+      const insert = `INSERT INTO ${table} (${names.join(', ')}) SELECT * FROM unnest(${arrays.join(', ')})`;
+      for (let start = 0; start < rows.length; start += INSERT_BATCH) {
+        const batch = rows.slice(start, start + INSERT_BATCH);
+        await client.query(
+          insert,
+          names.map((_, i) => batch.map((row) => row[i])),
+        );
+      }
+    },
+  });
+  return {
+    name: 'postgres',
+    label,
+    dialect: DIALECT,
+    ...on(pool),
+    async transaction(fn, mode = 'write') {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query(mode === 'write' ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const result = await fn(on(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        });
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async lockMigrations(tx) {
+      await tx.query('SELECT pg_advisory_xact_lock(CAST(? AS bigint))', [MIGRATION_LOCK_KEY]);
+    },
+    translate: (err, action, missing) => translate(err, action, missing, label, secrets),
+    close: () => pool.end(),
+  };
 }
 
 /**
@@ -71,113 +152,16 @@ function packageFromRow(row: Record<string, unknown>): PackageRecord {
  */
 export function createPostgresCatalog(options: PostgresCatalogOptions): Catalog {
   checkOptions(options);
-  const now = options.now ?? (() => new Date());
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? DEFAULT_POOL_SIZE,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     application_name: 'bevara',
     allowExitOnIdle: true,
+    types: NUMBER_TYPES,
   });
   // An idle pooled connection that breaks (server restart) is dropped by the pool; the next query opens a new
   // one, or fails with a CatalogError. Without a listener the 'error' event would end the process.
   pool.on('error', () => {});
-  let closed = false;
-  const ctx = createPgContext(pool, options.url, () => closed);
-  const { guard } = ctx;
-
-  async function packageSummaries(state?: PackageState, sourceKey?: string, limit?: number) {
-    const rows = await ctx.query<Record<string, unknown>>(
-      `SELECT id, label, size, file_count, state, created_at FROM packages
-       WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR source_key = $2)
-       ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT $3`,
-      [state ?? null, sourceKey ?? null, limit ?? null],
-    );
-    const summaries = rows.map(
-      (row): PackageSummary => ({
-        id: row.id as string,
-        label: row.label as string,
-        size: toSafeInteger(row.size, `package "${String(row.id)}" size`),
-        fileCount: row.file_count as number,
-        state: row.state as PackageState,
-        createdAt: new Date(row.created_at as string),
-        copies: [],
-      }),
-    );
-    if (summaries.length === 0) return summaries;
-    const byId = new Map(summaries.map((s) => [s.id, s]));
-    const copies = await ctx.query<{ package_id: string; location: string; status: string }>(
-      `SELECT package_id, location, status FROM copies WHERE package_id = ANY($1::text[])
-       ORDER BY package_id COLLATE "C", location COLLATE "C"`,
-      [[...byId.keys()]],
-    );
-    for (const copy of copies) {
-      byId.get(copy.package_id)?.copies.push({
-        location: copy.location,
-        status: copy.status as PackageSummary['copies'][number]['status'],
-      });
-    }
-    return summaries;
-  }
-
-  return {
-    async migrate() {
-      await guard('migrate', 'a table', () => migratePostgres(ctx, options.migrations ?? MIGRATIONS, now));
-    },
-
-    ...createPostgresRecords(ctx),
-
-    async setPackageState(id, state, at) {
-      const action = `set state of package "${id}" to "${state}"`;
-      await guard(action, `package "${id}"`, async () => {
-        const iso = toIso(at, `package "${id}" state change`);
-        const updated =
-          state === 'archived'
-            ? await ctx.query('UPDATE packages SET state = $1, archived_at = $2 WHERE id = $3 RETURNING id', [
-                state,
-                iso,
-                id,
-              ])
-            : await ctx.query('UPDATE packages SET state = $1 WHERE id = $2 RETURNING id', [state, id]);
-        if (updated.length === 0)
-          throw new NotFoundError(`${CONTEXT} cannot ${action}: package does not exist`);
-      });
-    },
-
-    async getPackage(id) {
-      return guard(`get package "${id}"`, `package "${id}"`, async () => {
-        const [row] = await ctx.query<Record<string, unknown>>('SELECT * FROM packages WHERE id = $1', [id]);
-        return row ? packageFromRow(row) : null;
-      });
-    },
-
-    async listPackages(filter = {}) {
-      return guard('list packages', 'a package', async () => {
-        checkLimit(filter.limit, 'list packages');
-        return packageSummaries(filter.state, filter.sourceKey, filter.limit);
-      });
-    },
-
-    async latestPackageForSource(sourceKind, sourceKey) {
-      const action = `find latest package for source ${sourceKind}:"${sourceKey}"`;
-      return guard(action, 'a package', async () => {
-        const [row] = await ctx.query<Record<string, unknown>>(
-          `SELECT * FROM packages WHERE source_kind = $1 AND source_key = $2
-           ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT 1`,
-          [sourceKind, sourceKey],
-        );
-        return row ? packageFromRow(row) : null;
-      });
-    },
-
-    ...createPostgresRuns(ctx),
-    ...createPostgresAudit(ctx),
-    ...createPostgresJobs(ctx),
-
-    async close() {
-      if (closed) return;
-      closed = true;
-      await pool.end();
-    },
-  };
+  return createSqlCatalog(createPostgresAdapter(pool, options.url), options);
 }

@@ -10,8 +10,11 @@ import type {
   CopyStatus,
   EventRecord,
   FileRecord,
+  JobRecord,
+  JobRecordState,
   PackageRecord,
   PackageState,
+  RecordState,
   RunItem,
   RunKind,
   RunRecord,
@@ -125,6 +128,15 @@ export function checkSize(value: number, field: string): number {
 export function checkLimit(limit: number | undefined, context: string): void {
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
     throw new CatalogError(`[catalog] ${context}: limit must be a positive integer, got ${limit}`, {
+      unrecoverable: true,
+    });
+  }
+}
+
+/** Checks a page offset: a non-negative integer. */
+export function checkOffset(offset: number, context: string): void {
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw new CatalogError(`[catalog] ${context}: offset must be a non-negative integer, got ${offset}`, {
       unrecoverable: true,
     });
   }
@@ -257,5 +269,59 @@ export function toStoredObject(row: StoredObjectRow): StoredObjectRecord {
     kind: row.kind as StoredObjectRecord['kind'],
     ...(row.package_id ? { packageId: row.package_id } : {}),
     storedAt: new Date(row.stored_at),
+  };
+}
+
+export interface JobRow {
+  name: string;
+  definition_json: string;
+  enabled: number;
+  origin: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobRecordRow {
+  job: string;
+  source_key: string;
+  run_id: string;
+  state: string;
+  package_id: string | null;
+  holder: string | null;
+  lease_until: string | null;
+  attempts: number;
+  reason: string | null;
+  discovered_at: string;
+  updated_at: string;
+}
+
+/** What a job row keeps as JSON: everything but the columns of its own. */
+export type JobDefinition = Omit<JobRecord, 'name' | 'enabled' | 'origin' | 'createdAt' | 'updatedAt'>;
+
+export function toJobRecord(row: JobRow): JobRecord {
+  const definition = JSON.parse(row.definition_json) as JobDefinition;
+  return {
+    name: row.name,
+    ...definition,
+    enabled: row.enabled !== 0,
+    origin: row.origin as JobRecord['origin'],
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+export function toJobRecordState(row: JobRecordRow): JobRecordState {
+  return {
+    job: row.job,
+    sourceKey: row.source_key,
+    runId: row.run_id,
+    state: row.state as RecordState,
+    ...(row.package_id ? { packageId: row.package_id } : {}),
+    ...(row.holder ? { holder: row.holder } : {}),
+    ...(row.lease_until ? { leaseUntil: new Date(row.lease_until) } : {}),
+    attempts: row.attempts,
+    ...(row.reason ? { reason: row.reason } : {}),
+    discoveredAt: new Date(row.discovered_at),
+    updatedAt: new Date(row.updated_at),
   };
 }

@@ -1,49 +1,49 @@
 /**
- * The embedded catalog: one SQLite file, opened with better-sqlite3.
+ * The embedded catalog engine: one SQLite file, opened with better-sqlite3. The SQL is the shared one (sql-*.ts);
+ * this file opens the connection and runs statements and transactions on it.
  *
  * Durability: WAL journal with `synchronous=FULL`, so a commit that returned survives power loss; foreign keys
- * enforced; writers wait up to BUSY_TIMEOUT_MS for the lock. better-sqlite3 is synchronous: each method does
- * its work at once and returns a settled promise, which keeps the interface shared with PostgreSQL.
+ * enforced; writers wait up to BUSY_TIMEOUT_MS for another process's lock.
+ * better-sqlite3 is synchronous and the catalog holds one connection, but a transaction of the shared SQL spans
+ * awaits: while one is open (or waiting to begin), every other statement on the file from this process waits its
+ * turn behind it (sqlite-lock.ts), so nothing runs inside another caller's transaction. Writers begin with BEGIN
+ * IMMEDIATE: the file's write lock is taken at once, and a transaction never fails midway for another process's.
  * Sizes are bound as JS numbers (stored as 64-bit INTEGER) and checked to be integers up to 2^53, which
  * better-sqlite3 reads back exactly without `safeIntegers`.
  */
 import Database from 'better-sqlite3';
 import { errorMessage, NotFoundError, PreservationError } from '../errors.js';
 import { CatalogError } from './errors.js';
-import { MIGRATIONS, type Migration } from './migrations.js';
-import { checkLimit, type PackageRow, toIso, toPackageRecord } from './rows.js';
-import { createSqliteAudit } from './sqlite-audit.js';
-import { createSqliteJobs } from './sqlite-jobs.js';
-import { migrateSqlite } from './sqlite-migrate.js';
-import { createSqliteRecords } from './sqlite-records.js';
-import { createSqliteRuns } from './sqlite-runs.js';
-import type { Catalog, PackageFilter, PackageState, PackageSummary } from './types.js';
+import {
+  placeholders,
+  type SqlAdapter,
+  type SqlDialect,
+  type SqlResult,
+  type SqlSession,
+  type SqlValue,
+} from './sql-adapter.js';
+import { createSqlCatalog, type SqlCatalogOptions } from './sql-catalog.js';
+import { lockFor } from './sqlite-lock.js';
+import type { Catalog } from './types.js';
 
 /** How long a writer waits for another connection's lock before failing with SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5000;
 
-export interface SqliteCatalogOptions {
+export interface SqliteCatalogOptions extends SqlCatalogOptions {
   /** Path of the database file (created when missing; its directory must exist), or ':memory:'. */
   path: string;
-  /** Clock for bookkeeping timestamps (`schema_migrations.applied_at`). Default: the system clock. */
-  now?: () => Date;
-  /** Migrations to apply instead of the built-in ones. For tests of the migration runner only. */
-  migrations?: readonly Migration[];
-}
-
-/** Helpers shared by the parts of the SQLite catalog. */
-export interface SqliteContext {
-  db: Database.Database;
-  /** A prepared statement for `sql`, prepared once per connection (after `migrate()` created the tables). */
-  sql(sql: string): Database.Statement;
-  /**
-   * Runs `fn`, translating driver errors: a foreign-key failure becomes `NotFoundError` naming `missing`,
-   * a duplicate key a `CatalogError`; errors that already are ours pass through.
-   */
-  guard<T>(action: string, missing: string, fn: () => T): T;
 }
 
 const CONTEXT = '[catalog:sqlite]';
+
+const DIALECT: SqlDialect = {
+  insertionOrder: 'rowid',
+  forUpdate: '',
+  jsonText: (column, key) => `json_extract(${column}, '$.${key}')`,
+};
+
+/** Prepared statements kept per connection (the shared SQL has a few dozen; bulk inserts one per batch size). */
+const STATEMENT_CACHE = 256;
 
 function translate(err: unknown, action: string, missing: string): PreservationError {
   if (err instanceof PreservationError) return err;
@@ -80,133 +80,81 @@ function open(path: string): Database.Database {
   }
 }
 
+function createSqliteAdapter(db: Database.Database, path: string): SqlAdapter {
+  const statements = new Map<string, Database.Statement>();
+  function prepare(sql: string): Database.Statement {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      // BINARY, SQLite's default collation, is byte order: what PostgreSQL's "C" gives.
+      statement = db.prepare(sql.replaceAll('COLLATE "C"', 'COLLATE BINARY'));
+      if (statements.size >= STATEMENT_CACHE) statements.clear();
+      statements.set(sql, statement);
+    }
+    return statement;
+  }
+  function execute<R>(sql: string, params: readonly SqlValue[] = []): SqlResult<R> {
+    const statement = prepare(sql);
+    if (statement.reader) {
+      const rows = statement.all(params) as R[];
+      return { rows, changes: rows.length };
+    }
+    return { rows: [], changes: statement.run(params).changes };
+  }
+  /** Runs at once: for the transaction holding the turn, or when nothing waits. */
+  const direct: SqlSession = {
+    async query(sql, params) {
+      return execute(sql, params);
+    },
+    async script(sql) {
+      db.exec(sql);
+    },
+    async insertRows(table, columns, rows) {
+      const names = Object.keys(columns);
+      const insert = prepare(
+        `INSERT INTO ${table} (${names.join(', ')}) VALUES ${placeholders(names.length)}`,
+      );
+      for (const row of rows) insert.run(row);
+    },
+  };
+
+  const lock = lockFor(path);
+  return {
+    name: 'sqlite',
+    label: path,
+    dialect: DIALECT,
+    query: (sql, params) => lock.whenFree(() => direct.query(sql, params)),
+    script: (sql) => lock.whenFree(() => direct.script(sql)),
+    insertRows: (table, columns, rows) => lock.whenFree(() => direct.insertRows(table, columns, rows)),
+    transaction(fn, mode = 'write') {
+      return lock.take(async () => {
+        db.exec(mode === 'write' ? 'BEGIN IMMEDIATE' : 'BEGIN');
+        try {
+          const result = await fn(direct);
+          db.exec('COMMIT');
+          return result;
+        } catch (err) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw err;
+        }
+      });
+    },
+    async lockMigrations() {
+      // BEGIN IMMEDIATE already holds the database's write lock: other processes wait for it.
+    },
+    translate,
+    close: () =>
+      lock
+        .take(async () => {
+          if (db.open) db.close();
+        })
+        .finally(() => lock.release()),
+  };
+}
+
 /**
  * Opens (or creates) the catalog database at `options.path`. Nothing else happens until `migrate()` is
  * called, which must precede every other method on a new database.
  */
 export function createSqliteCatalog(options: SqliteCatalogOptions): Catalog {
-  const db = open(options.path);
-  const now = options.now ?? (() => new Date());
-  const statements = new Map<string, Database.Statement>();
-  const ctx: SqliteContext = {
-    db,
-    sql(sql) {
-      let statement = statements.get(sql);
-      if (!statement) {
-        statement = db.prepare(sql);
-        statements.set(sql, statement);
-      }
-      return statement;
-    },
-    guard(action, missing, fn) {
-      try {
-        return fn();
-      } catch (err) {
-        throw translate(err, action, missing);
-      }
-    },
-  };
-
-  function packageSummaries(filter: PackageFilter): PackageSummary[] {
-    checkLimit(filter.limit, 'list packages');
-    const where: string[] = [];
-    const params: (string | number)[] = [];
-    if (filter.state !== undefined) {
-      where.push('state = ?');
-      params.push(filter.state);
-    }
-    if (filter.sourceKey !== undefined) {
-      where.push('source_key = ?');
-      params.push(filter.sourceKey);
-    }
-    if (filter.limit !== undefined) params.push(filter.limit);
-    const rows = ctx
-      .sql(
-        `SELECT id, label, size, file_count, state, created_at FROM packages
-         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY created_at DESC, rowid DESC ${filter.limit !== undefined ? 'LIMIT ?' : ''}`,
-      )
-      .all(...params) as Pick<PackageRow, 'id' | 'label' | 'size' | 'file_count' | 'state' | 'created_at'>[];
-    const summaries = rows.map(
-      (row): PackageSummary => ({
-        id: row.id,
-        label: row.label,
-        size: row.size,
-        fileCount: row.file_count,
-        state: row.state as PackageState,
-        createdAt: new Date(row.created_at),
-        copies: [],
-      }),
-    );
-    if (summaries.length === 0) return summaries;
-    const byId = new Map(summaries.map((s) => [s.id, s]));
-    const copies = ctx
-      .sql(
-        `SELECT package_id, location, status FROM copies
-         WHERE package_id IN (SELECT value FROM json_each(?)) ORDER BY package_id, location`,
-      )
-      .all(JSON.stringify([...byId.keys()])) as { package_id: string; location: string; status: string }[];
-    for (const copy of copies) {
-      byId.get(copy.package_id)?.copies.push({
-        location: copy.location,
-        status: copy.status as PackageSummary['copies'][number]['status'],
-      });
-    }
-    return summaries;
-  }
-
-  return {
-    async migrate() {
-      ctx.guard('migrate', 'a table', () =>
-        migrateSqlite(db, options.migrations ?? MIGRATIONS, now, options.path),
-      );
-    },
-
-    ...createSqliteRecords(ctx),
-
-    async setPackageState(id, state, at) {
-      const action = `set state of package "${id}" to "${state}"`;
-      ctx.guard(action, `package "${id}"`, () => {
-        const iso = toIso(at, `package "${id}" state change`);
-        const result =
-          state === 'archived'
-            ? ctx.sql('UPDATE packages SET state = ?, archived_at = ? WHERE id = ?').run(state, iso, id)
-            : ctx.sql('UPDATE packages SET state = ? WHERE id = ?').run(state, id);
-        if (result.changes === 0)
-          throw new NotFoundError(`${CONTEXT} cannot ${action}: package does not exist`);
-      });
-    },
-
-    async getPackage(id) {
-      return ctx.guard(`get package "${id}"`, `package "${id}"`, () => {
-        const row = ctx.sql('SELECT * FROM packages WHERE id = ?').get(id) as PackageRow | undefined;
-        return row ? toPackageRecord(row) : null;
-      });
-    },
-
-    async listPackages(filter = {}) {
-      return ctx.guard('list packages', 'a package', () => packageSummaries(filter));
-    },
-
-    async latestPackageForSource(sourceKind, sourceKey) {
-      const action = `find latest package for source ${sourceKind}:"${sourceKey}"`;
-      return ctx.guard(action, 'a package', () => {
-        const row = ctx
-          .sql(
-            `SELECT * FROM packages WHERE source_kind = ? AND source_key = ?
-             ORDER BY created_at DESC, rowid DESC LIMIT 1`,
-          )
-          .get(sourceKind, sourceKey) as PackageRow | undefined;
-        return row ? toPackageRecord(row) : null;
-      });
-    },
-
-    ...createSqliteRuns(ctx),
-    ...createSqliteAudit(ctx),
-    ...createSqliteJobs(ctx),
-
-    async close() {
-      if (db.open) db.close();
-    },
-  };
+  return createSqlCatalog(createSqliteAdapter(open(options.path), options.path), options);
 }

@@ -252,10 +252,11 @@ export interface PackageFilter {
   limit?: number;
 }
 
-export interface Catalog {
-  /** Applies pending migrations; safe to call on every start. */
-  migrate(): Promise<void>;
-
+/**
+ * Packages as archived: the package rows, their files, their stored copies (with the outcomes of copy checks) and
+ * their PREMIS events. Used by ingest, the audit (copies) and every listing.
+ */
+export interface RecordCatalog {
   /** Adds a package together with its files, first events and copies, in one transaction. */
   addPackage(
     pkg: PackageRecord,
@@ -279,6 +280,37 @@ export interface Catalog {
    */
   recordCopyChecks(checks: CopyCheckRecord[]): Promise<void>;
 
+  addEvent(event: EventRecord): Promise<void>;
+  listEvents(packageId: string): Promise<EventRecord[]>;
+}
+
+/** Runs (one ingest, job or audit pass) and their items: what the run skeleton and the reports use. */
+export interface RunCatalog {
+  startRun(run: RunRecord): Promise<void>;
+  /** Appends items to runs in one transaction, numbering them in the order given. */
+  addRunItems(items: RunItem[]): Promise<void>;
+  finishRun(
+    id: string,
+    status: RunStatus,
+    at: Date,
+    summary: Record<string, unknown>,
+    reports?: string[],
+  ): Promise<void>;
+  getRun(id: string): Promise<RunRecord | null>;
+  listRunItems(runId: string): Promise<RunItem[]>;
+  listRuns(filter?: {
+    kind?: RunKind;
+    limit?: number;
+    status?: RunStatus;
+    job?: string;
+  }): Promise<RunRecord[]>;
+}
+
+/**
+ * What audit planning and the worker need beyond records: copies by age and coverage, objects stored beside
+ * packages (so the orphan listing knows them), leases (a run fires once across workers) and markers.
+ */
+export interface AuditCatalog {
   /**
    * One location's copies, never-verified first, then by oldest last successful verification (ties by package
    * id): the order the audit planner takes them in. Pages with `offset`/`limit`.
@@ -304,7 +336,10 @@ export interface Catalog {
   /** A small named value (e.g. when a location was last listed), or null. */
   getMarker(name: string): Promise<string | null>;
   setMarker(name: string, value: string, at: Date): Promise<void>;
+}
 
+/** Ingest jobs and the state of each record they found: what the worker and `bevara jobs` use. */
+export interface JobCatalog {
   /** Inserts or replaces a job by name. */
   putJob(job: JobRecord): Promise<void>;
   getJob(name: string): Promise<JobRecord | null>;
@@ -352,28 +387,14 @@ export interface Catalog {
   listRecordStates(filter: { job?: string; runId?: string; state?: RecordState }): Promise<JobRecordState[]>;
   /** How many records of a run are in each state. */
   countRecordStates(runId: string): Promise<Partial<Record<RecordState, number>>>;
+}
 
-  addEvent(event: EventRecord): Promise<void>;
-  listEvents(packageId: string): Promise<EventRecord[]>;
-
-  startRun(run: RunRecord): Promise<void>;
-  /** Appends items to runs in one transaction, numbering them in the order given. */
-  addRunItems(items: RunItem[]): Promise<void>;
-  finishRun(
-    id: string,
-    status: RunStatus,
-    at: Date,
-    summary: Record<string, unknown>,
-    reports?: string[],
-  ): Promise<void>;
-  getRun(id: string): Promise<RunRecord | null>;
-  listRunItems(runId: string): Promise<RunItem[]>;
-  listRuns(filter?: {
-    kind?: RunKind;
-    limit?: number;
-    status?: RunStatus;
-    job?: string;
-  }): Promise<RunRecord[]>;
-
+/**
+ * The whole catalog, as the engines (SQLite, PostgreSQL) provide it. A caller that uses one part can take just
+ * that part (`RecordCatalog`, `RunCatalog`, `AuditCatalog`, `JobCatalog`).
+ */
+export interface Catalog extends RecordCatalog, RunCatalog, AuditCatalog, JobCatalog {
+  /** Applies pending migrations; safe to call on every start. */
+  migrate(): Promise<void>;
   close(): Promise<void>;
 }

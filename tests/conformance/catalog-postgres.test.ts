@@ -203,9 +203,7 @@ describe('postgres catalog: schema and values', () => {
     ]);
     await catalog.addPackage(makePackage('p1'), [], [], [makeCopy('p1', 'primary', { size: 2 ** 53 })]);
     await db.query(`UPDATE ${schema.schema}.copies SET size = size + 1`);
-    await expect(catalog.listCopies()).rejects.toThrow(
-      /copy of package "p1" size: 9007199254740993 is not an integer/,
-    );
+    await expect(catalog.listCopies()).rejects.toThrow(/9007199254740993 is not an integer from 0 to 2\^53/);
     await expect(catalog.copyCoverage('primary', new Date())).rejects.toThrow(CatalogError);
   });
 

@@ -1,39 +1,15 @@
 /**
- * What the parts of the PostgreSQL catalog share: queries on the pool, transactions on one pooled client,
- * translation of driver errors into ours, and the checks on BIGINT values, which `pg` returns as strings.
+ * PostgreSQL driver errors as ours, and the checks on integers read back (`pg` returns BIGINT and NUMERIC as
+ * strings; postgres.ts reads them through `toSafeInteger` and `toTotal`).
  *
  * The connection URL's password never appears in a message: every message is masked, and a driver error whose
  * text holds the password is replaced by a masked copy before it becomes a `cause`.
  */
-import type pg from 'pg';
 import { maskUrlText, urlPassword } from '../config/mask.js';
 import { errorMessage, NotFoundError, PreservationError } from '../errors.js';
 import { CatalogError } from './errors.js';
 
 export const CONTEXT = '[catalog:postgres]';
-
-/** What a query runs on: the pool (one statement, autocommit) or the client of a transaction. */
-export interface Queryable {
-  query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
-}
-
-/** Helpers shared by the parts of the PostgreSQL catalog. */
-export interface PgContext {
-  /** The pool, for statements that run on their own (autocommit). */
-  readonly pool: Queryable;
-  /** Runs one statement on the pool; `$1`, `$2`… take `values`. */
-  query<R>(text: string, values?: unknown[]): Promise<R[]>;
-  /** Runs `fn` in a transaction on one client: COMMIT when it resolves, ROLLBACK when it throws. */
-  transaction<T>(fn: (client: Queryable) => Promise<T>, begin?: string): Promise<T>;
-  /**
-   * Runs `fn`, translating driver errors: a foreign-key failure becomes `NotFoundError` naming `missing`,
-   * a duplicate key a `CatalogError`, a connection failure a `CatalogError` naming the masked URL; errors that
-   * already are ours pass through.
-   */
-  guard<T>(action: string, missing: string, fn: () => Promise<T>): Promise<T>;
-  /** The connection URL with its password replaced by `***`: for messages. */
-  readonly label: string;
-}
 
 const QUERY_PASSWORD = /([?&](?:ssl)?password=)([^&#]*)/gi;
 
@@ -168,66 +144,4 @@ export function toTotal(value: unknown, field: string): number {
     });
   }
   return Number(value);
-}
-
-/** Converts the named BIGINT columns of a row read from PostgreSQL into numbers (see `toSafeInteger`). */
-export function withNumbers<T>(row: Record<string, unknown>, columns: readonly string[], what: string): T {
-  const out: Record<string, unknown> = { ...row };
-  for (const column of columns) out[column] = toSafeInteger(row[column], `${what} ${column}`);
-  return out as T;
-}
-
-/** Rows -> one array per column, for `INSERT … SELECT * FROM unnest($1::type[], …)` (one statement for all rows). */
-export function toColumns(rows: readonly unknown[][], width: number): unknown[][] {
-  const columns: unknown[][] = Array.from({ length: width }, () => []);
-  for (const row of rows) {
-    for (let i = 0; i < width; i++) columns[i]?.push(row[i]);
-  }
-  return columns;
-}
-
-/** Turns the `?` placeholders of portable SQL (shared with SQLite) into PostgreSQL's `$1`, `$2`… */
-export function numbered(sql: string): string {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
-}
-
-/** Builds the context on `pool`. `url` is the connection URL (masked before any use in messages). */
-export function createPgContext(pool: pg.Pool, url: string, isClosed: () => boolean): PgContext {
-  const label = maskUrl(url);
-  const secrets = passwordForms(url);
-  return {
-    pool,
-    label,
-    async query<R>(text: string, values?: unknown[]) {
-      return (await pool.query(text, values)).rows as R[];
-    },
-    async transaction(fn, begin = 'BEGIN') {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        await client.query(begin);
-        const result = await fn(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-        });
-        throw err;
-      } finally {
-        client.release(broken);
-      }
-    },
-    async guard(action, missing, fn) {
-      if (isClosed()) {
-        throw new CatalogError(`${CONTEXT} cannot ${action}: the catalog is closed`, { unrecoverable: true });
-      }
-      try {
-        return await fn();
-      } catch (err) {
-        throw translate(err, action, missing, label, secrets);
-      }
-    },
-  };
 }

@@ -1,0 +1,69 @@
+import { errorMessage } from '../errors.js';
+import { CatalogError } from './errors.js';
+import { latestSchemaVersion, type Migration, SCHEMA_MIGRATIONS_TABLE } from './migrations.js';
+import type { SqlContext } from './sql-adapter.js';
+
+function checkOrder(migrations: readonly Migration[], context: string): void {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) {
+      throw new CatalogError(
+        `${context} migration "${m.name}" has version ${m.version}, expected ${i + 1}: versions must start at 1 without gaps`,
+        { unrecoverable: true },
+      );
+    }
+  });
+}
+
+/**
+ * Applies the pending `migrations` in order, each in its own write transaction together with its
+ * `schema_migrations` row, so a failed migration leaves the previous version intact. Each transaction first takes
+ * the engine's migration lock (PostgreSQL: an advisory lock; SQLite: the write lock of `BEGIN IMMEDIATE`), then
+ * reads the version: of two processes migrating at once, the second waits for the first's step and then sees it
+ * recorded, so every step is applied once. Refuses a database whose recorded version is newer than the last
+ * migration known.
+ *
+ * @returns the versions applied by this call, in order (empty when already up to date).
+ */
+export async function migrate(
+  { db, context }: SqlContext,
+  migrations: readonly Migration[],
+  now: () => Date,
+): Promise<number[]> {
+  checkOrder(migrations, context);
+  const latest = latestSchemaVersion(migrations);
+  const applied: number[] = [];
+  for (;;) {
+    const step = await db.transaction(async (tx) => {
+      await db.lockMigrations(tx);
+      await tx.script(SCHEMA_MIGRATIONS_TABLE);
+      const { rows } = await tx.query<{ version: number | null }>(
+        'SELECT MAX(version) AS version FROM schema_migrations',
+      );
+      const current = rows[0]?.version ?? 0;
+      if (current > latest) {
+        throw new CatalogError(
+          `${context} database "${db.label}" has schema version ${current}, newer than the ${latest} this version of bevara knows: upgrade bevara before using this catalog`,
+          { unrecoverable: true },
+        );
+      }
+      const migration = migrations[current];
+      if (!migration) return null;
+      try {
+        await tx.script(migration.up);
+      } catch (err) {
+        throw new CatalogError(
+          `${context} migration ${migration.version} "${migration.name}" failed on "${db.label}": ${errorMessage(err)}`,
+          { cause: err, unrecoverable: true },
+        );
+      }
+      await tx.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+        migration.version,
+        migration.name,
+        now().toISOString(),
+      ]);
+      return migration.version;
+    });
+    if (step === null) return applied;
+    applied.push(step);
+  }
+}
