@@ -18,7 +18,7 @@ import { sleep } from '../sleep.js';
 import { completeWaitingPackages } from './complete-waiting.js';
 import { isDeadLocalHolder } from './holders.js';
 import { unchangedSinceLastPackage } from './ingest-record.js';
-import { INGEST_LEASE_MS, INGEST_LEASES } from './leases.js';
+import { LEASE_MS, LEASES } from '../leases.js';
 import type { PackageWriter } from './package-writer.js';
 import { LeaseLostError, processRecord, recordWriter } from './process-record.js';
 
@@ -64,21 +64,16 @@ export async function startJobRun(
 ): Promise<RunRecord | null> {
   const { catalog, now } = deps;
   const fired = await catalog.acquireLease(
-    INGEST_LEASES.jobFire(job.name, slot),
+    LEASES.jobFire(job.name, slot),
     holder,
-    new Date(now().getTime() + INGEST_LEASE_MS.jobFire),
+    new Date(now().getTime() + LEASE_MS.jobFire),
     now(),
   );
   if (!fired) return null;
   // The look for a running run and the start are one step across processes.
-  const starting = INGEST_LEASES.jobStart(job.name);
+  const starting = LEASES.jobStart(job.name);
   while (
-    !(await catalog.acquireLease(
-      starting,
-      holder,
-      new Date(now().getTime() + INGEST_LEASE_MS.jobStart),
-      now(),
-    ))
+    !(await catalog.acquireLease(starting, holder, new Date(now().getTime() + LEASE_MS.jobStart), now()))
   )
     await sleep(50);
   try {
@@ -152,7 +147,7 @@ export async function workOnRun(
   let totals: { records: number; bytes: number } | undefined;
   while (!(await catalog.getMarker(`run-discovered:${run.id}`))) {
     if (options.signal?.aborted) return 'in-progress';
-    const lease = INGEST_LEASES.runDiscover(run.id);
+    const lease = LEASES.runDiscover(run.id);
     if (
       await catalog.acquireLease(
         lease,
@@ -213,7 +208,7 @@ async function freeDeadHolders(deps: JobRunDeps, run: RunRecord, job: JobRecord,
   for (const r of await catalog.listRecordStates({ job: job.name })) {
     if (!r.holder || !isClaimable(r.state) || !isDeadLocalHolder(r.holder)) continue;
     if (await catalog.freeRecord(job.name, r.sourceKey, r.holder)) {
-      const lease = INGEST_LEASES.recordWrite(job.source.kind, r.sourceKey);
+      const lease = LEASES.recordWrite(job.source.kind, r.sourceKey);
       await catalog.releaseLease(lease, recordWriter(r.holder, job.name));
       log.warn(
         { record: r.sourceKey, holder: r.holder, state: r.state },
@@ -221,7 +216,7 @@ async function freeDeadHolders(deps: JobRunDeps, run: RunRecord, job: JobRecord,
       );
     }
   }
-  for (const lease of [INGEST_LEASES.runDiscover(run.id), INGEST_LEASES.runFinish(run.id)]) {
+  for (const lease of [LEASES.runDiscover(run.id), LEASES.runFinish(run.id)]) {
     const held = await catalog.leaseHolder(lease);
     if (held && isDeadLocalHolder(held.holder)) await catalog.releaseLease(lease, held.holder);
   }
@@ -412,10 +407,8 @@ async function finishRun(
   failure?: unknown,
 ): Promise<RunStatus | 'in-progress'> {
   const { catalog, now } = deps;
-  const lease = INGEST_LEASES.runFinish(run.id);
-  if (
-    !(await catalog.acquireLease(lease, holder, new Date(now().getTime() + INGEST_LEASE_MS.runFinish), now()))
-  )
+  const lease = LEASES.runFinish(run.id);
+  if (!(await catalog.acquireLease(lease, holder, new Date(now().getTime() + LEASE_MS.runFinish), now())))
     return 'in-progress';
   const current = await catalog.getRun(run.id);
   if (current?.status !== 'running') return current?.status ?? 'failed';

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { JobRecord, RunRecord, RunStatus } from '../catalog/types.js';
 import { errorMessage } from '../errors.js';
+import { LEASE_MS, LEASES } from '../leases.js';
 import { sleep } from '../sleep.js';
 import { type JobRunDeps, startJobRun, workOnRun } from '../ingest/job-run.js';
 
@@ -130,9 +131,9 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions): Promi
   const runAudit = async (slot: string) => {
     if (
       !(await catalog.acquireLease(
-        `audit-fire:${slot}`,
+        LEASES.auditFire(slot),
         options.id,
-        new Date(now().getTime() + 86_400_000),
+        new Date(now().getTime() + LEASE_MS.auditFire),
         now(),
       ))
     )
