@@ -1,6 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Catalog, JobRecord, JobRecordState, RunItem, RunRecord, RunStatus } from '../catalog/types.js';
+import {
+  CLAIMABLE_STATES,
+  type Catalog,
+  type JobRecord,
+  type JobRecordState,
+  type RecordState,
+  type RunItem,
+  type RunRecord,
+  type RunStatus,
+} from '../catalog/types.js';
 import type { Config } from '../config/schema.js';
 import { compactTime, newRunId } from '../catalog/run-id.js';
 import { errorMessage } from '../errors.js';
@@ -48,8 +57,7 @@ export interface WorkOptions {
   progress?: Progress;
 }
 
-const CLAIMABLE = ['discovered', 'packaged', 'archived'] as const;
-const isClaimable = (state: string) => (CLAIMABLE as readonly string[]).includes(state);
+const isClaimable = (state: RecordState) => CLAIMABLE_STATES.includes(state);
 
 /**
  * Starts a run of a job, once across all workers: `slot` names the schedule firing (e.g. its minute), and only the
@@ -441,7 +449,7 @@ async function finishRun(
     failed: states.failed ?? 0,
     waiting: (states.waiting ?? 0) + (states.stored ?? 0),
     /** Records a stop left before their end: the next run goes on with each. */
-    interrupted: CLAIMABLE.reduce((n, state) => n + (states[state] ?? 0), 0),
+    interrupted: CLAIMABLE_STATES.reduce((n, state) => n + (states[state] ?? 0), 0),
     /** Bytes of source content packaged, as `bevara ingest` counts them. */
     bytes: items.reduce(
       (s, i) => s + (typeof i.details?.sourceBytes === 'number' ? i.details.sourceBytes : 0),
