@@ -5,6 +5,7 @@ import { newRunId } from '../catalog/run-id.js';
 import type { Catalog, CopyCheckRecord, EventRecord, RunItem, RunStatus } from '../catalog/types.js';
 import { type AuditConfig, locationPolicyFor, sampleShare } from '../config/audit-schema.js';
 import { LockedError } from '../errors.js';
+import { LEASE_MS, LEASES } from '../leases.js';
 import type { Logger } from '../logger.js';
 import type { SoftwareAgent } from '../metadata/types.js';
 import type { Progress } from '../progress.js';
@@ -76,9 +77,6 @@ export interface AuditSummary {
   reports: string[];
 }
 
-const LEASE = 'audit';
-const LEASE_RENEW_MS = 60_000;
-
 /**
  * One audit run: plans which copies to verify (or takes those asked for), verifies them at their location's
  * level until the window closes, compares and repairs every package with a failed copy, lists locations for
@@ -89,19 +87,19 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
   const { catalog, now } = deps;
   const runId = newRunId('audit', now());
   const holder = `${hostname()}:${process.pid}:${runId}`;
-  const leaseFor = () => new Date(now().getTime() + (options.config.window ?? 86_400_000) + 3_600_000);
-  if (!(await catalog.acquireLease(LEASE, holder, leaseFor(), now())))
+  const leaseFor = () => new Date(now().getTime() + LEASE_MS.auditRun(options.config.window));
+  if (!(await catalog.acquireLease(LEASES.auditRun, holder, leaseFor(), now())))
     throw new LockedError('[audit] another audit run is in progress; runs never overlap');
   const renew = setInterval(
-    () => void catalog.acquireLease(LEASE, holder, leaseFor(), now()),
-    LEASE_RENEW_MS,
+    () => void catalog.acquireLease(LEASES.auditRun, holder, leaseFor(), now()),
+    LEASE_MS.auditRenew,
   );
   renew.unref();
   try {
     return await audit(deps, options, runId);
   } finally {
     clearInterval(renew);
-    await catalog.releaseLease(LEASE, holder);
+    await catalog.releaseLease(LEASES.auditRun, holder);
   }
 }
 

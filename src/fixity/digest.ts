@@ -15,10 +15,6 @@ export const DIGEST_ALGORITHMS = {
 
 export type DigestAlgorithm = keyof typeof DIGEST_ALGORITHMS;
 
-export function isDigestAlgorithm(name: string): name is DigestAlgorithm {
-  return Object.hasOwn(DIGEST_ALGORITHMS, name);
-}
-
 /** An incremental digest: feed chunks, read the hex result once. */
 export interface Digester {
   update(chunk: Uint8Array): void;

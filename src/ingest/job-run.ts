@@ -1,6 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Catalog, JobRecord, JobRecordState, RunItem, RunRecord, RunStatus } from '../catalog/types.js';
+import {
+  CLAIMABLE_STATES,
+  type Catalog,
+  type JobRecord,
+  type JobRecordState,
+  type RecordState,
+  type RunItem,
+  type RunRecord,
+  type RunStatus,
+} from '../catalog/types.js';
 import type { Config } from '../config/schema.js';
 import { compactTime, newRunId } from '../catalog/run-id.js';
 import { errorMessage } from '../errors.js';
@@ -18,7 +27,7 @@ import { sleep } from '../sleep.js';
 import { completeWaitingPackages } from './complete-waiting.js';
 import { isDeadLocalHolder } from './holders.js';
 import { unchangedSinceLastPackage } from './ingest-record.js';
-import { INGEST_LEASE_MS, INGEST_LEASES } from './leases.js';
+import { LEASE_MS, LEASES } from '../leases.js';
 import type { PackageWriter } from './package-writer.js';
 import { LeaseLostError, processRecord, recordWriter } from './process-record.js';
 
@@ -48,8 +57,7 @@ export interface WorkOptions {
   progress?: Progress;
 }
 
-const CLAIMABLE = ['discovered', 'packaged', 'archived'] as const;
-const isClaimable = (state: string) => (CLAIMABLE as readonly string[]).includes(state);
+const isClaimable = (state: RecordState) => CLAIMABLE_STATES.includes(state);
 
 /**
  * Starts a run of a job, once across all workers: `slot` names the schedule firing (e.g. its minute), and only the
@@ -64,21 +72,16 @@ export async function startJobRun(
 ): Promise<RunRecord | null> {
   const { catalog, now } = deps;
   const fired = await catalog.acquireLease(
-    INGEST_LEASES.jobFire(job.name, slot),
+    LEASES.jobFire(job.name, slot),
     holder,
-    new Date(now().getTime() + INGEST_LEASE_MS.jobFire),
+    new Date(now().getTime() + LEASE_MS.jobFire),
     now(),
   );
   if (!fired) return null;
   // The look for a running run and the start are one step across processes.
-  const starting = INGEST_LEASES.jobStart(job.name);
+  const starting = LEASES.jobStart(job.name);
   while (
-    !(await catalog.acquireLease(
-      starting,
-      holder,
-      new Date(now().getTime() + INGEST_LEASE_MS.jobStart),
-      now(),
-    ))
+    !(await catalog.acquireLease(starting, holder, new Date(now().getTime() + LEASE_MS.jobStart), now()))
   )
     await sleep(50);
   try {
@@ -152,7 +155,7 @@ export async function workOnRun(
   let totals: { records: number; bytes: number } | undefined;
   while (!(await catalog.getMarker(`run-discovered:${run.id}`))) {
     if (options.signal?.aborted) return 'in-progress';
-    const lease = INGEST_LEASES.runDiscover(run.id);
+    const lease = LEASES.runDiscover(run.id);
     if (
       await catalog.acquireLease(
         lease,
@@ -213,7 +216,7 @@ async function freeDeadHolders(deps: JobRunDeps, run: RunRecord, job: JobRecord,
   for (const r of await catalog.listRecordStates({ job: job.name })) {
     if (!r.holder || !isClaimable(r.state) || !isDeadLocalHolder(r.holder)) continue;
     if (await catalog.freeRecord(job.name, r.sourceKey, r.holder)) {
-      const lease = INGEST_LEASES.recordWrite(job.source.kind, r.sourceKey);
+      const lease = LEASES.recordWrite(job.source.kind, r.sourceKey);
       await catalog.releaseLease(lease, recordWriter(r.holder, job.name));
       log.warn(
         { record: r.sourceKey, holder: r.holder, state: r.state },
@@ -221,7 +224,7 @@ async function freeDeadHolders(deps: JobRunDeps, run: RunRecord, job: JobRecord,
       );
     }
   }
-  for (const lease of [INGEST_LEASES.runDiscover(run.id), INGEST_LEASES.runFinish(run.id)]) {
+  for (const lease of [LEASES.runDiscover(run.id), LEASES.runFinish(run.id)]) {
     const held = await catalog.leaseHolder(lease);
     if (held && isDeadLocalHolder(held.holder)) await catalog.releaseLease(lease, held.holder);
   }
@@ -412,10 +415,8 @@ async function finishRun(
   failure?: unknown,
 ): Promise<RunStatus | 'in-progress'> {
   const { catalog, now } = deps;
-  const lease = INGEST_LEASES.runFinish(run.id);
-  if (
-    !(await catalog.acquireLease(lease, holder, new Date(now().getTime() + INGEST_LEASE_MS.runFinish), now()))
-  )
+  const lease = LEASES.runFinish(run.id);
+  if (!(await catalog.acquireLease(lease, holder, new Date(now().getTime() + LEASE_MS.runFinish), now())))
     return 'in-progress';
   const current = await catalog.getRun(run.id);
   if (current?.status !== 'running') return current?.status ?? 'failed';
@@ -448,7 +449,7 @@ async function finishRun(
     failed: states.failed ?? 0,
     waiting: (states.waiting ?? 0) + (states.stored ?? 0),
     /** Records a stop left before their end: the next run goes on with each. */
-    interrupted: CLAIMABLE.reduce((n, state) => n + (states[state] ?? 0), 0),
+    interrupted: CLAIMABLE_STATES.reduce((n, state) => n + (states[state] ?? 0), 0),
     /** Bytes of source content packaged, as `bevara ingest` counts them. */
     bytes: items.reduce(
       (s, i) => s + (typeof i.details?.sourceBytes === 'number' ? i.details.sourceBytes : 0),

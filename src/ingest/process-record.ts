@@ -11,7 +11,7 @@ import { packageKey } from '../storage/keys.js';
 import { sleep } from '../sleep.js';
 import { type IngestDeps, ingestRecord } from './ingest-record.js';
 import { isDeadLocalHolder } from './holders.js';
-import { INGEST_LEASES } from './leases.js';
+import { LEASES } from '../leases.js';
 import { isTransient } from './transient.js';
 
 export interface ProcessDeps extends IngestDeps {
@@ -140,7 +140,7 @@ async function storeOnce(
 ): Promise<Outcome> {
   const { catalog, now } = deps;
   const record = input.record as SourceRecord;
-  const lease = INGEST_LEASES.recordWrite(record.kind, record.key);
+  const lease = LEASES.recordWrite(record.kind, record.key);
   // One process may work on several jobs over the same records (a worker joins every running run): the write
   // lease is held per job, so that two of its own runs never pass it together.
   const writer = recordWriter(input.holder, input.job.name);

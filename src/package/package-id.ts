@@ -13,6 +13,3 @@ export function newPackageId(now: Date = new Date()): string {
   const hex = bytes.toString('hex');
   return `uuid-${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
-
-export const PACKAGE_ID_PATTERN =
-  /^uuid-[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -112,5 +112,3 @@ export interface StorageDriver {
   removeIncomplete?(olderThan: Date): Promise<string[]>;
   dispose?(): Promise<void>;
 }
-
-export type DriverFactory<O> = (options: O) => StorageDriver;

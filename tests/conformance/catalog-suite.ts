@@ -1,6 +1,6 @@
 /**
  * The behaviour every `Catalog` implementation must have, run for SQLite and PostgreSQL against real databases
- * (catalog-sqlite.test.ts, catalog-postgres.test.ts). Its parts are in catalog-suite-*.ts.
+ * (catalog-sqlite.test.ts, catalog-postgres.pg.test.ts). Its parts are in catalog-suite-*.ts.
  * Ties in time order are avoided on purpose: SQLite breaks them by insertion order, PostgreSQL by id.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

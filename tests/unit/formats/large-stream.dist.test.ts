@@ -99,8 +99,9 @@ describe('large files, streamed once in 64 KiB chunks', () => {
 });
 
 /**
- * Runs in a child process with --expose-gc, against the compiled dist/ (built by the global setup), so that the
- * memory held between chunks can be measured after garbage collection: heap + array buffers, minus a baseline.
+ * Runs in a child process with --expose-gc, against the compiled dist/ (built by the e2e project's global setup),
+ * so that the memory held between chunks can be measured after garbage collection: heap + array buffers, minus a
+ * baseline.
  */
 const MEMORY_SCRIPT = `
 import { createFormatIdentifier } from ${JSON.stringify(new URL('../../../dist/formats/identify.js', import.meta.url).href)};

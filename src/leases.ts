@@ -1,0 +1,40 @@
+/**
+ * Every named catalog lease, in one place: what each one guards, its name and how long it lasts. A lease is taken
+ * with `catalog.acquireLease(name, holder, until, now)`, atomic across processes and workers; names are built only
+ * here, so that no two parts of the code can disagree on one.
+ */
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export const LEASES = {
+  /** One firing of a job's schedule (its slot) starts one run across all workers. */
+  jobFire: (job: string, slot: string) => `job-fire:${job}:${slot}`,
+  /** Starting a run of a job: the look for a running one and the start happen under it, so two never start. */
+  jobStart: (job: string) => `job-start:${job}`,
+  /** Discovery of a run's records, by one worker. */
+  runDiscover: (runId: string) => `run-discover:${runId}`,
+  /** The report and close of a run, by one worker. */
+  runFinish: (runId: string) => `run-finish:${runId}`,
+  /**
+   * Writing a package for one record of one source, whichever job or run found it: two runs over the same
+   * records (two `bevara ingest`, or one beside a worker's job) never archive a record twice.
+   */
+  recordWrite: (sourceKind: string, sourceKey: string) => `record:${sourceKind}:${sourceKey}`,
+  /** One firing of the audit schedule (its slot, or the minute of a `worker --once`) audits once across workers. */
+  auditFire: (slot: string) => `audit-fire:${slot}`,
+  /** An audit run: runs never overlap, whichever worker or command starts them. */
+  auditRun: 'audit',
+} as const;
+
+export const LEASE_MS = {
+  /** Kept a week: a firing is never started again, even by a worker whose clock is late. */
+  jobFire: 7 * DAY,
+  jobStart: 30_000,
+  runFinish: 600_000,
+  /** Kept a day: longer than any skew between the workers' clocks. */
+  auditFire: DAY,
+  /** The audit's window (a day when it has none) and an hour more; renewed every `auditRenew` while it runs. */
+  auditRun: (windowMs: number | undefined) => (windowMs ?? DAY) + HOUR,
+  auditRenew: 60_000,
+} as const;
