@@ -124,6 +124,9 @@ build_context() {
 
 build_image() {
   install_tools
+  # One build at a time on this machine (test files building at once, two checkouts): the next finds the layers.
+  exec 8>/tmp/bevara-container-image.lock
+  flock -w 1800 8 || die "another build holds /tmp/bevara-container-image.lock"
   local base started context seconds size
   base=$(build_base)
   context=$(mktemp -d /tmp/bevara-image-context-XXXXXX)

@@ -7,7 +7,6 @@
  * `scripts/test-on-node.sh` sets BEVARA_TEST_IMAGE_SKIP (the image brings its own Node, so the suite's second
  * Node pass does not build it again); the skip and its reason are printed.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,7 +24,14 @@ import {
   rawS3Client,
   s3TestEnv,
 } from '../helpers/s3-env.js';
-import { type ContainerOptions, IMAGE, podman, runArgs as runArgsFor, runContainer } from './podman.js';
+import {
+  buildImage,
+  type ContainerOptions,
+  IMAGE,
+  podman,
+  runArgs as runArgsFor,
+  runContainer,
+} from './podman.js';
 
 const skipReason = process.env.BEVARA_TEST_IMAGE_SKIP;
 if (skipReason) console.log(`container image test skipped (BEVARA_TEST_IMAGE_SKIP): ${skipReason}`);
@@ -101,29 +107,10 @@ function notOwnedByUser(root: string): string[] {
     .filter((entry) => fs.lstatSync(entry).uid !== UID);
 }
 
-/** `scripts/container-image.sh build`, its progress on stderr as it goes; returns its summary line. */
-function buildImage(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['scripts/container-image.sh', 'build'], {
-      env: { ...process.env, BEVARA_IMAGE: IMAGE },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`scripts/container-image.sh build: exit ${code}`)),
-    );
-  });
-}
-
 describe.skipIf(Boolean(skipReason))('the container image', () => {
   beforeAll(async () => {
     const started = Date.now();
-    const stdout = await buildImage();
-    const built = Object.fromEntries(
-      [...stdout.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1] as string, m[2] as string]),
-    );
+    const built = await buildImage();
     const total = Math.round((Date.now() - started) / 1000);
     console.log(
       `container image ${IMAGE}: size ${(Number(built.size_bytes) / 1e6).toFixed(0)} MB ` +

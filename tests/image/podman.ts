@@ -71,6 +71,28 @@ export function runArgs(options: ContainerOptions, args: string[]): string[] {
   return [...out, IMAGE, ...args];
 }
 
+/**
+ * `scripts/container-image.sh build` of IMAGE, its progress on stderr as it goes; resolves with the summary it
+ * prints (`image=… build_seconds=… size_bytes=… base=…`). Test files that build at once take turns (a lock in the
+ * script): the later ones find the layers built.
+ */
+export function buildImage(): Promise<Record<string, string>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['scripts/container-image.sh', 'build'], {
+      env: { ...process.env, BEVARA_IMAGE: IMAGE },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(Object.fromEntries([...stdout.matchAll(/(\w+)=(\S+)/g)].map((m) => [m[1], m[2]])))
+        : reject(new Error(`scripts/container-image.sh build: exit ${code}`)),
+    );
+  });
+}
+
 export function runContainer(
   options: ContainerOptions,
   args: string[],
