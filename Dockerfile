@@ -14,12 +14,12 @@ COPY package.json package-lock.json ./
 # Dependencies first, so that a change to the sources alone reuses this layer (the slow native build). node-gyp
 # compiles better-sqlite3 against the headers of the base's Node (nodedir) instead of downloading them or a binary.
 RUN npm ci --no-audit --no-fund --no-update-notifier --ignore-scripts \
-  && npm_config_nodedir=/usr/local npm_config_build_from_source=true npm rebuild better-sqlite3
+  && npm_config_nodedir=/usr/local npm_config_build_from_source=true npm rebuild --no-update-notifier better-sqlite3
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 # Of better-sqlite3's build only the compiled addon stays (not its C sources and object files); type definitions
 # (@types/node, a peer dependency of xmllint-wasm) are not loaded at run time.
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund --no-update-notifier \
+RUN npm run build --no-update-notifier && npm prune --omit=dev --no-audit --no-fund --no-update-notifier \
   && find node_modules/better-sqlite3/build -mindepth 1 -maxdepth 1 ! -name Release -exec rm -rf {} + \
   && find node_modules/better-sqlite3/build/Release -mindepth 1 ! -name better_sqlite3.node -exec rm -rf {} + \
   && rm -rf node_modules/better-sqlite3/deps node_modules/better-sqlite3/src node_modules/@types \
@@ -31,6 +31,8 @@ RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack 
   /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg \
   && mkdir -p /data && chown 1000:1000 /data && chmod 0700 /data
 ENV NODE_ENV=production BEVARA_DATA_DIR=/data BEVARA_LOG__FORMAT=json
+LABEL org.opencontainers.image.title=bevara org.opencontainers.image.licenses=EUPL-1.2 \
+  org.opencontainers.image.description="Long-term preservation of public records: E-ARK packages, copies, audits"
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -111,7 +111,7 @@ build_base() {
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'CMD ["node"]' \
     "$work/rootfs.tar" "$tag" >/dev/null
-  log "base $tag built in $(($(date +%s) - started)) s ($(podman image inspect --format '{{.Size}}' "$tag" | numfmt --to=iec) bytes)"
+  log "base $tag built in $(($(date +%s) - started)) s ($(($(podman image inspect --format '{{.Size}}' "$tag") / 1000000)) MB)"
   echo "$tag"
 }
 
@@ -127,8 +127,10 @@ build_image() {
   # One build at a time on this machine (test files building at once, two checkouts): the next finds the layers.
   exec 8>/tmp/bevara-container-image.lock
   flock -w 1800 8 || die "another build holds /tmp/bevara-container-image.lock"
-  local base started context seconds size
+  local base started context seconds size base_seconds
+  started=$(date +%s)
   base=$(build_base)
+  base_seconds=$(($(date +%s) - started))
   context=$(mktemp -d /tmp/bevara-image-context-XXXXXX)
   # shellcheck disable=SC2064
   trap "rm -rf '$context'" RETURN
@@ -146,8 +148,8 @@ build_image() {
     "$context" >/dev/null
   seconds=$(($(date +%s) - started))
   size=$(podman image inspect --format '{{.Size}}' "$IMAGE")
-  log "image $IMAGE built in $seconds s (base ready before); size $size bytes ($((size / 1000000)) MB)"
-  printf 'image=%s build_seconds=%s size_bytes=%s base=%s\n' "$IMAGE" "$seconds" "$size" "$base"
+  log "image $IMAGE built in $seconds s (the base in $base_seconds s before it); size $size bytes ($((size / 1000000)) MB)"
+  printf 'image=%s build_seconds=%s base_seconds=%s size_bytes=%s base=%s\n' "$IMAGE" "$seconds" "$base_seconds" "$size" "$base"
 }
 
 case "${1:-}" in

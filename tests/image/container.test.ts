@@ -113,9 +113,8 @@ describe.skipIf(Boolean(skipReason))('the container image', () => {
     const built = await buildImage();
     const total = Math.round((Date.now() - started) / 1000);
     console.log(
-      `container image ${IMAGE}: size ${(Number(built.size_bytes) / 1e6).toFixed(0)} MB ` +
-        `(${built.size_bytes} bytes; base ${built.base}); image build ${built.build_seconds} s, ` +
-        `${total} s with the tools and the base`,
+      `container image ${IMAGE}: size ${(Number(built.size_bytes) / 1e6).toFixed(0)} MB (${built.size_bytes} bytes); ` +
+        `built in ${total} s: base ${built.base_seconds} s (${built.base}), image ${built.build_seconds} s`,
     );
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'bevara-image-'));
     fs.chmodSync(work, 0o755);
