@@ -6,7 +6,8 @@ import { configDefaults, defineConfig, type TestProjectInlineConfiguration } fro
  *   slow    nothing either, but minutes of CPU or gigabytes of I/O: files named `*.slow.test.ts`;
  *   s3, pg  a real S3 engine (Ceph RGW) or PostgreSQL: files named `*.s3.test.ts` / `*.pg.test.ts`;
  *   e2e     the compiled CLI (dist/): tests/e2e, tests/hostile and files named `*.dist.test.ts`;
- *   e2e-s3, e2e-pg  both.
+ *   e2e-s3, e2e-pg  both;
+ *   image   the container image, built with podman and run against both services: tests/image.
  * `npm test` (`vitest run`) runs every project; `vitest run --project s3 --project e2e-s3` a subset.
  */
 const SLOW = '**/*.slow.test.ts';
@@ -14,6 +15,7 @@ const S3 = '**/*.s3.test.ts';
 const PG = '**/*.pg.test.ts';
 const E2E_DIRS = 'tests/{e2e,hostile}';
 const DIST = [`${E2E_DIRS}/**/*.test.ts`, '**/*.dist.test.ts'];
+const IMAGE = 'tests/image/**/*.test.ts';
 
 const SETUP = {
   dist: 'tests/setup/dist.ts',
@@ -39,13 +41,14 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     projects: [
-      project('unit', ['tests/**/*.test.ts'], [SLOW, S3, PG, ...DIST], []),
+      project('unit', ['tests/**/*.test.ts'], [SLOW, S3, PG, IMAGE, ...DIST], []),
       project('slow', [SLOW], [S3, PG, ...DIST], []),
       project('s3', [S3], DIST, [SETUP.s3]),
       project('pg', [PG], DIST, [SETUP.pg]),
       project('e2e', DIST, [S3, PG], [SETUP.dist]),
       project('e2e-s3', [`${E2E_DIRS}/**/${S3}`], [], [SETUP.dist, SETUP.s3]),
       project('e2e-pg', [`${E2E_DIRS}/**/${PG}`], [], [SETUP.dist, SETUP.pg]),
+      project('image', [IMAGE], [], [SETUP.s3, SETUP.pg]),
     ],
   },
 });
