@@ -22,6 +22,7 @@ import {
 import { listCommand } from './list.js';
 import { reportsListCommand, reportsShowCommand } from './reports.js';
 import { runsListCommand, runsShowCommand } from './runs.js';
+import { serveCommand } from './serve.js';
 import { showCommand } from './show.js';
 import { stopOnSignals } from './shutdown.js';
 import { storageCheckCommand } from './storage.js';
@@ -302,6 +303,14 @@ export function buildProgram(): Command {
     )
     .action(async (options: { once?: boolean; id?: string; healthFile?: string }) =>
       withContext(program, (ctx, g) => workerCommand(ctx, { ...options, json: g.json }))(),
+    );
+
+  program
+    .command('serve')
+    .description('the web console and HTTP API for archivists and operations (log in with bevara users add)')
+    .option('--listen <host:port>', 'address to listen on (default: config http.listen, 127.0.0.1:8080)')
+    .action(async (options: { listen?: string }) =>
+      withContext(program, (ctx, g) => serveCommand(ctx, { ...options, json: g.json }))(),
     );
 
   program
