@@ -14,6 +14,7 @@ import { NotFoundError } from '../errors.js';
 import { CatalogError } from './errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { createPostgresAudit } from './postgres-audit.js';
+import { createPostgresConsole } from './postgres-console.js';
 import { CONTEXT, createPgContext, maskUrl, toSafeInteger, withNumbers } from './postgres-context.js';
 import { createPostgresJobs } from './postgres-jobs.js';
 import { migratePostgres } from './postgres-migrate.js';
@@ -173,6 +174,7 @@ export function createPostgresCatalog(options: PostgresCatalogOptions): Catalog 
     ...createPostgresRuns(ctx),
     ...createPostgresAudit(ctx),
     ...createPostgresJobs(ctx),
+    ...createPostgresConsole(ctx),
 
     async close() {
       if (closed) return;

@@ -13,6 +13,7 @@ import { CatalogError } from './errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { checkLimit, type PackageRow, toIso, toPackageRecord } from './rows.js';
 import { createSqliteAudit } from './sqlite-audit.js';
+import { createSqliteConsole } from './sqlite-console.js';
 import { createSqliteJobs } from './sqlite-jobs.js';
 import { migrateSqlite } from './sqlite-migrate.js';
 import { createSqliteRecords } from './sqlite-records.js';
@@ -204,6 +205,7 @@ export function createSqliteCatalog(options: SqliteCatalogOptions): Catalog {
     ...createSqliteRuns(ctx),
     ...createSqliteAudit(ctx),
     ...createSqliteJobs(ctx),
+    ...createSqliteConsole(ctx),
 
     async close() {
       if (db.open) db.close();

@@ -1,3 +1,7 @@
+import type { ConsoleCatalog } from './console-types.js';
+
+export type * from './console-types.js';
+
 /**
  * The catalog: what must exist. Storage is what does exist; audits compare the two.
  * Methods are async so that the PostgreSQL implementation (many workers) fits the same interface as SQLite.
@@ -252,7 +256,7 @@ export interface PackageFilter {
   limit?: number;
 }
 
-export interface Catalog {
+export interface Catalog extends ConsoleCatalog {
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
 

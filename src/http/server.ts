@@ -6,19 +6,23 @@
  * when configured open) or a permission that the session's role must grant. A route without one is refused at
  * start-up, so nothing is reachable by accident.
  */
+import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
-  type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
 import type { AppContext } from '../cli/context.js';
 import { registerAssets } from './assets.js';
+import { registerGuard } from './auth/guard.js';
+import { registerLogin } from './auth/login.js';
 import { registerHealth, createStorageProbe } from './health.js';
 import { PROBLEM_TYPE, problem, problemOf } from './problem.js';
+import { pageContext, sendPage } from './pages/context.js';
+import { errorPage } from './pages/error.js';
 import { HELMET_OPTIONS } from './security.js';
 
 /** Who may reach a route: anyone, or a session whose role grants the permission. */
@@ -61,11 +65,11 @@ export function serverOptions(ctx: AppContext, overrides: Partial<ServerOptions>
 /** True for requests of the JSON API, which are answered with JSON and problem+json, never with pages. */
 export const isApi = (request: FastifyRequest) => request.url.startsWith('/api/');
 
-export function sendProblem(reply: FastifyReply, status: number, detail: string, rule?: string) {
-  return reply
-    .code(status)
-    .type(PROBLEM_TYPE)
-    .send(problem(status, detail, rule));
+/** A browser asking for a page (not the API, not a script): errors are told as pages. */
+function wantsPage(request: FastifyRequest): boolean {
+  return (
+    !isApi(request) && request.url !== '/metrics' && (request.headers.accept ?? '').includes('text/html')
+  );
 }
 
 export async function createServer(
@@ -90,11 +94,18 @@ export async function createServer(
   app.setErrorHandler((err, request, reply) => {
     const { problem: told, exposed } = problemOf(err);
     if (!exposed || told.status >= 500) request.log.error({ err, url: request.url }, 'request failed');
+    if (wantsPage(request))
+      return sendPage(reply, errorPage(pageContext(ctx, request, reply), told), told.status);
     return reply.code(told.status).type(PROBLEM_TYPE).send(told);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 404, `nothing at ${request.method} ${request.url}`),
-  );
+  app.setNotFoundHandler({}, (request, reply) => {
+    const told = problem(404, `nothing at ${request.method} ${request.url.split('?')[0]}`);
+    if (wantsPage(request)) return sendPage(reply, errorPage(pageContext(ctx, request, reply), told), 404);
+    return reply.code(404).type(PROBLEM_TYPE).send(told);
+  });
+  await app.register(cookie);
+  registerGuard(app, ctx);
+  await registerLogin(app, ctx, options);
 
   const storage = createStorageProbe(ctx, options.storageCheckMs);
   registerHealth(app, ctx, storage);

@@ -8,6 +8,8 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type AppContext, type GlobalOptions, openContext } from '../../src/cli/context.js';
 import { createServer, type ServerOptions } from '../../src/http/server.js';
+import { addUser } from '../../src/http/users.js';
+import { createLogger } from '../../src/logger.js';
 
 export interface Console {
   ctx: AppContext;
@@ -23,10 +25,23 @@ export function tempDir(prefix: string): string {
 }
 
 export async function startConsole(
-  options: { dataDir?: string; globals?: GlobalOptions; server?: Partial<ServerOptions> } = {},
+  options: {
+    dataDir?: string;
+    globals?: GlobalOptions;
+    server?: Partial<ServerOptions>;
+    /** Collects every log line (JSON, level debug) here instead of discarding them. */
+    logs?: string[];
+  } = {},
 ): Promise<Console> {
   const dataDir = options.dataDir ?? tempDir('data');
   const ctx = await openContext({ dataDir, logLevel: 'silent', ...options.globals });
+  const logs = options.logs;
+  if (logs)
+    ctx.logger = createLogger({
+      level: 'debug',
+      format: 'json',
+      sink: { write: (line) => void logs.push(line) },
+    });
   const app = await createServer(ctx, options.server);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.addresses()[0];
@@ -41,4 +56,60 @@ export async function startConsole(
       await ctx.close();
     },
   };
+}
+
+export const ROLES = ['reader', 'archivist', 'operations', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+/** Every test account's password. */
+export const PASSWORD = 'korrekt häst batteri häftstift';
+
+/** One account per role, named after it. */
+export async function addRoleUsers(ctx: AppContext): Promise<void> {
+  for (const role of ROLES) await addUser(ctx.catalog, { name: role, role, password: PASSWORD }, ctx.now());
+}
+
+/** A signed-in client: its cookie and CSRF token, and fetch with both. */
+export interface Session {
+  cookie: string;
+  csrf: string;
+  fetch(path: string, init?: RequestInit & { json?: unknown; csrf?: string | null }): Promise<Response>;
+}
+
+/** Cookie header value from a response's Set-Cookie headers (name=value pairs only). */
+export function cookiesOf(res: Response): string {
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+export function client(url: string, cookie: string, csrf: string): Session {
+  return {
+    cookie,
+    csrf,
+    fetch(path, init = {}) {
+      const headers = new Headers(init.headers);
+      if (cookie) headers.set('cookie', cookie);
+      const token = init.csrf === undefined ? csrf : init.csrf;
+      if (token !== null && token !== '') headers.set('x-csrf-token', token);
+      let body = init.body;
+      if (init.json !== undefined) {
+        headers.set('content-type', 'application/json');
+        body = JSON.stringify(init.json);
+      }
+      return fetch(`${url}${path}`, { ...init, headers, body, redirect: 'manual' });
+    },
+  };
+}
+
+/** Logs in through the JSON API. */
+export async function login(url: string, name: string, password = PASSWORD): Promise<Session> {
+  const res = await fetch(`${url}/api/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, password }),
+  });
+  if (res.status !== 200) throw new Error(`login of ${name} failed: ${res.status} ${await res.text()}`);
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return client(url, cookiesOf(res), csrfToken);
 }

@@ -51,11 +51,17 @@ describe('bevara serve: health, headers, errors', () => {
     );
   });
 
-  it('tells errors as problem+json', async () => {
+  it('tells errors as problem+json, with the rule when there is one', async () => {
     const res = await fetch(`${c.url}/api/nothing-here`);
+    expect(res.status).toBe(401);
     expect(res.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
     const body = (await res.json()) as { detail: unknown };
-    expect(body).toMatchObject({ type: 'about:blank', status: res.status, title: expect.any(String) });
+    expect(body).toMatchObject({
+      type: 'urn:bevara:rule:login-required',
+      title: 'Unauthorized',
+      status: 401,
+      rule: 'login-required',
+    });
     expect(body.detail).toEqual(expect.any(String));
   });
 });
