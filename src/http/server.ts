@@ -16,6 +16,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import type { AppContext } from '../cli/context.js';
+import { registerApi } from './api/index.js';
 import { registerAssets } from './assets.js';
 import { registerGuard } from './auth/guard.js';
 import { registerLogin } from './auth/login.js';
@@ -24,6 +25,7 @@ import { PROBLEM_TYPE, problem, problemOf } from './problem.js';
 import { pageContext, sendPage } from './pages/context.js';
 import { errorPage } from './pages/error.js';
 import { HELMET_OPTIONS } from './security.js';
+import { createBackgroundWork } from './services/background.js';
 
 /** Who may reach a route: anyone, or a session whose role grants the permission. */
 export type Access = 'public' | Permission;
@@ -34,6 +36,10 @@ export type Permission = 'read' | 'download' | 'restricted' | 'jobs' | 'audits' 
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+  }
+  interface FastifyInstance {
+    /** Every route registered, `METHOD /path/{param}` (HEAD left out), with its access rule. */
+    bevaraRoutes: { route: string; access: Access }[];
   }
 }
 
@@ -84,9 +90,15 @@ export async function createServer(
     trustProxy: options.trustProxy,
     bodyLimit: 1024 * 1024,
   });
+  const routes: FastifyInstance['bevaraRoutes'] = [];
+  app.decorate('bevaraRoutes', routes);
   app.addHook('onRoute', (route) => {
-    if (route.config?.access === undefined)
+    const access = route.config?.access;
+    if (access === undefined)
       throw new Error(`[http] route ${String(route.method)} ${route.url} declares no access rule`);
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD')
+        routes.push({ route: `${method} ${route.url.replace(/:(\w+)/g, '{$1}')}`, access });
   });
   await app.register(helmet, HELMET_OPTIONS);
   await app.register(formbody);
@@ -108,8 +120,12 @@ export async function createServer(
   await registerLogin(app, ctx, options);
 
   const storage = createStorageProbe(ctx, options.storageCheckMs);
+  const work = createBackgroundWork(ctx);
+  app.addHook('onClose', async () => work.close());
+  const deps = { ctx, options, storage, work };
   registerHealth(app, ctx, storage);
   registerAssets(app);
+  registerApi(app, deps);
   return app;
 }
 

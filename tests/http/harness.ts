@@ -31,10 +31,25 @@ export async function startConsole(
     server?: Partial<ServerOptions>;
     /** Collects every log line (JSON, level debug) here instead of discarding them. */
     logs?: string[];
+    /**
+     * Configuration written to `<dataDir>/bevara.config.json`, over packaging and audits in this thread (worker
+     * threads load compiled files, which tests running the TypeScript sources do not have).
+     */
+    config?: Record<string, unknown>;
   } = {},
 ): Promise<Console> {
   const dataDir = options.dataDir ?? tempDir('data');
-  const ctx = await openContext({ dataDir, logLevel: 'silent', ...options.globals });
+  const config = path.join(dataDir, 'bevara.config.json');
+  const { ingest, audit, ...rest } = options.config ?? {};
+  fs.writeFileSync(
+    config,
+    JSON.stringify({
+      ingest: { workers: 1, ...(ingest as object) },
+      audit: { workers: 1, ...(audit as object) },
+      ...rest,
+    }),
+  );
+  const ctx = await openContext({ dataDir, logLevel: 'silent', config, ...options.globals });
   const logs = options.logs;
   if (logs)
     ctx.logger = createLogger({

@@ -72,9 +72,10 @@ describe('bevara serve: readiness when a location cannot take writes', () => {
     // A location whose root is a file, not a folder: nothing can be written there, whoever runs the test.
     const blocker = path.join(dataDir, 'not-a-folder');
     fs.writeFileSync(blocker, 'x');
-    const config = path.join(dataDir, 'bevara.config.json');
-    fs.writeFileSync(config, JSON.stringify({ locations: { local: { driver: 'fs', root: blocker } } }));
-    const c = await startConsole({ dataDir, globals: { config } });
+    const c = await startConsole({
+      dataDir,
+      config: { locations: { local: { driver: 'fs', root: blocker } } },
+    });
     try {
       const res = await fetch(`${c.url}/readyz`);
       expect(res.status).toBe(503);
