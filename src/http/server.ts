@@ -23,6 +23,7 @@ import { registerLogin } from './auth/login.js';
 import { registerHealth, createStorageProbe } from './health.js';
 import { PROBLEM_TYPE, problem, problemOf } from './problem.js';
 import { pageContext, sendPage } from './pages/context.js';
+import { registerPages } from './pages/routes.js';
 import { errorPage } from './pages/error.js';
 import { HELMET_OPTIONS } from './security.js';
 import { createBackgroundWork } from './services/background.js';
@@ -126,6 +127,7 @@ export async function createServer(
   registerHealth(app, ctx, storage);
   registerAssets(app);
   registerApi(app, deps);
+  registerPages(app, deps);
   return app;
 }
 

@@ -104,7 +104,7 @@ export function client(url: string, cookie: string, csrf: string): Session {
     csrf,
     fetch(path, init = {}) {
       const headers = new Headers(init.headers);
-      if (cookie) headers.set('cookie', cookie);
+      if (cookie && !headers.has('cookie')) headers.set('cookie', cookie);
       const token = init.csrf === undefined ? csrf : init.csrf;
       if (token !== null && token !== '') headers.set('x-csrf-token', token);
       let body = init.body;

@@ -7,8 +7,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { decideOrphan } from '../../audit/orphan-decisions.js';
-import { listOrphans } from '../../audit/orphans.js';
-import { newRunId } from '../../catalog/run-id.js';
 import type { RunRecord } from '../../catalog/types.js';
 import { NotFoundError } from '../../errors.js';
 import { who } from '../auth/guard.js';
@@ -16,6 +14,7 @@ import type { ConsoleDeps } from '../deps.js';
 import { HttpProblem } from '../problem.js';
 import { reportPolicy } from '../security.js';
 import { startedByMarker } from '../services/background.js';
+import { unknownObjects } from '../services/orphans.js';
 
 const COUNTS = [
   'copies',
@@ -99,23 +98,7 @@ export function registerAuditApi(app: FastifyInstance, deps: ConsoleDeps): void 
   app.get<{ Querystring: { location?: string } }>(
     '/api/orphans',
     { config: { access: 'read' } },
-    async (request) => {
-      const names = request.query.location ? [request.query.location] : [...ctx.locations.keys()];
-      const items = await listOrphans(ctx, {
-        runId: newRunId('audit', ctx.now(), 'orphans-list'),
-        names,
-        force: true,
-        everyMs: 0,
-        skip: false,
-        keepReservations: true,
-      });
-      return items.map((i) => ({
-        object: i.subject,
-        status: i.status,
-        ...(typeof i.details?.size === 'number' ? { size: i.details.size } : {}),
-        ...(i.message ? { message: i.message } : {}),
-      }));
-    },
+    async (request) => unknownObjects(ctx, request.query.location),
   );
   for (const action of ['remove', 'keep'] as const) {
     app.post(`/api/orphans/${action}`, { config: { access: 'audits' } }, async (request) => {
