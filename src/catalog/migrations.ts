@@ -166,6 +166,35 @@ CREATE TABLE job_records (
 CREATE INDEX job_records_run_idx ON job_records (run_id, state);
 `;
 
+/**
+ * The web console: local accounts (argon2id hashes) and sessions (the SHA-256 of each session id, never the id),
+ * and indexes for package search by digest, format and in keyset order.
+ */
+const CONSOLE = `
+CREATE TABLE users (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL REFERENCES users (name),
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_user_idx ON sessions (user_name);
+CREATE INDEX sessions_expires_idx ON sessions (expires_at);
+
+CREATE INDEX files_sha256_idx ON files (sha256);
+CREATE INDEX files_puid_idx ON files (format_puid);
+CREATE INDEX packages_sha256_idx ON packages (sha256);
+CREATE INDEX packages_keyset_idx ON packages (created_at, id);
+`;
+
 /** Every migration this code knows, in order. The last version is the schema version the code expects. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial-schema', up: INITIAL_SCHEMA },
@@ -179,6 +208,7 @@ ALTER TABLE files ADD COLUMN format_basis TEXT`,
   },
   { version: 3, name: 'audit-planning', up: AUDIT_PLANNING },
   { version: 4, name: 'jobs-and-record-states', up: JOBS },
+  { version: 5, name: 'console', up: CONSOLE },
 ];
 
 /** DDL of the bookkeeping table, created before any migration runs. Portable like the migrations. */

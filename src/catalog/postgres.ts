@@ -43,7 +43,8 @@ export interface PostgresCatalogOptions extends SqlCatalogOptions {
 const DIALECT: SqlDialect = {
   insertionOrder: 'id COLLATE "C"',
   forUpdate: 'FOR UPDATE',
-  jsonText: (column, key) => `CAST(${column} AS json) ->> '${key}'`,
+  jsonText: (column, path) => `(CAST(${column} AS json) #>> '{${path.replaceAll('.', ',')}}')`,
+  fold: (expr) => `lower(${expr})`,
 };
 
 /** BIGINT (sizes, COUNT) and NUMERIC (SUM of sizes) as numbers; the other types as `pg` reads them. */

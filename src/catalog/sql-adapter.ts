@@ -5,7 +5,8 @@
  *   types.ts           records, and the Catalog interface split by consumer (RecordCatalog, RunCatalog, …)
  *   sql-adapter.ts     this file: what an engine provides, and helpers for building statements
  *   sql-catalog.ts     createSqlCatalog(adapter): the parts put together, with guard, migrate and close
- *   sql-records.ts, sql-packages.ts, sql-runs.ts, sql-audit.ts, sql-jobs.ts: the parts, one consumer each
+ *   sql-records.ts, sql-runs.ts, sql-audit.ts, sql-jobs.ts, sql-console.ts: the parts, one consumer each
+ *   console-sql.ts     the console part's statements and search builder
  *   migrate.ts         the one migration runner, over the one list in migrations.ts
  *   rows.ts            table rows → records, shared
  *   sqlite.ts          engine: better-sqlite3 (one file, one connection, an in-process lock for transactions)
@@ -64,8 +65,10 @@ export interface SqlDialect {
   readonly insertionOrder: string;
   /** Ends a SELECT whose rows stay locked until the transaction ends (PostgreSQL; SQLite's write lock covers it). */
   readonly forUpdate: string;
-  /** The text value of `key` in the JSON document stored as text in `column`. */
-  jsonText(column: string, key: string): string;
+  /** The text value at `path` (`key` or `key.sub`) in the JSON document stored as text in `column`. */
+  jsonText(column: string, path: string): string;
+  /** `expr` in lower case, Unicode-wide (so that "Östra" is found as "östra"), as JavaScript folds after NFC. */
+  fold(expr: string): string;
 }
 
 /** What an engine provides. */

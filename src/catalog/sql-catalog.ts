@@ -4,6 +4,7 @@ import { migrate } from './migrate.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import type { SqlAdapter, SqlContext } from './sql-adapter.js';
 import { createAuditSql } from './sql-audit.js';
+import { createConsoleSql } from './sql-console.js';
 import { createJobSql } from './sql-jobs.js';
 import { createRecordSql } from './sql-records.js';
 import { createRunSql } from './sql-runs.js';
@@ -45,6 +46,7 @@ export function createSqlCatalog(db: SqlAdapter, options: SqlCatalogOptions = {}
     ...createRunSql(ctx),
     ...createAuditSql(ctx),
     ...createJobSql(ctx),
+    ...createConsoleSql(ctx),
     async close() {
       if (closed) return;
       closed = true;

@@ -36,10 +36,15 @@ export interface SqliteCatalogOptions extends SqlCatalogOptions {
 
 const CONTEXT = '[catalog:sqlite]';
 
+/** The case fold of `SqlDialect.fold`: JavaScript's lower case after NFC (text only; NULL stays NULL). */
+const FOLD = 'bevara_fold';
+
 const DIALECT: SqlDialect = {
   insertionOrder: 'rowid',
   forUpdate: '',
-  jsonText: (column, key) => `json_extract(${column}, '$.${key}')`,
+  jsonText: (column, path) => `json_extract(${column}, '$.${path}')`,
+  /** SQLite's own lower() folds ASCII only: a JavaScript fold registered on each connection (open()). */
+  fold: (expr) => `${FOLD}(${expr})`,
 };
 
 /** Prepared statements kept per connection (the shared SQL has a few dozen; bulk inserts one per batch size). */
@@ -74,6 +79,9 @@ function open(path: string): Database.Database {
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.function(FOLD, { deterministic: true }, (value: unknown) =>
+      typeof value === 'string' ? value.normalize('NFC').toLowerCase() : null,
+    );
     return db;
   } catch (err) {
     throw new CatalogError(`${CONTEXT} cannot open database "${path}": ${errorMessage(err)}`, { cause: err });

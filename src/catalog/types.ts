@@ -1,3 +1,7 @@
+import type { ConsoleCatalog } from './console-types.js';
+
+export type * from './console-types.js';
+
 /**
  * The catalog: what must exist. Storage is what does exist; audits compare the two.
  * Methods are async so that the PostgreSQL implementation (many workers) fits the same interface as SQLite.
@@ -393,7 +397,7 @@ export interface JobCatalog {
  * The whole catalog, as the engines (SQLite, PostgreSQL) provide it. A caller that uses one part can take just
  * that part (`RecordCatalog`, `RunCatalog`, `AuditCatalog`, `JobCatalog`).
  */
-export interface Catalog extends RecordCatalog, RunCatalog, AuditCatalog, JobCatalog {
+export interface Catalog extends RecordCatalog, RunCatalog, AuditCatalog, JobCatalog, ConsoleCatalog {
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import type { JobRecord, RecordState } from '../catalog/types.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import type { JobRecord } from '../catalog/types.js';
+import { ValidationError } from '../errors.js';
 import {
   describeAfterSuccess,
   describeLimits,
@@ -9,8 +9,16 @@ import {
   formatDuration,
   runDuration,
 } from '../jobs/describe.js';
-import { type JobFlags, type JobSpecContext, jobFromFlags, jobsFromConfig } from '../jobs/job-spec.js';
-import { syncConfigJobs } from '../jobs/sync-config.js';
+import {
+  addJob,
+  declaredIn,
+  describeJob,
+  listJobsWithLastRun,
+  requireJob,
+  setJobEnabled,
+  syncJobs,
+} from '../jobs/job-actions.js';
+import type { JobFlags } from '../jobs/job-spec.js';
 import { runJobNow } from './worker.js';
 import type { AppContext } from './context.js';
 import { formatBytes, print, printJson, table } from './output.js';
@@ -19,33 +27,7 @@ interface OutputOptions {
   json?: boolean;
 }
 
-/** How commands check a definition against the running configuration. */
-function specContext(ctx: AppContext): JobSpecContext {
-  return {
-    defaultProfile: ctx.config.profile,
-    checkProfile: (name) => void ctx.profile(name),
-    cwd: process.cwd(),
-    now: ctx.now(),
-  };
-}
-
-const declaredIn = (ctx: AppContext) => ctx.configFile ?? 'the configuration (BEVARA_JOBS__* variables)';
-
-/**
- * Reads the config file's `jobs:` and brings the catalog in line (see `syncConfigJobs`); every `jobs` and `runs`
- * command starts with it. Returns the declared jobs. Throws `ConfigError` naming each wrong field.
- */
-export async function syncJobs(ctx: AppContext): Promise<JobRecord[]> {
-  const declared = jobsFromConfig(ctx.config.jobs, specContext(ctx), ctx.configFile);
-  await syncConfigJobs(ctx.catalog, declared, ctx.now(), ctx.logger);
-  return declared;
-}
-
-async function requireJob(ctx: AppContext, name: string): Promise<JobRecord> {
-  const job = await ctx.catalog.getJob(name);
-  if (!job) throw new NotFoundError(`[jobs] no job "${name}" (see bevara jobs list)`);
-  return job;
-}
+export { syncJobs } from '../jobs/job-actions.js';
 
 /** `bevara jobs add <name> --source kind:path …`: a new job, origin `cli`. */
 export async function jobsAddCommand(
@@ -53,22 +35,8 @@ export async function jobsAddCommand(
   name: string,
   flags: JobFlags & OutputOptions,
 ): Promise<number> {
-  const declared = await syncJobs(ctx);
-  if (declared.some((j) => j.name === name)) {
-    throw new ValidationError(
-      'job-declared',
-      `[jobs] job "${name}" is declared in ${declaredIn(ctx)}; change it there`,
-    );
-  }
-  if (await ctx.catalog.getJob(name)) {
-    throw new ValidationError(
-      'job-exists',
-      `[jobs] job "${name}" exists; remove it first (bevara jobs remove ${name})`,
-    );
-  }
   const { json, ...definition } = flags;
-  const job = jobFromFlags(name, definition, specContext(ctx));
-  await ctx.catalog.putJob(job);
+  const job = await addJob(ctx, name, definition);
   const { path } = job.source;
   if (!existsSync(path) || !statSync(path).isDirectory())
     ctx.logger.warn(
@@ -83,25 +51,9 @@ export async function jobsAddCommand(
 
 /** `bevara jobs list`: every job with its last run. */
 export async function jobsListCommand(ctx: AppContext, options: OutputOptions): Promise<number> {
-  await syncJobs(ctx);
-  const jobs = await ctx.catalog.listJobs();
-  const rows = await Promise.all(
-    jobs.map(async (job) => ({ job, lastRun: (await ctx.catalog.listRuns({ job: job.name, limit: 1 }))[0] })),
-  );
+  const rows = await listJobsWithLastRun(ctx);
   if (options.json) {
-    printJson(
-      rows.map(({ job, lastRun }) => ({
-        ...job,
-        lastRun: lastRun
-          ? {
-              id: lastRun.id,
-              status: lastRun.status,
-              startedAt: lastRun.startedAt,
-              finishedAt: lastRun.finishedAt,
-            }
-          : null,
-      })),
-    );
+    printJson(rows);
     return 0;
   }
   if (rows.length === 0) {
@@ -113,7 +65,7 @@ export async function jobsListCommand(ctx: AppContext, options: OutputOptions): 
   print(
     table(
       ['NAME', 'SOURCE', 'PROFILE', 'SCHEDULE', 'AFTER', 'ENABLED', 'ORIGIN', 'LAST RUN'],
-      rows.map(({ job, lastRun }) => [
+      rows.map((job) => [
         job.name,
         describeSource(job.source),
         job.profile,
@@ -121,7 +73,7 @@ export async function jobsListCommand(ctx: AppContext, options: OutputOptions): 
         describeAfterSuccess(job),
         job.enabled ? 'yes' : 'no',
         job.origin,
-        lastRun ? `${lastRun.status} ${lastRun.startedAt.toISOString()}` : 'never',
+        job.lastRun ? `${job.lastRun.status} ${job.lastRun.startedAt.toISOString()}` : 'never',
       ]),
     ),
   );
@@ -134,12 +86,7 @@ export async function jobsShowCommand(
   name: string,
   options: OutputOptions,
 ): Promise<number> {
-  await syncJobs(ctx);
-  const job = await requireJob(ctx, name);
-  const runs = await ctx.catalog.listRuns({ job: name, limit: 5 });
-  const records: Partial<Record<RecordState, number>> = {};
-  for (const r of await ctx.catalog.listRecordStates({ job: name }))
-    records[r.state] = (records[r.state] ?? 0) + 1;
+  const { job, runs, records } = await describeJob(ctx, name);
   if (options.json) {
     printJson({ job, runs, records });
     return 0;
@@ -186,25 +133,10 @@ export async function jobsSetEnabledCommand(
   enabled: boolean,
   options: OutputOptions,
 ): Promise<number> {
-  const declared = await syncJobs(ctx);
-  const job = await requireJob(ctx, name);
-  if (job.origin === 'ingest')
-    throw new ValidationError(
-      'job-one-off',
-      `[jobs] "${name}" is the one-off job of "bevara ingest ${job.source.path}"; it has no schedule to pause or resume (add a job with "bevara jobs add" to run it on a schedule)`,
-    );
-  if (enabled && declared.find((j) => j.name === name)?.enabled === false) {
-    throw new ValidationError(
-      'job-declared',
-      `[jobs] job "${name}" is disabled in ${declaredIn(ctx)} (enabled: false); change it there`,
-    );
-  }
-  const changed = job.enabled !== enabled;
-  const next = changed ? { ...job, enabled, updatedAt: ctx.now() } : job;
-  if (changed) await ctx.catalog.putJob(next);
+  const { job: next, changed } = await setJobEnabled(ctx, name, enabled);
   if (options.json) printJson(next);
   else if (!changed) print(`Job ${name} is already ${enabled ? 'enabled' : 'paused'}`);
-  else if (enabled) print(`Job ${name} resumed: runs on its schedule (${describeSchedule(job)})`);
+  else if (enabled) print(`Job ${name} resumed: runs on its schedule (${describeSchedule(next)})`);
   else print(`Job ${name} paused: no scheduled runs until "bevara jobs resume ${name}"`);
   return 0;
 }

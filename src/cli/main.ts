@@ -23,6 +23,8 @@ import {
 import { listCommand } from './list.js';
 import { reportsListCommand, reportsShowCommand } from './reports.js';
 import { runsListCommand, runsShowCommand } from './runs.js';
+import { serveCommand } from './serve.js';
+import { usersAddCommand, usersListCommand, usersRemoveCommand } from './users.js';
 import { showCommand } from './show.js';
 import { stopOnSignals } from './shutdown.js';
 import { storageCheckCommand } from './storage.js';
@@ -303,6 +305,38 @@ export function buildProgram(): Command {
     )
     .action(async (options: { once?: boolean; id?: string; healthFile?: string }) =>
       withContext(program, (ctx, g) => workerCommand(ctx, { ...options, json: g.json }))(),
+    );
+
+  program
+    .command('serve')
+    .description('the web console and HTTP API for archivists and operations (log in with bevara users add)')
+    .option('--listen <host:port>', 'address to listen on (default: config http.listen, 127.0.0.1:8080)')
+    .action(async (options: { listen?: string }) =>
+      withContext(program, (ctx, g) => serveCommand(ctx, { ...options, json: g.json }))(),
+    );
+
+  const users = program.command('users').description('accounts of the web console (bevara serve)');
+  users
+    .command('add <name>')
+    .description('an account; the password is read from stdin (first line) or --password-file')
+    .addOption(
+      new Option('--role <role>', 'what the account may do')
+        .choices(['reader', 'archivist', 'operations', 'admin'])
+        .makeOptionMandatory(),
+    )
+    .option('--password-file <file>', 'read the password from the first line of this file')
+    .action(async (name: string, options: { role: string; passwordFile?: string }) =>
+      withContext(program, (ctx, g) => usersAddCommand(ctx, name, { ...options, json: g.json }))(),
+    );
+  users
+    .command('list')
+    .description('every account and its role')
+    .action(async () => withContext(program, (ctx, g) => usersListCommand(ctx, { json: g.json }))());
+  users
+    .command('remove <name>')
+    .description('remove an account; its sessions end at once')
+    .action(async (name: string) =>
+      withContext(program, (ctx, g) => usersRemoveCommand(ctx, name, { json: g.json }))(),
     );
 
   program

@@ -23,7 +23,8 @@ export interface RunListRow {
 
 const num = (value: unknown) => (typeof value === 'number' ? value : 0);
 
-function listRow(run: RunRecord, now: Date): RunListRow {
+/** The list row of one run: counts and problems from its summary. */
+export function listRow(run: RunRecord, now: Date): RunListRow {
   const s = run.summary;
   const job = typeof run.params.job === 'string' ? run.params.job : undefined;
   const row: RunListRow = {

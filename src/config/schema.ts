@@ -209,6 +209,31 @@ export const configSchema = z
       })
       .strict()
       .default({ pollSeconds: 5, leaseSeconds: 60, graceSeconds: 30 }),
+    /** The web console and HTTP API (`bevara serve`). */
+    http: z
+      .object({
+        /** `host:port` to listen on; the default keeps the console on this machine (put a TLS proxy in front). */
+        listen: z
+          .string()
+          .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'host:port, e.g. 127.0.0.1:8080')
+          .default('127.0.0.1:8080'),
+        /** `/metrics` for anyone who reaches the port (`open`, for a Prometheus scraper) or after login (`login`). */
+        metrics: z.enum(['login', 'open']).default('login'),
+        /** A session ends this long after login. */
+        sessionHours: z.number().min(0.05).max(720).default(8),
+        /** Failed or not, at most this many login attempts per client address and minute. */
+        loginAttemptsPerMinute: z.number().int().min(1).max(1000).default(10),
+        /** Behind a reverse proxy: take the client address and protocol from X-Forwarded-* headers. */
+        trustProxy: z.boolean().default(false),
+      })
+      .strict()
+      .default({
+        listen: '127.0.0.1:8080',
+        metrics: 'login',
+        sessionHours: 8,
+        loginAttemptsPerMinute: 10,
+        trustProxy: false,
+      }),
     /** Copy policy override: location names that must each hold a verified copy. Default: the profile's. */
     copies: z.array(z.string()).min(1).optional(),
     /** Ingest jobs by name (`^[a-z0-9][a-z0-9._-]{0,62}$`, checked with the rest of each job by `src/jobs/`), kept

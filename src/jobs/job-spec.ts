@@ -75,6 +75,17 @@ const FLAG_NAMES: Record<FieldName, string> = {
   maxBytes: '--max-bytes',
 };
 
+/** Invalid `jobs add` flags: the rule of the first problem, and every problem with its flag (for forms). */
+export class JobSpecError extends ValidationError {
+  constructor(
+    rule: string,
+    message: string,
+    readonly issues: JobIssue[],
+  ) {
+    super(rule, message);
+  }
+}
+
 /**
  * A job from `bevara jobs add` flags (origin `cli`). Throws `ValidationError` naming the job, every wrong flag and
  * the rule each breaks (the rule of the first is the error's `rule`).
@@ -89,7 +100,7 @@ export function jobFromFlags(name: string, flags: JobFlags, ctx: JobSpecContext)
       lines.length === 1
         ? `[jobs] job "${name}": ${lines[0]}`
         : `[jobs] job "${name}" is invalid:\n${lines.map((l) => `  - ${l}`).join('\n')}`;
-    throw new ValidationError(issues[0]?.rule ?? 'job', message);
+    throw new JobSpecError(issues[0]?.rule ?? 'job', message, issues);
   }
   return job;
 }

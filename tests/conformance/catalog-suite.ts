@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CatalogError } from '../../src/catalog/errors.js';
 import { makePackage } from '../unit/catalog/fixtures.js';
 import { auditContract } from './catalog-suite-audit.js';
+import { consoleContract } from './catalog-suite-console.js';
 import { type CatalogHarness, day, run, type SuiteState } from './catalog-suite-helpers.js';
 import { jobContract } from './catalog-suite-jobs.js';
 import { packageContract } from './catalog-suite-packages.js';
@@ -32,6 +33,7 @@ export function catalogContract(name: string, open: () => Promise<CatalogHarness
     auditContract(state);
     runContract(state);
     jobContract(state);
+    consoleContract(state);
 
     describe('lifecycle', () => {
       it('migrates again without change, from this and another catalog', async () => {

@@ -89,7 +89,9 @@ describe('sqlite catalog migrations', () => {
         'run_items',
         'runs',
         'schema_migrations',
+        'sessions',
         'stored_objects',
+        'users',
       ].sort(),
     );
   });
