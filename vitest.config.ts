@@ -28,10 +28,17 @@ function project(
   include: string[],
   exclude: string[],
   globalSetup: string[],
+  testTimeout?: number,
 ): TestProjectInlineConfiguration {
   return {
     extends: true,
-    test: { name, include, exclude: [...configDefaults.exclude, ...exclude], globalSetup },
+    test: {
+      name,
+      include,
+      exclude: [...configDefaults.exclude, ...exclude],
+      globalSetup,
+      ...(testTimeout ? { testTimeout } : {}),
+    },
   };
 }
 
@@ -48,7 +55,8 @@ export default defineConfig({
       project('e2e', DIST, [S3, PG], [SETUP.dist]),
       project('e2e-s3', [`${E2E_DIRS}/**/${S3}`], [], [SETUP.dist, SETUP.s3]),
       project('e2e-pg', [`${E2E_DIRS}/**/${PG}`], [], [SETUP.dist, SETUP.pg]),
-      project('image', [IMAGE], [], [SETUP.s3, SETUP.pg]),
+      // A container test runs a worker through a whole run and a restart: minutes on a loaded machine.
+      project('image', [IMAGE], [], [SETUP.s3, SETUP.pg], 10 * 60_000),
     ],
   },
 });

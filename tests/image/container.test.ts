@@ -98,6 +98,15 @@ function bevaraOptions(extra: ContainerOptions = {}): ContainerOptions {
   };
 }
 
+/** Polls `done` every 100 ms until it holds, failing after `seconds`. */
+async function waitFor(what: string, done: () => boolean | Promise<boolean>, seconds = 120): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${seconds} s waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
 const bevaraIn = (args: string[], extra?: ContainerOptions) => runContainer(bevaraOptions(extra), args);
 
 /** Every file and folder under `root` whose owner is not the container user. */
@@ -266,13 +275,6 @@ describe.skipIf(Boolean(skipReason))('the container image', () => {
       fs.existsSync(healthFile)
         ? (JSON.parse(fs.readFileSync(healthFile, 'utf8')) as { status: string; activeRuns: string[] })
         : undefined;
-    const waitFor = async (what: string, done: () => boolean | Promise<boolean>, seconds = 120) => {
-      const deadline = Date.now() + seconds * 1000;
-      while (!(await done())) {
-        if (Date.now() > deadline) throw new Error(`timed out after ${seconds} s waiting for ${what}`);
-        await sleep(100);
-      }
-    };
 
     // First life: the job fires every 2 seconds.
     const w1 = `bevara-w1-${suffix}`;
@@ -360,7 +362,34 @@ describe.skipIf(Boolean(skipReason))('the container image', () => {
     expect(await incompleteUploads(raw, bucket)).toEqual([]);
   });
 
-  it.todo(
-    'bevara serve answers its health endpoint in the container (issue 13: bevara serve does not exist yet)',
-  );
+  it('serves the console: /healthz and /readyz answer (catalog and both locations reachable), the login page renders, SIGTERM stops it', async () => {
+    const name = `bevara-serve-${suffix}`;
+    const port = 18_000 + Math.floor(Math.random() * 2000);
+    const started = await podman(
+      runArgsFor(bevaraOptions({ name, detach: true }), ['serve', '--listen', `127.0.0.1:${port}`]),
+    );
+    expect(started.code, started.stderr).toBe(0);
+    const get = async (route: string) => {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}${route}`);
+        return { status: response.status, body: await response.text() };
+      } catch {
+        return undefined;
+      }
+    };
+    await waitFor('the console to listen', async () => (await get('/healthz'))?.status === 200);
+    const ready = await get('/readyz');
+    expect(ready?.status, ready?.body).toBe(200);
+    const login = await get('/login');
+    expect(login?.status).toBe(200);
+    expect(login?.body).toMatch(/<form[^>]*method="post"/i);
+    // Nothing else without a session.
+    expect((await get('/api/packages'))?.status).toBe(401);
+    await podman(['kill', '--signal', 'TERM', name]);
+    const exit = await podman(['wait', name]);
+    const logs = await podman(['logs', name]);
+    await podman(['rm', '--force', name]);
+    expect(Number(exit.stdout.trim()), logs.stderr).toBe(0);
+    console.log(`bevara serve in the container: /healthz 200, /readyz 200 on port ${port}; SIGTERM → exit 0`);
+  });
 });
