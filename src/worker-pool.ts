@@ -48,12 +48,18 @@ export interface WorkerPool<Q, R> {
  * A fixed set of worker threads running `workerUrl`, one request per worker at a time. The worker answers
  * `{ id, request }` messages with `WorkerReply` messages (see `serveRequests`).
  */
-export function createWorkerPool<Q, R>(workerUrl: URL, workerData: unknown, size: number): WorkerPool<Q, R> {
+export function createWorkerPool<Q, R>(
+  workerUrl: URL,
+  workerData: unknown,
+  size: number,
+  limits: { maxOldGenerationSizeMb?: number } = {},
+): WorkerPool<Q, R> {
   const idle: Worker[] = [];
   const waiting: ((worker: Worker) => void)[] = [];
+  const resourceLimits = { maxYoungGenerationSizeMb: 8, ...limits };
   const all = Array.from(
     { length: Math.max(1, size) },
-    () => new Worker(workerUrl, { workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } }),
+    () => new Worker(workerUrl, { workerData, resourceLimits }),
   );
   idle.push(...all);
   let nextId = 0;

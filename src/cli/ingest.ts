@@ -36,6 +36,7 @@ export async function ingestCommand(
     ctx.config.locations,
     ctx.locations,
     ctx.config.ingest.workers,
+    ctx.config.ingest.maxRecordFiles,
   );
   const stop = stopOnSignals(ctx.logger);
   const summary = await ingestOnce(

@@ -18,7 +18,8 @@ export interface WorkerCommandOptions {
 }
 
 function createWriter(ctx: AppContext): PackageWriter {
-  return createConfiguredPackageWriter(ctx.config.locations, ctx.locations, ctx.config.ingest.workers);
+  const { workers, maxRecordFiles } = ctx.config.ingest;
+  return createConfiguredPackageWriter(ctx.config.locations, ctx.locations, workers, maxRecordFiles);
 }
 
 /** This worker's id: `--id`, the config's `worker.id`, or the host name. */

@@ -159,9 +159,20 @@ export const configSchema = z
          * is parsed whole at about 30 bytes of memory a byte: the default keeps ingest under 300 MB.
          */
         maxMetsMiB: z.number().min(0.01).max(1024).default(2),
+        /**
+         * Most files one record (folder, bag or SIP) may hold; a larger one is refused (record-too-many-files,
+         * sip-too-many-entries) before its files are read. Packaging keeps a few hundred bytes per file in memory
+         * and the peak of an ingest grows by about 10 MB per 1,000 files: the default keeps it near 300 MB.
+         */
+        maxRecordFiles: z.number().int().min(1).max(10_000_000).default(20_000),
       })
       .strict()
-      .default({ maxPathLength: 255, incompleteUploadsMaxAgeMinutes: 1440, maxMetsMiB: 2 }),
+      .default({
+        maxPathLength: 255,
+        incompleteUploadsMaxAgeMinutes: 1440,
+        maxMetsMiB: 2,
+        maxRecordFiles: 20_000,
+      }),
     audit: auditSchema,
     /** Language of the labels in reports: Swedish or English. */
     language: z.enum(['sv', 'en']).default('sv'),

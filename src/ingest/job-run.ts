@@ -140,6 +140,7 @@ export async function workOnRun(
     quarantineDir: path.join(deps.config.dataDir, 'quarantine'),
     isOwnFile: isMarkerFile,
     maxMetsBytes: Math.round(deps.config.ingest.maxMetsMiB * 1024 * 1024),
+    maxRecordFiles: deps.config.ingest.maxRecordFiles,
   });
   const profile = deps.profile(job.profile);
   const copies = deps.copyPolicy(profile).map((l) => l.name);

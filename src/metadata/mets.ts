@@ -15,6 +15,7 @@ import { PREMIS_VERSION } from './premis.js';
 import type { MetadataFileRef, PackageDescription, RootMetsReferences } from './types.js';
 import {
   buildXml,
+  buildXmlParts,
   element,
   hrefFor,
   NS,
@@ -24,8 +25,10 @@ import {
   type XmlAttributes,
   type XmlContent,
   type XmlElement,
+  type XmlParts,
   xmlDateTime,
   xmlId,
+  xmlSlot,
 } from './xml.js';
 
 /** PROFILE of a CSIP package that is neither an AIP nor a SIP. */
@@ -53,6 +56,14 @@ export function profileFor(packageType: string): string {
 }
 
 function metsRoot(desc: PackageDescription, objid: string, children: Record<string, XmlContent>): string {
+  return buildXml('mets', metsRootElement(desc, objid, children));
+}
+
+function metsRootElement(
+  desc: PackageDescription,
+  objid: string,
+  children: Record<string, XmlContent>,
+): XmlElement {
   const attributes = {
     xmlns: NS.mets,
     'xmlns:xlink': NS.xlink,
@@ -90,7 +101,7 @@ function metsRoot(desc: PackageDescription, objid: string, children: Record<stri
         : {}),
     },
   );
-  return buildXml('mets', element(attributes, { metsHdr, ...children }));
+  return element(attributes, { metsHdr, ...children });
 }
 
 /**
@@ -251,36 +262,49 @@ function fileGroup(
 
 /** Builds representations/<rep>/METS.xml, listing every content file relative to the representation folder. */
 export function buildRepresentationMets(desc: PackageDescription): string {
+  return [...representationMetsParts(desc)()].join('');
+}
+
+/**
+ * representations/<rep>/METS.xml in parts (see `buildXmlParts`): one `file` element per content file, built as the
+ * parts are taken, so a record of 100,000 files never has its METS in memory whole.
+ */
+export function representationMetsParts(desc: PackageDescription): XmlParts {
   const rep = desc.representationId;
   const prefix = `${representationPath(rep)}/`;
   const fileGrpId = xmlId(rep, 'filegrp', 'data');
-  const files = desc.files.map((f, i) => {
-    if (!f.entryPath.startsWith(prefix)) {
-      throw new ValidationError(
-        'metadata.entry-path',
-        `[metadata:mets] package "${desc.id}": file "${f.path}" has entry path "${f.entryPath}" outside "${prefix}"`,
-        { package: desc.id, file: f.path },
+  function* files(): Generator<XmlElement> {
+    let i = 0;
+    for (const f of desc.files) {
+      i += 1;
+      if (!f.entryPath.startsWith(prefix)) {
+        throw new ValidationError(
+          'metadata.entry-path',
+          `[metadata:mets] package "${desc.id}": file "${f.path}" has entry path "${f.entryPath}" outside "${prefix}"`,
+          { package: desc.id, file: f.path },
+        );
+      }
+      yield element(
+        { ID: xmlId(rep, 'file', i), ...fileCore(f, f.modifiedAt) },
+        {
+          FLocat: element(locator(f.entryPath.slice(prefix.length))),
+        },
       );
     }
-    return element(
-      { ID: xmlId(rep, 'file', i + 1), ...fileCore(f, f.modifiedAt) },
-      {
-        FLocat: element(locator(f.entryPath.slice(prefix.length))),
-      },
-    );
-  });
+  }
   const fileSec = element(
     { ID: xmlId(rep, 'filesec') },
     {
-      fileGrp: element({ ID: fileGrpId, USE: 'Data' }, { file: files }),
+      fileGrp: element({ ID: fileGrpId, USE: 'Data' }, { [xmlSlot('files')]: '' }),
     },
   );
   const dataDiv = element(
     { ID: xmlId(rep, 'div', 'data'), LABEL: 'Data' },
     { fptr: element({ FILEID: fileGrpId }) },
   );
-  return metsRoot(desc, representationObjectId(desc.id, rep), {
+  const root = metsRootElement(desc, representationObjectId(desc.id, rep), {
     fileSec,
     structMap: structMap([rep], rep, [dataDiv]),
   });
+  return buildXmlParts('mets', root, [{ slot: 'files', name: 'file', items: files }]);
 }

@@ -11,15 +11,17 @@
 import type { EventRecord } from '../catalog/types.js';
 import type { PackageDescription, PackagedFile } from './types.js';
 import {
-  buildXml,
+  buildXmlParts,
   element,
   NS,
   representationObjectId,
   textElement,
   type XmlAttributes,
   type XmlElement,
+  type XmlParts,
   xmlDateTime,
   xmlId,
+  xmlSlot,
 } from './xml.js';
 
 /** Value of the `version` attribute on the root element. */
@@ -139,22 +141,20 @@ export interface PremisOptions {
 }
 
 function representationObject(
-  files: ObjectRef[],
+  desc: PackageDescription,
   ref: ObjectRef,
   submission?: SubmissionSource,
   ingestion?: { value: string; xmlId: string },
 ): XmlElement {
   const relationship =
-    files.length === 0
+    desc.files.length === 0
       ? undefined
       : element(
           {},
           {
             'premis:relationshipType': 'structural',
             'premis:relationshipSubType': 'includes',
-            'premis:relatedObjectIdentifier': files.map((f) =>
-              identifier('relatedObjectIdentifier', LOCAL, f.value, { RelObjectXmlID: f.xmlId }),
-            ),
+            [xmlSlot('related')]: '',
           },
         );
   const source =
@@ -255,19 +255,28 @@ function agentElement(id: string, { xmlId: xmlID, name, version }: AgentRef): Xm
  * With `options.submission` the representation also names the SIP it derives from (see {@link SubmissionSource}).
  */
 export function buildPremis(desc: PackageDescription, options: PremisOptions = {}): string {
+  return [...premisParts(desc, options)()].join('');
+}
+
+/**
+ * premis.xml in parts (see `buildXmlParts`): the file objects, one per content file, are built as the parts are
+ * taken, so a record of 100,000 files never has its PREMIS document in memory whole.
+ */
+export function premisParts(desc: PackageDescription, options: PremisOptions = {}): XmlParts {
   const rep: ObjectRef = {
     xmlId: xmlId('premis-representation', desc.representationId),
     value: representationObjectId(desc.id, desc.representationId),
   };
-  const fileRefs = desc.files.map((f, i) => ({
+  const fileRef = (f: PackagedFile, i: number): ObjectRef => ({
     xmlId: xmlId('premis-file', i + 1),
     value: `${desc.id}/${f.entryPath}`,
-  }));
+  });
+  // Events name few objects: look up only those, not a map of every file.
+  const named = new Set(desc.events.map((e) => e.object).filter((o) => o !== undefined));
   const byPath = new Map<string, ObjectRef>();
   desc.files.forEach((f, i) => {
-    const ref = fileRefs[i] as ObjectRef;
-    byPath.set(f.entryPath, ref);
-    byPath.set(f.path, ref);
+    if (named.has(f.entryPath)) byPath.set(f.entryPath, fileRef(f, i));
+    if (named.has(f.path)) byPath.set(f.path, fileRef(f, i));
   });
   const objectFor = (object: string | undefined) =>
     object === undefined ? rep : (byPath.get(object) ?? { value: object });
@@ -287,15 +296,28 @@ export function buildPremis(desc: PackageDescription, options: PremisOptions = {
       version: PREMIS_VERSION,
     },
     {
-      'premis:object': [
-        representationObject(fileRefs, rep, options.submission, ingestionEvent(desc)),
-        ...desc.files.map((f, i) => fileObject(desc, f, fileRefs[i] as ObjectRef)),
-      ],
+      'premis:object': representationObject(desc, rep, options.submission, ingestionEvent(desc)),
+      [xmlSlot('objects')]: '',
       'premis:event': desc.events.map((e, i) => eventElement(e, i, agents, objectFor)),
       'premis:agent': [...agents].map(([id, ref]) => agentElement(id, ref)),
     },
   );
-  return buildXml('premis:premis', root);
+  function* related(): Generator<XmlElement> {
+    for (const [i, file] of desc.files.entries()) {
+      const f = fileRef(file, i);
+      yield identifier('relatedObjectIdentifier', LOCAL, f.value, { RelObjectXmlID: f.xmlId });
+    }
+  }
+  function* fileObjects(): Generator<XmlElement> {
+    for (const [i, file] of desc.files.entries()) yield fileObject(desc, file, fileRef(file, i));
+  }
+  return buildXmlParts('premis:premis', root, [
+    // A representation without files has no relationship to them, so no slot for them either.
+    ...(desc.files.length > 0
+      ? [{ slot: 'related', name: 'premis:relatedObjectIdentifier', items: related }]
+      : []),
+    { slot: 'objects', name: 'premis:object', items: fileObjects },
+  ]);
 }
 
 /** The package's ingestion event, as the relationship to its source links to it. */

@@ -113,3 +113,60 @@ export function representationPath(representationId: string): string {
 export function representationObjectId(packageId: string, representationId: string): string {
   return `${packageId}/${representationPath(representationId)}`;
 }
+
+/** The element marking, in a document's skeleton, where `buildXmlParts` puts the list named `slot`. */
+export function xmlSlot(slot: string): string {
+  return `bevara-slot-${slot}`;
+}
+
+/** What `buildXmlParts` builds: each call a fresh pass over the document's text, in parts. */
+export type XmlParts = () => Generator<string>;
+
+/** A long list of elements named `name` for the slot `slot`, made one by one (each call of `items` a fresh pass). */
+export interface XmlList {
+  slot: string;
+  name: string;
+  items: () => Iterable<XmlElement>;
+}
+
+/**
+ * A document with long lists (one element per file of a package) built in parts, so that it is never held
+ * whole: `root` holds `[xmlSlot(list.slot)]: ''` where each list goes (lists in document order), and each item is
+ * built only when its part is taken.
+ * Joined, the parts are exactly what `buildXml` gives with the items in each slot's place (same indentation: an
+ * item is built inside as many wrappers as its slot is deep, then cut out).
+ */
+export function buildXmlParts(rootName: string, root: XmlElement, lists: readonly XmlList[]): XmlParts {
+  const skeleton = buildXml(rootName, root);
+  const pieces: string[] = [];
+  const depths: number[] = [];
+  let from = 0;
+  lists.forEach((list) => {
+    const marker = `<${xmlSlot(list.slot)}/>`;
+    const at = skeleton.indexOf(marker, from);
+    if (at < 0) throw new Error(`[metadata:xml] ${rootName}: slot ${list.slot} missing or out of order`);
+    const lineStart = skeleton.lastIndexOf('\n', at) + 1;
+    pieces.push(skeleton.slice(from, lineStart));
+    depths.push((at - lineStart) / 2);
+    from = at + marker.length + 1;
+  });
+  pieces.push(skeleton.slice(from));
+  return function* parts() {
+    for (const [n, list] of lists.entries()) {
+      yield pieces[n] as string;
+      yield* listParts(list, depths[n] as number);
+    }
+    yield pieces[lists.length] as string;
+  };
+}
+
+function* listParts(list: XmlList, depth: number): Generator<string> {
+  const opening = Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}<w>\n`).join('').length;
+  const closing = Array.from({ length: depth }, (_, i) => `${'  '.repeat(i)}</w>\n`).join('').length;
+  for (const item of list.items()) {
+    let wrapped: XmlElement = { [list.name]: item };
+    for (let i = 0; i < depth; i++) wrapped = { w: wrapped };
+    const built: string = builder.build(wrapped);
+    yield built.slice(opening, built.length - closing);
+  }
+}

@@ -16,9 +16,10 @@ import { createDigester, sha256Hex } from '../fixity/digest.js';
 import { createFormatIdentifier } from '../formats/identify.js';
 import type { FormatIdentification } from '../formats/types.js';
 import { buildDublinCore } from '../metadata/dublin-core.js';
-import { buildRepresentationMets, buildRootMets } from '../metadata/mets.js';
-import { buildPremis } from '../metadata/premis.js';
+import { buildRootMets, representationMetsParts } from '../metadata/mets.js';
+import { premisParts } from '../metadata/premis.js';
 import type { MetadataFileRef, PackageDescription, PackagedFile, SoftwareAgent } from '../metadata/types.js';
+import type { XmlParts } from '../metadata/xml.js';
 import { ERMS_FILE_NAME } from '../sources/erms-file.js';
 import type { SourceRecord } from '../sources/types.js';
 import { memoryPackage } from '../validation/memory-package.js';
@@ -139,22 +140,22 @@ export function buildPackage(input: BuildPackageInput): PackageBuild {
       });
       yield original.entry(root);
     }
-    const premis = metadataFile(
+    const premis = partsFile(
       'metadata/preservation/premis.xml',
-      buildPremis(description, record.submission ? { submission: record.submission } : {}),
+      premisParts(description, record.submission ? { submission: record.submission } : {}),
       'text/xml',
       digestedAt,
     );
     yield premis.entry(root);
-    const repMetsText = buildRepresentationMets(description);
-    const repMets = metadataFile(
+    const repMetsParts = representationMetsParts(description);
+    const repMets = partsFile(
       `representations/${profile.representation}/METS.xml`,
-      repMetsText,
+      repMetsParts,
       'text/xml',
       digestedAt,
     );
     yield repMets.entry(root);
-    metsTexts.set(repMets.ref.path, repMetsText);
+    metsTexts.set(repMets.ref.path, [...repMetsParts()].join(''));
     const guide = metadataFile(
       'documentation/README.txt',
       packageGuide(description),
@@ -291,6 +292,53 @@ function fileFormat(identified: FormatIdentification): FileFormat {
 
 async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
   yield bytes;
+}
+
+/** Parts of a generated document are written in chunks of about this size (fewer, larger ZIP writes). */
+const PART_CHUNK = 64 << 10;
+
+/**
+ * A generated document written from its parts (see `buildXmlParts`) without being held whole: one pass measures
+ * its size and SHA-256 for the METS that references it, a second writes it. Generating twice costs CPU on large
+ * records only, and keeps memory flat whatever the number of files.
+ */
+function partsFile(path: string, parts: XmlParts, mimeType: string, createdAt: Date) {
+  const digester = createDigester('SHA-256');
+  let size = 0;
+  for (const chunk of chunked(parts)) {
+    digester.update(chunk);
+    size += chunk.length;
+  }
+  const ref: MetadataFileRef = { path, size, sha256: digester.hex(), mimeType, createdAt };
+  return {
+    ref,
+    entry: (root: string): ZipEntrySource => ({
+      name: root + path,
+      mtime: createdAt,
+      size,
+      data: toAsync(chunked(parts)),
+    }),
+  };
+}
+
+/** The parts' UTF-8 bytes, in buffers of about PART_CHUNK bytes. */
+function* chunked(parts: XmlParts): Generator<Buffer> {
+  let pending: string[] = [];
+  let length = 0;
+  for (const part of parts()) {
+    pending.push(part);
+    length += part.length;
+    if (length >= PART_CHUNK) {
+      yield Buffer.from(pending.join(''), 'utf8');
+      pending = [];
+      length = 0;
+    }
+  }
+  if (pending.length > 0) yield Buffer.from(pending.join(''), 'utf8');
+}
+
+async function* toAsync(chunks: Iterable<Buffer>): AsyncIterable<Uint8Array> {
+  yield* chunks;
 }
 
 function metadataFile(path: string, content: string | Buffer, mimeType: string, createdAt: Date) {

@@ -39,6 +39,8 @@ export interface FolderSourceOptions {
   root: string;
   /** Max length of a file's path inside the record, in characters (default 255), so restores stay portable. */
   maxPathLength?: number;
+  /** Most content files a record may hold (default `DEFAULT_MAX_RECORD_FILES`). */
+  maxRecordFiles?: number;
   /** Max size of record.json in bytes (default 1 MiB). */
   /** Validates ERMS exports (`erms.xml` at a record's root); created on first need when not given. */
   xmlValidator?: XmlValidator;
@@ -88,13 +90,17 @@ export function createFolderSource(options: FolderSourceOptions): RecordSource {
     const walk = await walkRecord(Buffer.concat([Buffer.from(`${root}/`), entry.raw]), {
       key,
       maxPathLength,
+      maxFiles: options.maxRecordFiles,
       maxMetadataBytes,
       onIgnored: options.onIgnored,
     });
     const errors = [...entry.errors, ...walk.errors];
     if (
       walk.files.length === 0 &&
-      !errors.some((e) => e.rule === 'unreadable' && e.subject.file === undefined)
+      !errors.some(
+        (e) =>
+          (e.rule === 'unreadable' && e.subject.file === undefined) || e.rule === 'record-too-many-files',
+      )
     ) {
       const why =
         walk.metadataFiles.length > 0

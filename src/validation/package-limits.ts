@@ -6,8 +6,8 @@
 import type { ZipCentralEntry } from '../package/zip-reader.js';
 import type { Finding } from './types.js';
 
-/** Default {@link SipLimits.maxEntries}: 100,000 entries (files and folders). */
-export const DEFAULT_MAX_ENTRIES = 100_000;
+/** Default {@link SipLimits.maxEntries}: the files one record may hold (see `DEFAULT_MAX_RECORD_FILES`). */
+export const DEFAULT_MAX_ENTRIES = 20_000;
 /** Default {@link SipLimits.maxBytes}: 1 TiB extracted. */
 export const DEFAULT_MAX_BYTES = 2 ** 40;
 /** Default {@link SipLimits.maxCompressionRatio}: 1000 extracted bytes per compressed byte. */
@@ -76,7 +76,8 @@ export function checkZipLimits(
   return [
     ...findings.filter((f) => f.id === LIMIT_RULES.ratio),
     ...findings.filter((f) => f.id !== LIMIT_RULES.ratio),
-    ...checkTotals(entries.length, total, limits),
+    // Folders are entries too, but cost nothing to package: the limit is on files.
+    ...checkTotals(entries.filter((e) => !e.name.endsWith('/')).length, total, limits),
   ];
 }
 
@@ -97,7 +98,9 @@ function checkTotals(count: number, bytes: number, limits: SipLimits): Finding[]
     findings.push({
       id: LIMIT_RULES.entries,
       level: 'MUST',
-      message: `The SIP has ${count} entries; at most ${limits.maxEntries} are accepted.`,
+      message:
+        `The SIP holds ${count} files; at most ${limits.maxEntries} are accepted (ingest.maxRecordFiles): ` +
+        'split it into several SIPs, or raise the limit.',
       location: { file: '.' },
     });
   }

@@ -92,4 +92,60 @@ describe('memory stays bounded whatever the input shape', () => {
     expect(ingest.peakKb).toBeLessThan(LIMIT_KB);
     expectArchiveConsistent(data);
   }, 120_000);
+
+  it('a SIP ZIP of 99,000 tiny entries is refused from its directory (sip-too-many-entries), under 300 MB', () => {
+    const inbox = path.join(world.root, 'inbox-many');
+    const src = path.join(world.root, 'many-src');
+    const sip = writeSamplePackage(src, 'manga-filer');
+    for (let i = 0; i < 99_000; i++) {
+      const dir = path.join(sip, 'documentation', `n${Math.floor(i / 1000)}`);
+      if (i % 1000 === 0) fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `${i}.txt`), String(i));
+    }
+    fs.mkdirSync(inbox);
+    // Info-ZIP writes the ZIP64 end record that 99,000 entries need.
+    const zipped = spawnSync('zip', ['-0', '-r', '-q', path.join(inbox, 'manga-filer.zip'), 'manga-filer'], {
+      cwd: src,
+    });
+    expect(zipped.status, String(zipped.stderr)).toBe(0);
+    fs.rmSync(src, { recursive: true });
+    const data = path.join(world.root, 'data-many');
+    const ingest = measured(data, ['--json', 'ingest', '--source', 'eark-sip', inbox]);
+    expect(ingest.code).toBe(1);
+    const report = ingestReport({ code: ingest.code, stdout: ingest.stdout, stderr: '' });
+    const item = report.items.find((i) => i.subject === 'manga-filer');
+    expect(JSON.stringify(item?.details?.problems)).toContain('sip-too-many-entries');
+    expect(JSON.stringify(item?.details?.problems)).toMatch(/holds 99\d{3} files; at most 20000/);
+    const validate = measured(data, ['--json', 'validate', path.join(inbox, 'manga-filer.zip')]);
+    expect(validate.code).toBe(1);
+    expect(validate.stdout).toContain('sip-too-many-entries');
+    figures.push(`SIP of 99,000 tiny entries: ingest ${ingest.peakKb}, validate ${validate.peakKb}`);
+    expect(ingest.peakKb).toBeLessThan(LIMIT_KB);
+    expect(validate.peakKb).toBeLessThan(LIMIT_KB);
+    expectArchiveConsistent(data);
+    fs.rmSync(inbox, { recursive: true });
+  }, 300_000);
+
+  it('a folder record of 20,001 files is refused (record-too-many-files); one of 20,000 is archived', () => {
+    const records = path.join(world.root, 'records-many');
+    const record = path.join(records, 'stort-arende');
+    for (let i = 0; i < 20_001; i++) {
+      const dir = path.join(record, `d${Math.floor(i / 1000)}`);
+      if (i % 1000 === 0) fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, `${i}.txt`), `${i}\n`);
+    }
+    const data = path.join(world.root, 'data-records-many');
+    const refused = measured(data, ['--json', 'ingest', records]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('record-too-many-files');
+    expect(refused.stdout).toContain('stort-arende');
+    fs.rmSync(path.join(record, 'd20', '20000.txt'));
+    const archived = measured(data, ['--json', 'ingest', records]);
+    expect(archived.code, archived.stdout.slice(-2000)).toBe(0);
+    figures.push(
+      `record of 20,001 files: refused ${refused.peakKb}; of 20,000 files: archived ${archived.peakKb}`,
+    );
+    expect(refused.peakKb).toBeLessThan(LIMIT_KB);
+    expectArchiveConsistent(data);
+  }, 600_000);
 });

@@ -70,6 +70,7 @@ export function createBackgroundWork(ctx: AppContext): BackgroundWork {
         ctx.config.locations,
         ctx.locations,
         ctx.config.ingest.workers,
+        ctx.config.ingest.maxRecordFiles,
       );
       let run: RunRecord | null | undefined;
       try {

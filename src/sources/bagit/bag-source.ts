@@ -57,6 +57,8 @@ export interface BagitSourceOptions {
   versions?: readonly string[];
   /** Max length of a payload path inside data/, in characters (default 255, as the folder source). */
   maxPathLength?: number;
+  /** Most payload files a bag may hold (default `DEFAULT_MAX_RECORD_FILES`). */
+  maxRecordFiles?: number;
   /** Max size of one tag file in bytes (default 64 MiB). */
   maxTagFileBytes?: number;
   /** Called for what is in the root but is no bag (files, links) and for empty folders inside a bag. */
@@ -126,6 +128,7 @@ export function createBagitSource(options: BagitSourceOptions): RecordSource {
       requiredAlgorithms: options.requiredAlgorithms,
       versions: options.versions,
       maxPathLength: options.maxPathLength ?? DEFAULT_MAX_PATH_LENGTH,
+      maxRecordFiles: options.maxRecordFiles,
       maxTagFileBytes: options.maxTagFileBytes ?? DEFAULT_MAX_TAG_FILE_BYTES,
       onIgnored: options.onIgnored,
     });

@@ -36,6 +36,7 @@ export interface ValidateBagOptions {
   versions?: readonly string[];
   /** Max length of a path inside the bag, in characters. */
   maxPathLength: number;
+  maxRecordFiles?: number;
   /** Max size of one tag file in bytes. */
   maxTagFileBytes: number;
   /** Payload files read at the same time during the checksum pass (default 4). */
@@ -78,6 +79,8 @@ export async function validateBag(dir: Buffer, options: ValidateBagOptions): Pro
   const walk = await walkRecord(dir, {
     key,
     maxPathLength: options.maxPathLength + 'data/'.length,
+    // Tag files and the few files of bagit.txt, bag-info.txt and manifests come on top of the payload.
+    maxFiles: options.maxRecordFiles === undefined ? undefined : options.maxRecordFiles + 100,
     maxMetadataBytes: options.maxTagFileBytes,
     producerMetadata: false,
     onIgnored: options.onIgnored,
