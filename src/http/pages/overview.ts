@@ -14,7 +14,8 @@ function tile(value: number, label: string, href?: string): Html {
 function lastAuditSection(pc: PageContext, audit: Overview['lastAudit']): Html {
   const { t } = pc;
   const heading = html`<h2 id="last-audit">${t('overview.lastAudit')}</h2>`;
-  if (!audit) return html`<section aria-labelledby="last-audit">${heading}<p>${t('audits.none')}</p></section>`;
+  if (!audit)
+    return html`<section aria-labelledby="last-audit">${heading}<p>${t('audits.none')}</p></section>`;
   const repaired = html`<li${audit.repaired > 0 ? html` class="warn"` : ''}><b>${audit.repaired}</b>${t('overview.repaired')}</li>`;
   return html`<section aria-labelledby="last-audit">${heading}
 <p><a href="/audits/${encodeURIComponent(audit.id)}">${code(audit.id)}</a> ${statusWord(pc, audit.status)} ${when(audit.finishedAt)}</p>
