@@ -3,7 +3,8 @@
 #   unzip  Info-ZIP's reader: every package we write must pass `unzip -t`
 #   zip    Info-ZIP's writer: the ZIP reader is tested on its archives
 #   time   /usr/bin/time measures peak memory of the CLI on large files
-#   chromium           headless Chromium renders the HTML reports to a screenshot and a DOM dump
+#   chromium           headless Chromium renders the HTML reports to a screenshot and a DOM dump, and runs the
+#                      console's browser tests (tests/browser, driven by playwright-core)
 #   fonts-dejavu-core  a font for that rendering, so the screenshot has readable text (å, ä, ö included)
 #   bsdutils (script: a pseudo-terminal for the progress-bar test), util-linux (runuser), coreutils (mkfifo)
 #   are part of every Debian system.

@@ -73,6 +73,14 @@ describe('console login and sessions', () => {
     expect(a.replace(/value="[^"]+"/g, '')).toBe(b.replace(/value="[^"]+"/g, ''));
   });
 
+  it("keeps the form's token while the browser asks for more without a session (its favicon, a second tab)", async () => {
+    const form = await loginForm();
+    const favicon = await fetch(`${c.url}/login?next=%2Ffavicon.ico`, { headers: { cookie: form.cookie } });
+    expect(cookiesOf(favicon)).toBe(form.cookie);
+    const res = await post(form.cookie, { name: 'reader', password: PASSWORD, _csrf: form.token });
+    expect(res.status).toBe(303);
+  });
+
   it('sends only this server as the next page', async () => {
     const form = await loginForm();
     for (const next of ['//evil.example/', 'https://evil.example/', '/\\evil.example']) {

@@ -31,6 +31,7 @@ code{font:.85rem/1.35 ui-monospace,"DejaVu Sans Mono",monospace;overflow-wrap:an
 .tiles{display:flex;flex-wrap:wrap;gap:.7rem;margin:.5rem 0 1rem;padding:0;list-style:none}
 .tiles li{border:1px solid #ccd3db;border-radius:.4rem;padding:.5rem .9rem;min-width:10rem}
 .tiles b{display:block;font-size:1.4rem}.tiles .bad{border-color:#b3261e}.tiles .bad b{color:#b3261e}
+.tiles .warn{border-color:#8a4f00}.tiles .warn b{color:#8a4f00}
 .st-ok{color:#1d7a35;font-weight:600}.st-bad{color:#b3261e;font-weight:600}.st-warn{color:#8a4f00;font-weight:600}
 dl.fields{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:.5rem 0 1rem}
 dl.fields dt{font-weight:600}dl.fields dd{margin:0}

@@ -16,6 +16,7 @@ import { verifyPassword } from './passwords.js';
 import { ROLE_PERMISSIONS } from './roles.js';
 import {
   COOKIE_OPTIONS,
+  isLoginToken,
   LOGIN_COOKIE,
   newLoginToken,
   SESSION_COOKIE,
@@ -68,7 +69,11 @@ export async function registerLogin(
     error?: string,
     status = 200,
   ) => {
-    const token = newLoginToken();
+    // Keep the token of the login cookie the browser already holds: its other requests without a session (the
+    // favicon it asks for by itself, a second tab) are sent here too, and a new token would replace the cookie
+    // under the form on screen, which then always failed as expired.
+    const held = request.cookies[LOGIN_COOKIE];
+    const token = isLoginToken(held) ? held : newLoginToken();
     reply.setCookie(LOGIN_COOKIE, token, { ...COOKIE_OPTIONS, maxAge: 3600 });
     return sendPage(reply, loginPage(pageContext(ctx, request, reply), token, next, error), status);
   };

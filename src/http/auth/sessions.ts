@@ -63,3 +63,7 @@ export function sameToken(expected: string | undefined, given: unknown): boolean
 }
 
 export const newLoginToken = token;
+
+/** A value `newLoginToken` could have made (32 random bytes, base64url). */
+export const isLoginToken = (value: string | undefined): value is string =>
+  value !== undefined && /^[A-Za-z0-9_-]{43}$/.test(value);

@@ -57,6 +57,10 @@ export const EN: Record<LabelKey, string> = {
   'overview.packages': 'packages',
   'overview.files': 'files',
   'overview.stored': 'stored',
+  'overview.lastAudit': 'Last audit',
+  'overview.auditedCopies': 'copies audited',
+  'overview.verified': 'intact',
+  'overview.repaired': 'repaired from another copy',
   'overview.lastRuns': 'Last runs',
   'overview.days': '{n} days',
 

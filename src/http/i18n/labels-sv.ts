@@ -58,6 +58,10 @@ export const SV = {
   'overview.packages': 'paket',
   'overview.files': 'filer',
   'overview.stored': 'lagrat',
+  'overview.lastAudit': 'Senaste granskningen',
+  'overview.auditedCopies': 'kopior granskade',
+  'overview.verified': 'intakta',
+  'overview.repaired': 'reparerade från en annan kopia',
   'overview.lastRuns': 'Senaste körningar',
   'overview.days': '{n} dygn',
 

@@ -48,7 +48,9 @@ export function auditsPage(pc: PageContext, rows: AuditRow[], canAudit: boolean)
 export function auditPage(pc: PageContext, row: AuditRow & { startedBy?: string }): string {
   const { t } = pc;
   const title = t('audits.report', { run: row.id });
-  const body = html`<p>${statusWord(pc, row.status)} · ${when(row.startedAt)}${row.startedBy ? ` (${row.startedBy})` : ''}</p>
+  // While the audit runs, console.js follows it and reloads the page, with its report, once it has ended.
+  const poll = row.status === 'running' ? html` data-poll="/api/audits/${encodeURIComponent(row.id)}"` : '';
+  const body = html`<p${poll}>${statusWord(pc, row.status)} · ${when(row.startedAt)}${row.startedBy ? ` (${row.startedBy})` : ''}</p>
 ${row.report ? html`<iframe class="report" src="${row.report}" title="${title}"></iframe><p><a href="${row.report}">${title}</a></p>` : html`<p>${t('audits.noReport')}</p>`}`;
   return layout(pc, title, body);
 }

@@ -2,12 +2,28 @@ import { formatBytes } from '../../reports/format-bytes.js';
 import type { Overview } from '../services/overview.js';
 import { code, type Html, html, table, when } from './html.js';
 import { type PageContext, layout } from './layout.js';
-import { runRows, runsTable } from './runs.js';
+import { runRows, runsTable, statusWord } from './runs.js';
 
 /** One number in the row of open problems, marked when it is not zero. */
 function tile(value: number, label: string, href?: string): Html {
   const text = href && value > 0 ? html`<a href="${href}">${label}</a>` : label;
   return html`<li${value > 0 ? html` class="bad"` : ''}><b>${value}</b>${text}</li>`;
+}
+
+/** What the last audit found and repaired, so that a repair stays in sight after its open problem is gone. */
+function lastAuditSection(pc: PageContext, audit: Overview['lastAudit']): Html {
+  const { t } = pc;
+  const heading = html`<h2 id="last-audit">${t('overview.lastAudit')}</h2>`;
+  if (!audit)
+    return html`<section aria-labelledby="last-audit">${heading}<p>${t('audits.none')}</p></section>`;
+  const repaired = html`<li${audit.repaired > 0 ? html` class="warn"` : ''}><b>${audit.repaired}</b>${t('overview.repaired')}</li>`;
+  return html`<section aria-labelledby="last-audit">${heading}
+<p><a href="/audits/${encodeURIComponent(audit.id)}">${code(audit.id)}</a> ${statusWord(pc, audit.status)} ${when(audit.finishedAt)}</p>
+<ul class="tiles"><li><b>${audit.copies}</b>${t('overview.auditedCopies')}</li>
+<li><b>${audit.verified}</b>${t('overview.verified')}</li>
+${tile(audit.failed, t('overview.failedCopies'))}
+${repaired}
+${tile(audit.damagedPackages, t('overview.damaged'))}</ul></section>`;
 }
 
 export function overviewPage(pc: PageContext, o: Overview): string {
@@ -45,6 +61,7 @@ ${tile(p.waitingRecords, t('overview.waiting'), '/runs')}
 ${tile(p.quarantinedRecords, t('overview.quarantined'), '/runs')}
 ${tile(p.orphans, t('overview.orphans'), '/orphans')}
 </ul></section>
+${lastAuditSection(pc, o.lastAudit)}
 <section aria-labelledby="locations"><h2 id="locations">${t('overview.locations')}</h2>${locations}</section>
 <section aria-labelledby="archive"><h2 id="archive">${t('overview.archive')}</h2>
 <ul class="tiles"><li><b>${o.archive.packages}</b>${t('overview.packages')}</li>

@@ -42,6 +42,18 @@ export interface Overview {
     orphansRun?: string;
   };
   archive: { packages: number; files: number; packageBytes: number; fileBytes: number };
+  /** The last finished audit that verified copies: what it found, and what it repaired from a healthy copy. */
+  lastAudit?: {
+    id: string;
+    status: RunRecord['status'];
+    finishedAt?: Date;
+    copies: number;
+    verified: number;
+    /** Failed or missing copies left as they were (not repaired). */
+    failed: number;
+    repaired: number;
+    damagedPackages: number;
+  };
   lastRuns: RunListRow[];
 }
 
@@ -98,7 +110,23 @@ export async function overview(
       packageBytes: sum(stats.packages, (p) => p.bytes),
       fileBytes: stats.files.bytes,
     },
+    ...(audit ? { lastAudit: auditFindings(audit) } : {}),
     lastRuns: runs.map((r) => listRow(r, at)),
+  };
+}
+
+function auditFindings(audit: RunRecord): NonNullable<Overview['lastAudit']> {
+  const s = audit.summary ?? {};
+  const n = (key: string) => (typeof s[key] === 'number' ? s[key] : 0);
+  return {
+    id: audit.id,
+    status: audit.status,
+    ...(audit.finishedAt ? { finishedAt: audit.finishedAt } : {}),
+    copies: n('copies'),
+    verified: n('verified'),
+    failed: n('failed') + n('missing'),
+    repaired: n('repaired'),
+    damagedPackages: n('damaged'),
   };
 }
 
