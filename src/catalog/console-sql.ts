@@ -82,8 +82,16 @@ export const STATS_SQL = {
   records: 'SELECT state, COUNT(*) AS count FROM job_records GROUP BY state',
 } as const;
 
+/** The sum of `repaired` over finished audit runs (few rows: one per run), `repairs` of `CatalogStats`. */
+export const repairsSql = (d: SqlDialect) =>
+  `SELECT COALESCE(SUM(CAST(${d.jsonText('summary_json', 'repaired')} AS BIGINT)), 0) AS repairs
+   FROM runs WHERE kind = 'audit' AND summary_json IS NOT NULL`;
+
 /** Rows of the STATS_SQL queries (numbers already converted by the engine) into `CatalogStats`, sorted. */
-export function toStats(rows: { [K in keyof typeof STATS_SQL]: Record<string, unknown>[] }): CatalogStats {
+export function toStats(
+  rows: { [K in keyof typeof STATS_SQL]: Record<string, unknown>[] },
+  repairs: number,
+): CatalogStats {
   const by = <T>(list: T[], key: (t: T) => string) =>
     list.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const files = rows.files[0] ?? { count: 0, bytes: 0 };
@@ -115,6 +123,7 @@ export function toStats(rows: { [K in keyof typeof STATS_SQL]: Record<string, un
       rows.records.map((r) => ({ state: r.state, count: r.count }) as CatalogStats['records'][0]),
       (r) => r.state,
     ),
+    repairs,
   };
 }
 

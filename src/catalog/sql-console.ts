@@ -4,6 +4,7 @@ import {
   GET_SESSION,
   INSERT_SESSION,
   INSERT_USER,
+  repairsSql,
   STATS_SQL,
   type SessionRow,
   searchPage,
@@ -105,13 +106,17 @@ export function createConsoleSql({ db, guard, context }: SqlContext): ConsoleCat
         // One snapshot, so that the totals agree with each other.
         db.transaction(async (tx) => {
           const rows = async (sql: string) => (await tx.query(sql)).rows;
-          return toStats({
-            packages: await rows(STATS_SQL.packages),
-            files: await rows(STATS_SQL.files),
-            copies: await rows(STATS_SQL.copies),
-            runs: await rows(STATS_SQL.runs),
-            records: await rows(STATS_SQL.records),
-          });
+          const [repaired] = await rows(repairsSql(db.dialect));
+          return toStats(
+            {
+              packages: await rows(STATS_SQL.packages),
+              files: await rows(STATS_SQL.files),
+              copies: await rows(STATS_SQL.copies),
+              runs: await rows(STATS_SQL.runs),
+              records: await rows(STATS_SQL.records),
+            },
+            Number(repaired?.repairs ?? 0),
+          );
         }, 'snapshot'),
       );
     },
