@@ -3,11 +3,13 @@ import type { ConsoleCatalog } from './console-types.js';
 import {
   GET_SESSION,
   INSERT_SESSION,
+  DRIVE_LIMIT,
   INSERT_USER,
   repairsSql,
   STATS_SQL,
   type SessionRow,
   searchPage,
+  searchProbes,
   searchSql,
   sessionParams,
   toSessionRecord,
@@ -89,7 +91,13 @@ export function createConsoleSql({ db, guard, context }: SqlContext): ConsoleCat
 
     async searchPackages(query) {
       return guard('search packages', 'a package', async () => {
-        const { sql, params } = searchSql(query, db.dialect);
+        // On SQLite, a few counts first: whether each criterion is rare enough to start from its index.
+        const rare = new Set<string>();
+        for (const probe of searchProbes(query, db.dialect)) {
+          const [row] = (await db.query<{ n: number }>(probe.sql, probe.params)).rows;
+          if ((row?.n ?? 0) <= DRIVE_LIMIT) rare.add(probe.key);
+        }
+        const { sql, params } = searchSql(query, db.dialect, (key) => rare.has(key));
         const page = searchPage((await db.query<PackageRow>(sql, params)).rows, query.limit);
         const ids = page.packages.map((p) => p.id);
         if (ids.length === 0) return page;
