@@ -245,6 +245,13 @@ const PG_TYPES = {
   copies: ['text', 'text', 'text', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text'],
 };
 
+/** Runs `catalog.migrate()`, telling how long pending migrations took (new indexes built over the rows there). */
+async function migrate(label, catalog) {
+  const started = Date.now();
+  await catalog.migrate();
+  log(`${label}: migrated in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
 /** Calls `write(batch)` with the rows of BATCH packages at a time, telling progress. */
 async function generate(label, write) {
   const started = Date.now();
@@ -268,7 +275,7 @@ async function generate(label, write) {
 async function sqliteCatalog(dir) {
   const path = join(dir, `bench-${PACKAGES}.sqlite`);
   const catalog = createSqliteCatalog({ path });
-  await catalog.migrate();
+  await migrate('sqlite', catalog);
   const count = (await catalog.catalogStats()).packages.reduce((n, p) => n + p.count, 0);
   if (count === PACKAGES) return { catalog, label: 'sqlite', where: path };
   if (count !== 0) throw new Error(`${path} holds ${count} packages, not ${PACKAGES}: remove it`);
@@ -305,7 +312,7 @@ async function postgresCatalog() {
   const url = new URL(server);
   url.pathname = `/${name}`;
   const catalog = createPostgresCatalog({ url: url.toString() });
-  await catalog.migrate();
+  await migrate('postgres', catalog);
   const count = (await catalog.catalogStats()).packages.reduce((n, p) => n + p.count, 0);
   if (count === PACKAGES) return { catalog, label: 'postgres', where: name };
   if (count !== 0) throw new Error(`database ${name} holds ${count} packages, not ${PACKAGES}: drop it`);

@@ -150,6 +150,28 @@ export function consoleContract(state: SuiteState): void {
       expect(ids(await state.catalog.searchPackages({ text: 'l_v', limit: 10 }))).toEqual([]);
     });
 
+    it('takes *, ? and [ ] in the words literally too (SQLite looks in its text index with GLOB first)', async () => {
+      const { catalog } = state;
+      await addArchive(state);
+      const label = 'Utkast [v2]*? Ödegärdet';
+      await catalog.addPackage(
+        makePackage('p5', {
+          label,
+          createdAt: day(20),
+          metadata: { title: label, identifier: 'KS 2025/0001' },
+        }),
+        [makeFile('p5', 'Underlag/[utkast] *plan?.pdf')],
+        [],
+      );
+      for (const text of ['[v2]*?', 'v2]', '*?', 'ödegärdet', 'ÖDEGÄRDET'])
+        expect(ids(await catalog.searchPackages({ text, limit: 10 })), text).toEqual(['p5']);
+      for (const text of ['[v3]', 'v2?', '[v2]?*'])
+        expect(ids(await catalog.searchPackages({ text, limit: 10 })), text).toEqual([]);
+      expect(ids(await catalog.searchPackages({ fileName: '[UTKAST] *PLAN?', limit: 10 }))).toEqual(['p5']);
+      expect(ids(await catalog.searchPackages({ fileName: '[utkast]?', limit: 10 }))).toEqual([]);
+      expect(ids(await catalog.searchPackages({ identifier: '2025/0', limit: 10 }))).toEqual(['p5']);
+    });
+
     it('finds records whose dates overlap a period', async () => {
       const { catalog } = state;
       await addArchive(state);
