@@ -13,7 +13,7 @@ import type {
   UserRole,
 } from './console-types.js';
 import { type PackageRow, toIso, toPackageRecord } from './rows.js';
-import type { SqlDialect, SqlValue } from './sql-adapter.js';
+import type { SqlDialect, SqlValue, TextOf } from './sql-adapter.js';
 import type { CopyStatus } from './types.js';
 
 export interface UserRow {
@@ -82,8 +82,16 @@ export const STATS_SQL = {
   records: 'SELECT state, COUNT(*) AS count FROM job_records GROUP BY state',
 } as const;
 
+/** The sum of `repaired` over finished audit runs (few rows: one per run), `repairs` of `CatalogStats`. */
+export const repairsSql = (d: SqlDialect) =>
+  `SELECT COALESCE(SUM(CAST(${d.jsonText('summary_json', 'repaired')} AS BIGINT)), 0) AS repairs
+   FROM runs WHERE kind = 'audit' AND summary_json IS NOT NULL`;
+
 /** Rows of the STATS_SQL queries (numbers already converted by the engine) into `CatalogStats`, sorted. */
-export function toStats(rows: { [K in keyof typeof STATS_SQL]: Record<string, unknown>[] }): CatalogStats {
+export function toStats(
+  rows: { [K in keyof typeof STATS_SQL]: Record<string, unknown>[] },
+  repairs: number,
+): CatalogStats {
   const by = <T>(list: T[], key: (t: T) => string) =>
     list.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   const files = rows.files[0] ?? { count: 0, bytes: 0 };
@@ -115,10 +123,20 @@ export function toStats(rows: { [K in keyof typeof STATS_SQL]: Record<string, un
       rows.records.map((r) => ({ state: r.state, count: r.count }) as CatalogStats['records'][0]),
       (r) => r.state,
     ),
+    repairs,
   };
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The first and last day of a record (start or created, to end or created) as YYYY-MM-DD: the expressions
+ * migration 6 indexes, which must stay exactly as written here.
+ */
+export const dateStart = (d: SqlDialect) =>
+  `SUBSTR(COALESCE(${d.jsonText('metadata_json', 'dates.start')}, ${d.jsonText('metadata_json', 'dates.created')}, ${d.jsonText('metadata_json', 'dates.end')}), 1, 10)`;
+export const dateEnd = (d: SqlDialect) =>
+  `SUBSTR(COALESCE(${d.jsonText('metadata_json', 'dates.end')}, ${d.jsonText('metadata_json', 'dates.created')}, ${d.jsonText('metadata_json', 'dates.start')}), 1, 10)`;
 const HEX64 = /^[0-9a-f]{64}$/;
 const MAX_LIMIT = 500;
 
@@ -133,19 +151,73 @@ function invalid(message: string): never {
 }
 
 /**
+ * How many rows a criterion may match and still be where the search starts (its index first, then the packages
+ * it names, sorted), on an engine whose planner cannot tell (SQLite); past it, the search walks the packages
+ * newest first and tests each, which finds a page quickly when matches are that common.
+ */
+export const DRIVE_LIMIT = 2000;
+
+/** A count that tells whether one criterion is selective (see `DRIVE_LIMIT`), keyed as `searchSql` asks. */
+export interface SearchProbe {
+  key: string;
+  sql: string;
+  params: SqlValue[];
+}
+
+const fold = (text: string) => text.normalize('NFC').toLowerCase();
+const words = (query: PackageQuery) => (query.text ?? '').split(/\s+/).filter(Boolean);
+const given = (value: string | undefined) =>
+  value === undefined || value.trim() === '' ? undefined : value.trim();
+
+/** The counts to run before `searchSql` on an engine with a `textIndex` (none on the others). */
+export function searchProbes(query: PackageQuery, d: SqlDialect): SearchProbe[] {
+  const index = d.textIndex;
+  if (!index) return [];
+  const probes: SearchProbe[] = [];
+  const texts = [...words(query), given(query.identifier), given(query.creator)];
+  for (const text of texts)
+    if (text !== undefined)
+      probes.push({ key: `package:${fold(text)}`, ...index.count('package', fold(text), DRIVE_LIMIT + 1) });
+  const fileName = given(query.fileName);
+  if (fileName !== undefined)
+    probes.push({ key: `file:${fold(fileName)}`, ...index.count('file', fold(fileName), DRIVE_LIMIT + 1) });
+  const puid = given(query.puid);
+  if (puid !== undefined)
+    probes.push({
+      key: `puid:${puid}`,
+      sql: 'SELECT COUNT(*) AS n FROM (SELECT 1 FROM files WHERE format_puid = ? LIMIT ?)',
+      params: [puid, DRIVE_LIMIT + 1],
+    });
+  return probes;
+}
+
+/**
  * The SELECT of one page of a search: package columns, newest first, `limit + 1` rows so the caller knows
- * whether another page follows. Throws `CatalogError` for a criterion that cannot match anything as written
+ * whether another page follows. `selective(key)` tells which probes of `searchProbes` found few matches (every
+ * one, where there are none). Throws `CatalogError` for a criterion that cannot match anything as written
  * (a date that is not YYYY-MM-DD, a digest that is not 64 hex digits, a bad limit).
  */
-export function searchSql(query: PackageQuery, d: SqlDialect): { sql: string; params: SqlValue[] } {
+export function searchSql(
+  query: PackageQuery,
+  d: SqlDialect,
+  selective: (key: string) => boolean = () => true,
+): { sql: string; params: SqlValue[] } {
   if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_LIMIT)
     invalid(`limit must be an integer from 1 to ${MAX_LIMIT}, got ${query.limit}`);
   const field = (path: string) => d.jsonText('metadata_json', path);
   const where: string[] = [];
   const params: SqlValue[] = [];
   const like = " LIKE ? ESCAPE '\\'";
-  const words = (query.text ?? '').split(/\s+/).filter(Boolean);
-  for (const word of words) {
+  /** The text index's condition for `text`, when there is one and `text` is rare enough to start from. */
+  const narrow = (of: TextOf, text: string) => {
+    if (!d.textIndex || !selective(`${of}:${fold(text)}`)) return undefined;
+    const by = d.textIndex.containing(of, fold(text));
+    params.push(...by.params);
+    return by.sql;
+  };
+  for (const word of words(query)) {
+    const index = narrow('package', word);
+    if (index) where.push(index);
     where.push(
       `(${[d.fold('label'), d.fold(field('identifier')), d.fold(field('creator'))]
         .map((e) => `${e}${like}`)
@@ -154,9 +226,12 @@ export function searchSql(query: PackageQuery, d: SqlDialect): { sql: string; pa
     params.push(contains(word), contains(word), contains(word));
   }
   const text = (value: string | undefined, expr: string) => {
-    if (value === undefined || value.trim() === '') return;
+    const trimmed = given(value);
+    if (trimmed === undefined) return;
+    const index = narrow('package', trimmed);
+    if (index) where.push(index);
     where.push(`${d.fold(expr)}${like}`);
-    params.push(contains(value.trim()));
+    params.push(contains(trimmed));
   };
   text(query.identifier, field('identifier'));
   text(query.creator, field('creator'));
@@ -167,33 +242,46 @@ export function searchSql(query: PackageQuery, d: SqlDialect): { sql: string; pa
     if (value !== undefined && !DATE.test(value))
       invalid(`${name} must be a date YYYY-MM-DD, got "${value}"`);
   }
-  const start = `SUBSTR(COALESCE(${field('dates.start')}, ${field('dates.created')}, ${field('dates.end')}), 1, 10)`;
-  const end = `SUBSTR(COALESCE(${field('dates.end')}, ${field('dates.created')}, ${field('dates.start')}), 1, 10)`;
   if (query.from !== undefined) {
-    where.push(`${end} >= ?`);
+    where.push(`${dateEnd(d)} >= ?`);
     params.push(query.from);
   }
   if (query.to !== undefined) {
-    where.push(`${start} <= ?`);
+    where.push(`${dateStart(d)} <= ?`);
     params.push(query.to);
   }
-  if (query.fileName !== undefined && query.fileName.trim() !== '') {
-    where.push(
-      `EXISTS (SELECT 1 FROM files f WHERE f.package_id = packages.id AND ${d.fold('f.path')}${like})`,
-    );
-    params.push(contains(query.fileName.trim()));
+  // Files: an uncorrelated `id IN (SELECT package_id …)` can start from the files' index (PostgreSQL's planner
+  // chooses between that and testing each package); on SQLite only when the probe found few matches, else the
+  // correlated EXISTS, tested package by package newest first.
+  const fileName = given(query.fileName);
+  if (fileName !== undefined) {
+    const index = narrow('file', fileName);
+    if (d.textIndex && !index)
+      where.push(
+        `EXISTS (SELECT 1 FROM files f WHERE f.package_id = packages.id AND ${d.fold('f.path')}${like})`,
+      );
+    else
+      where.push(
+        `id IN (SELECT package_id FROM files WHERE ${index ? `${index} AND ` : ''}${d.fold('path')}${like})`,
+      );
+    params.push(contains(fileName));
   }
   if (query.digest !== undefined) {
     const digest = query.digest.trim().toLowerCase();
     if (!HEX64.test(digest)) invalid(`digest must be a SHA-256 in 64 hex digits, got "${query.digest}"`);
     where.push(
-      '(sha256 = ? OR EXISTS (SELECT 1 FROM files f WHERE f.package_id = packages.id AND f.sha256 = ?))',
+      'id IN (SELECT id FROM packages WHERE sha256 = ? UNION SELECT package_id FROM files WHERE sha256 = ?)',
     );
     params.push(digest, digest);
   }
-  if (query.puid !== undefined && query.puid.trim() !== '') {
-    where.push('EXISTS (SELECT 1 FROM files f WHERE f.package_id = packages.id AND f.format_puid = ?)');
-    params.push(query.puid.trim());
+  const puid = given(query.puid);
+  if (puid !== undefined) {
+    where.push(
+      !d.textIndex || selective(`puid:${puid}`)
+        ? 'id IN (SELECT package_id FROM files WHERE format_puid = ?)'
+        : 'EXISTS (SELECT 1 FROM files f WHERE f.package_id = packages.id AND f.format_puid = ?)',
+    );
+    params.push(puid);
   }
   if (query.state !== undefined) {
     where.push('state = ?');

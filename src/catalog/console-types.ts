@@ -94,6 +94,11 @@ export interface CatalogStats {
   runs: { kind: RunKind; status: RunStatus; count: number }[];
   /** Records of every job by the state they stand in. */
   records: { state: RecordState; count: number }[];
+  /**
+   * Copies an audit found failed and replaced from a healthy copy (a PREMIS `replication` event each): the sum of
+   * `repaired` over the summaries of finished audit runs, so a run still going counts once it ends.
+   */
+  repairs: number;
 }
 
 export interface ConsoleCatalog {

@@ -14,6 +14,17 @@ function checkOrder(migrations: readonly Migration[], context: string): void {
   });
 }
 
+/** The DDL of `migration` for the engine named `engine` (`sqlite`, `postgres`). */
+function upOf(migration: Migration, engine: string): string {
+  if (typeof migration.up === 'string') return migration.up;
+  const up = (migration.up as Readonly<Record<string, string>>)[engine];
+  if (up === undefined)
+    throw new CatalogError(`migration ${migration.version} "${migration.name}" has no DDL for ${engine}`, {
+      unrecoverable: true,
+    });
+  return up;
+}
+
 /**
  * Applies the pending `migrations` in order, each in its own write transaction together with its
  * `schema_migrations` row, so a failed migration leaves the previous version intact. Each transaction first takes
@@ -49,7 +60,7 @@ export async function migrate(
       const migration = migrations[current];
       if (!migration) return null;
       try {
-        await tx.script(migration.up);
+        await tx.script(upOf(migration, db.name));
       } catch (err) {
         throw new CatalogError(
           `${context} migration ${migration.version} "${migration.name}" failed on "${db.label}": ${errorMessage(err)}`,

@@ -7,6 +7,9 @@
  * clauses. Enumerations (states, statuses) are not CHECK-constrained so that later migrations can add
  * values without rebuilding tables; the TypeScript types constrain them.
  *
+ * Indexes that only one engine has (SQLite FTS5, PostgreSQL pg_trgm) make the one exception: such a migration gives
+ * its `up` per engine, and both must leave the tables (not the indexes) the same.
+ *
  * Rules: never edit a migration that has shipped; add a new one with the next version.
  */
 
@@ -16,8 +19,8 @@ export interface Migration {
   version: number;
   /** Short kebab-case description, recorded in `schema_migrations`. */
   name: string;
-  /** DDL applied inside one transaction. */
-  up: string;
+  /** DDL applied inside one transaction: the same on both engines, or per engine (indexes only). */
+  up: string | Readonly<Record<'sqlite' | 'postgres', string>>;
 }
 
 const INITIAL_SCHEMA = `
@@ -195,6 +198,72 @@ CREATE INDEX packages_sha256_idx ON packages (sha256);
 CREATE INDEX packages_keyset_idx ON packages (created_at, id);
 `;
 
+/**
+ * Package search on large catalogs (console-sql.ts `searchSql`): the record's dates as the search compares them,
+ * and the substring searches of label, identifier, creator and file path. The expressions indexed here must stay
+ * those the search writes (`dateStart`/`dateEnd`, `SqlDialect.jsonText` and `fold`).
+ */
+const SEARCH_DATES = (json: (path: string) => string) => `
+CREATE INDEX packages_date_start_idx ON packages
+  ((SUBSTR(COALESCE(${json('dates.start')}, ${json('dates.created')}, ${json('dates.end')}), 1, 10)));
+CREATE INDEX packages_date_end_idx ON packages
+  ((SUBSTR(COALESCE(${json('dates.end')}, ${json('dates.created')}, ${json('dates.start')}), 1, 10)));
+`;
+
+/**
+ * SQLite: FTS5 trigram tables holding the folded text (`bevara_fold`, the JavaScript fold every connection of
+ * bevara registers), filled from the rows there and kept by triggers; packages and files are never changed or
+ * removed once catalogued (only a package's state), so inserts are all the triggers see. The search asks them
+ * first (`SqlDialect.containing`), then tests the exact LIKE.
+ */
+const SEARCH_SQLITE = `${SEARCH_DATES((path) => `json_extract(metadata_json, '$.${path}')`)}
+CREATE VIRTUAL TABLE package_text USING fts5 (id UNINDEXED, text, tokenize = 'trigram case_sensitive 1');
+CREATE TRIGGER package_text_insert AFTER INSERT ON packages BEGIN
+  INSERT INTO package_text (id, text) VALUES (new.id, bevara_fold(new.label) || char(10) ||
+    COALESCE(bevara_fold(json_extract(new.metadata_json, '$.identifier')), '') || char(10) ||
+    COALESCE(bevara_fold(json_extract(new.metadata_json, '$.creator')), ''));
+END;
+INSERT INTO package_text (id, text) SELECT id, bevara_fold(label) || char(10) ||
+  COALESCE(bevara_fold(json_extract(metadata_json, '$.identifier')), '') || char(10) ||
+  COALESCE(bevara_fold(json_extract(metadata_json, '$.creator')), '') FROM packages;
+CREATE VIRTUAL TABLE file_text USING fts5 (package_id UNINDEXED, path, tokenize = 'trigram case_sensitive 1');
+CREATE TRIGGER file_text_insert AFTER INSERT ON files BEGIN
+  INSERT INTO file_text (package_id, path) VALUES (new.package_id, bevara_fold(new.path));
+END;
+INSERT INTO file_text (package_id, path) SELECT package_id, bevara_fold(path) FROM files;
+`;
+
+/**
+ * PostgreSQL: trigram GIN indexes on the folded expressions, which serve `lower(…) LIKE '%…%'` as written. pg_trgm
+ * ships with PostgreSQL and is a trusted extension (the database owner may create it); where it cannot be created
+ * the search still works, by reading every row, and the migration says so in a NOTICE. ANALYZE at the end: the
+ * planner knows an expression's values only from statistics, which autovacuum would gather on a large catalog only
+ * after a tenth of it changed; without them it walks every package for a rare word (seconds at a million).
+ */
+const SEARCH_POSTGRES = `${SEARCH_DATES((path) => `(CAST(metadata_json AS json) #>> '{${path.replaceAll('.', ',')}}')`)}
+DO $$
+DECLARE
+  trgm text;
+BEGIN
+  BEGIN
+    CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public;
+  EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'bevara: cannot create the extension pg_trgm (%): package search reads every row', SQLERRM;
+  END;
+  SELECT quote_ident(extnamespace::regnamespace::text) INTO trgm FROM pg_extension WHERE extname = 'pg_trgm';
+  IF trgm IS NOT NULL THEN
+    EXECUTE format('CREATE INDEX packages_label_trgm_idx ON packages USING gin (lower(label) %s.gin_trgm_ops)', trgm);
+    EXECUTE format('CREATE INDEX packages_identifier_trgm_idx ON packages USING gin '
+      '(lower((CAST(metadata_json AS json) #>> ''{identifier}'')) %s.gin_trgm_ops)', trgm);
+    EXECUTE format('CREATE INDEX packages_creator_trgm_idx ON packages USING gin '
+      '(lower((CAST(metadata_json AS json) #>> ''{creator}'')) %s.gin_trgm_ops)', trgm);
+    EXECUTE format('CREATE INDEX files_path_trgm_idx ON files USING gin (lower(path) %s.gin_trgm_ops)', trgm);
+  END IF;
+END $$;
+ANALYZE packages;
+ANALYZE files;
+`;
+
 /** Every migration this code knows, in order. The last version is the schema version the code expects. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial-schema', up: INITIAL_SCHEMA },
@@ -209,6 +278,7 @@ ALTER TABLE files ADD COLUMN format_basis TEXT`,
   { version: 3, name: 'audit-planning', up: AUDIT_PLANNING },
   { version: 4, name: 'jobs-and-record-states', up: JOBS },
   { version: 5, name: 'console', up: CONSOLE },
+  { version: 6, name: 'search-indexes', up: { sqlite: SEARCH_SQLITE, postgres: SEARCH_POSTGRES } },
 ];
 
 /** DDL of the bookkeeping table, created before any migration runs. Portable like the migrations. */

@@ -69,6 +69,24 @@ export interface SqlDialect {
   jsonText(column: string, path: string): string;
   /** `expr` in lower case, Unicode-wide (so that "Östra" is found as "östra"), as JavaScript folds after NFC. */
   fold(expr: string): string;
+  /**
+   * An index of the folded text that substring searches start from, where the engine cannot serve
+   * `fold(…) LIKE '%…%'` from an index as written (SQLite; PostgreSQL has trigram indexes on the expressions).
+   */
+  readonly textIndex?: TextIndex;
+}
+
+/** Which text a substring search looks in: a package's label, identifier and creator, or a file's path. */
+export type TextOf = 'package' | 'file';
+
+export interface TextIndex {
+  /**
+   * A condition on `packages.id` (`package`) or, inside a subquery of `files`, on `package_id` (`file`) that holds
+   * for every row whose text contains `word` (already folded): a superset, the exact LIKE is tested besides.
+   */
+  containing(of: TextOf, word: string): { sql: string; params: SqlValue[] };
+  /** A SELECT of one row, `n`: how many rows of the index contain `word`, counted up to `cap`. */
+  count(of: TextOf, word: string, cap: number): { sql: string; params: SqlValue[] };
 }
 
 /** What an engine provides. */

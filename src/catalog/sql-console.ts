@@ -3,10 +3,13 @@ import type { ConsoleCatalog } from './console-types.js';
 import {
   GET_SESSION,
   INSERT_SESSION,
+  DRIVE_LIMIT,
   INSERT_USER,
+  repairsSql,
   STATS_SQL,
   type SessionRow,
   searchPage,
+  searchProbes,
   searchSql,
   sessionParams,
   toSessionRecord,
@@ -88,7 +91,13 @@ export function createConsoleSql({ db, guard, context }: SqlContext): ConsoleCat
 
     async searchPackages(query) {
       return guard('search packages', 'a package', async () => {
-        const { sql, params } = searchSql(query, db.dialect);
+        // On SQLite, a few counts first: whether each criterion is rare enough to start from its index.
+        const rare = new Set<string>();
+        for (const probe of searchProbes(query, db.dialect)) {
+          const [row] = (await db.query<{ n: number }>(probe.sql, probe.params)).rows;
+          if ((row?.n ?? 0) <= DRIVE_LIMIT) rare.add(probe.key);
+        }
+        const { sql, params } = searchSql(query, db.dialect, (key) => rare.has(key));
         const page = searchPage((await db.query<PackageRow>(sql, params)).rows, query.limit);
         const ids = page.packages.map((p) => p.id);
         if (ids.length === 0) return page;
@@ -105,13 +114,17 @@ export function createConsoleSql({ db, guard, context }: SqlContext): ConsoleCat
         // One snapshot, so that the totals agree with each other.
         db.transaction(async (tx) => {
           const rows = async (sql: string) => (await tx.query(sql)).rows;
-          return toStats({
-            packages: await rows(STATS_SQL.packages),
-            files: await rows(STATS_SQL.files),
-            copies: await rows(STATS_SQL.copies),
-            runs: await rows(STATS_SQL.runs),
-            records: await rows(STATS_SQL.records),
-          });
+          const [repaired] = await rows(repairsSql(db.dialect));
+          return toStats(
+            {
+              packages: await rows(STATS_SQL.packages),
+              files: await rows(STATS_SQL.files),
+              copies: await rows(STATS_SQL.copies),
+              runs: await rows(STATS_SQL.runs),
+              records: await rows(STATS_SQL.records),
+            },
+            Number(repaired?.repairs ?? 0),
+          );
         }, 'snapshot'),
       );
     },

@@ -39,12 +39,37 @@ const CONTEXT = '[catalog:sqlite]';
 /** The case fold of `SqlDialect.fold`: JavaScript's lower case after NFC (text only; NULL stays NULL). */
 const FOLD = 'bevara_fold';
 
+/** `*word*` in GLOB, each of GLOB's own special characters in `word` matching any one character. */
+const globOf = (word: string) => `*${word.replace(/[*?[\]]/g, '?')}*`;
+
 const DIALECT: SqlDialect = {
   insertionOrder: 'rowid',
   forUpdate: '',
   jsonText: (column, path) => `json_extract(${column}, '$.${path}')`,
   /** SQLite's own lower() folds ASCII only: a JavaScript fold registered on each connection (open()). */
   fold: (expr) => `${FOLD}(${expr})`,
+  /**
+   * The FTS5 trigram tables of migration 6 (`package_text`, `file_text`, holding the folded text), asked with GLOB
+   * (case-sensitive, on text already folded): GLOB's own wildcards in the word become `?`, so the match is a
+   * superset of the exact LIKE, which the search still applies.
+   */
+  textIndex: {
+    containing(of, word) {
+      return of === 'package'
+        ? { sql: 'packages.id IN (SELECT id FROM package_text WHERE text GLOB ?)', params: [globOf(word)] }
+        : {
+            sql: 'package_id IN (SELECT package_id FROM file_text WHERE path GLOB ?)',
+            params: [globOf(word)],
+          };
+    },
+    count(of, word, cap) {
+      const [table, column] = of === 'package' ? ['package_text', 'text'] : ['file_text', 'path'];
+      return {
+        sql: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${table} WHERE ${column} GLOB ? LIMIT ?)`,
+        params: [globOf(word), cap],
+      };
+    },
+  },
 };
 
 /** Prepared statements kept per connection (the shared SQL has a few dozen; bulk inserts one per batch size). */

@@ -20,6 +20,7 @@ import { registerApi } from './api/index.js';
 import { registerAssets } from './assets.js';
 import { registerGuard } from './auth/guard.js';
 import { registerLogin } from './auth/login.js';
+import { registerMetrics } from './metrics.js';
 import { registerHealth, createStorageProbe } from './health.js';
 import { PROBLEM_TYPE, problem, problemOf } from './problem.js';
 import { pageContext, sendPage } from './pages/context.js';
@@ -126,6 +127,7 @@ export async function createServer(
   const deps = { ctx, options, storage, work };
   registerHealth(app, ctx, storage);
   registerAssets(app);
+  registerMetrics(app, deps);
   registerApi(app, deps);
   registerPages(app, deps);
   return app;

@@ -150,6 +150,28 @@ export function consoleContract(state: SuiteState): void {
       expect(ids(await state.catalog.searchPackages({ text: 'l_v', limit: 10 }))).toEqual([]);
     });
 
+    it('takes *, ? and [ ] in the words literally too (SQLite looks in its text index with GLOB first)', async () => {
+      const { catalog } = state;
+      await addArchive(state);
+      const label = 'Utkast [v2]*? Ödegärdet';
+      await catalog.addPackage(
+        makePackage('p5', {
+          label,
+          createdAt: day(20),
+          metadata: { title: label, identifier: 'KS 2025/0001' },
+        }),
+        [makeFile('p5', 'Underlag/[utkast] *plan?.pdf')],
+        [],
+      );
+      for (const text of ['[v2]*?', 'v2]', '*?', 'ödegärdet', 'ÖDEGÄRDET'])
+        expect(ids(await catalog.searchPackages({ text, limit: 10 })), text).toEqual(['p5']);
+      for (const text of ['[v3]', 'v2?', '[v2]?*'])
+        expect(ids(await catalog.searchPackages({ text, limit: 10 })), text).toEqual([]);
+      expect(ids(await catalog.searchPackages({ fileName: '[UTKAST] *PLAN?', limit: 10 }))).toEqual(['p5']);
+      expect(ids(await catalog.searchPackages({ fileName: '[utkast]?', limit: 10 }))).toEqual([]);
+      expect(ids(await catalog.searchPackages({ identifier: '2025/0', limit: 10 }))).toEqual(['p5']);
+    });
+
     it('finds records whose dates overlap a period', async () => {
       const { catalog } = state;
       await addArchive(state);
@@ -203,7 +225,7 @@ export function consoleContract(state: SuiteState): void {
   });
 
   describe('counts', () => {
-    it('counts packages, files, copies, runs and job records by state, zero when empty', async () => {
+    it('counts packages, files, copies, runs, job records by state and audit repairs, zero when empty', async () => {
       const { catalog } = state;
       expect(await catalog.catalogStats()).toEqual({
         packages: [],
@@ -211,13 +233,18 @@ export function consoleContract(state: SuiteState): void {
         copies: [],
         runs: [],
         records: [],
+        repairs: 0,
       });
       await addArchive(state);
       await catalog.setPackageState('p1', 'archived', day(20));
       await catalog.putCopy(makeCopy('p1', 'offsite', { status: 'failed', size: 10 }));
       await catalog.startRun(run('r1', 'ingest', day(1)));
       await catalog.startRun(run('r2', 'audit', day(2)));
-      await catalog.finishRun('r2', 'succeeded', day(3), {});
+      await catalog.finishRun('r2', 'succeeded', day(3), { repaired: 2 });
+      await catalog.startRun(run('r3', 'audit', day(4)));
+      await catalog.finishRun('r3', 'completed-with-failures', day(5), { repaired: 1, failed: 1 });
+      await catalog.startRun(run('r4', 'ingest', day(6)));
+      await catalog.finishRun('r4', 'succeeded', day(7), { repaired: 5 });
       await catalog.discoverRecords(
         'nattlig',
         'r1',
@@ -236,13 +263,16 @@ export function consoleContract(state: SuiteState): void {
           { location: 'primär', status: 'verified', count: 4, bytes: 4 * size },
         ],
         runs: [
+          { kind: 'audit', status: 'completed-with-failures', count: 1 },
           { kind: 'audit', status: 'succeeded', count: 1 },
           { kind: 'ingest', status: 'running', count: 1 },
+          { kind: 'ingest', status: 'succeeded', count: 1 },
         ],
         records: [
           { state: 'discovered', count: 1 },
           { state: 'quarantined', count: 1 },
         ],
+        repairs: 3,
       });
     });
   });

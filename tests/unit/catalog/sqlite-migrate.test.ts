@@ -81,6 +81,10 @@ describe('sqlite catalog migrations', () => {
         'copies',
         'events',
         'files',
+        // The FTS5 trigram indexes of package search, each a virtual table and its shadow tables.
+        ...['file_text', 'package_text'].flatMap((t) =>
+          ['', '_config', '_content', '_data', '_docsize', '_idx'].map((s) => `${t}${s}`),
+        ),
         'job_records',
         'jobs',
         'leases',
