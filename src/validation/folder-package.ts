@@ -9,12 +9,20 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { indexFiles } from './package-index.js';
 import { checkEntryName } from './package-path.js';
 import type { PackageFile, PackageReader } from './package-reader.js';
+import { nameCollision } from './zip-package.js';
 
 export async function openFolderPackage(path: string): Promise<PackageReader> {
   const root = await pickRoot(path);
   const list: PackageFile[] = [];
   const folders: string[] = [];
   await walk(root, '', list, folders);
+  // As ingest reads them: names compared after NFC normalisation.
+  const seen = new Map<string, string>();
+  for (const file of [...folders.map((f) => `${f}/`), ...list.map((f) => f.path)]) {
+    const other = seen.get(file.normalize('NFC'));
+    if (other !== undefined) throw nameCollision(root, other, file);
+    seen.set(file.normalize('NFC'), file);
+  }
   const index = indexFiles(list, folders);
   const full = (file: string): string => {
     const found = index.find(file);

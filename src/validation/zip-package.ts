@@ -28,15 +28,18 @@ export async function openZipPackage(path: string, size: number): Promise<Packag
         file: limit.location?.file,
       });
     const names = directory.entries.map((entry) => ({ entry, name: checkEntryName(entry.name, name) }));
-    const seen = new Set<string>();
+    // As ingest reads them: names compared after NFC normalisation, so "å" composed and decomposed are one name.
+    const seen = new Map<string, string>();
     for (const { entry, name: n } of names) {
-      const key = `${n}${entry.name.endsWith('/') ? '/' : ''}`;
-      if (seen.has(key)) {
+      const key = `${n.normalize('NFC')}${entry.name.endsWith('/') ? '/' : ''}`;
+      const other = seen.get(key);
+      if (other === n) {
         throw new ValidationError('zip-duplicate-entry', `[validate] ${name}: entry "${n}" occurs twice`, {
           file: n,
         });
       }
-      seen.add(key);
+      if (other !== undefined) throw nameCollision(name, other, n);
+      seen.set(key, n);
     }
     const tops = new Set(names.map(({ name: n }) => n.split('/')[0] as string));
     const onlyTop = tops.size === 1 ? ([...tops][0] as string) : undefined;
@@ -87,4 +90,13 @@ async function* entryStream(
       file: entry.name,
     });
   });
+}
+
+/** Two entry names that differ in their bytes but are one name after NFC normalisation (rule `name-collision`). */
+export function nameCollision(pkg: string, first: string, second: string): ValidationError {
+  return new ValidationError(
+    'name-collision',
+    `[validate] ${pkg}: entries "${first}" and "${second}" are the same name after NFC normalisation`,
+    { file: second },
+  );
 }

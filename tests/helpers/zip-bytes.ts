@@ -10,6 +10,8 @@ export interface ZipSampleEntry {
   data: Buffer | string;
   /** Deflate the entry (default: store). */
   deflate?: boolean;
+  /** The uncompressed size the headers claim, when a test wants them to lie (default: the true size). */
+  claimedSize?: number;
 }
 
 /** A ZIP archive with sizes in the local headers (no data descriptors), then the central directory. */
@@ -29,7 +31,7 @@ export function makeZip(entries: ZipSampleEntry[]): Buffer {
     local.writeUInt16LE(0x21, 12); // 1980-01-01
     local.writeUInt32LE(crc32(raw), 14);
     local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
+    local.writeUInt32LE(entry.claimedSize ?? raw.length, 22);
     local.writeUInt16LE(name.length, 26);
     const header = Buffer.alloc(46);
     header.writeUInt32LE(0x02014b50, 0);
