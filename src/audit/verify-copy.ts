@@ -1,7 +1,7 @@
 import type { CopyRecord, FileRecord } from '../catalog/types.js';
 import { errorMessage } from '../errors.js';
 import { createDigester, type Digester, digestStream } from '../fixity/digest.js';
-import { readZipDirectory, walkZip, type ZipDirectory } from '../package/zip-reader.js';
+import { readZipDirectory, walkZip, type ZipDirectory } from '../zip/reader.js';
 import type { Location } from '../storage/index.js';
 import { readRange } from '../storage/read-range.js';
 import { throttle } from '../storage/throttle.js';

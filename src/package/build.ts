@@ -26,7 +26,7 @@ import { validateOpened } from '../validation/validate-package.js';
 import { bagEntries } from './bag-layout.js';
 import type { Profile } from './profile.js';
 import { packageGuide, schemaFiles } from './self-description.js';
-import { createZipStream, type ZipEntrySource } from './zip-writer.js';
+import { createZipStream, type ZipEntrySource } from '../zip/writer.js';
 
 export interface BuildPackageInput {
   record: SourceRecord;

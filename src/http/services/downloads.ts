@@ -13,7 +13,7 @@ import { compactTime } from '../../catalog/run-id.js';
 import type { CopyRecord, FileRecord, PackageRecord } from '../../catalog/types.js';
 import { errorMessage, FixityError, NotFoundError, PreservationError } from '../../errors.js';
 import { createDigester } from '../../fixity/digest.js';
-import { readZipDirectory, walkZip } from '../../package/zip-reader.js';
+import { readZipDirectory, walkZip } from '../../zip/reader.js';
 import { readRange } from '../../storage/read-range.js';
 
 export interface Download {
