@@ -8,7 +8,7 @@ import { bevaraVersion } from '../version.js';
 import { auditCommand } from './audit.js';
 import { configCommand } from './config.js';
 import { coverageCommand } from './coverage.js';
-import { type AppContext, type GlobalOptions, openContext } from './context.js';
+import { type AppContext, type GlobalOptions, openContext } from '../app/context.js';
 import { getCommand } from './get.js';
 import { ingestCommand } from './ingest.js';
 import { orphanDecisionCommand, orphansListCommand } from './orphans.js';

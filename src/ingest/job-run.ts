@@ -31,7 +31,7 @@ import { LEASE_MS, LEASES } from '../leases.js';
 import type { PackageWriter } from './package-writer.js';
 import { LeaseLostError, processRecord, recordWriter } from './process-record.js';
 
-/** What a job run needs; the CLI's context has all of it. */
+/** What a job run needs; the app context (app/context.ts) has all of it. */
 export interface JobRunDeps {
   catalog: Catalog;
   logger: Logger;
@@ -89,6 +89,27 @@ export async function startJobRun(
   } finally {
     await catalog.releaseLease(starting, holder);
   }
+}
+
+/**
+ * A run of `job` now: starts one (`slot` as in startJobRun) or, when a run of the job is still running, returns
+ * that one to join. Undefined when neither (the running one finished in between).
+ */
+export async function startOrJoinJobRun(
+  deps: JobRunDeps,
+  job: JobRecord,
+  holder: string,
+  slot: string,
+): Promise<RunRecord | undefined> {
+  const started = await startJobRun(deps, job, holder, slot);
+  if (started) return started;
+  const [running] = await deps.catalog.listRuns({
+    kind: 'ingest',
+    status: 'running',
+    job: job.name,
+    limit: 1,
+  });
+  return running;
 }
 
 async function startUnlessRunning(deps: JobRunDeps, job: JobRecord): Promise<RunRecord | null> {

@@ -1,6 +1,6 @@
 /** `/api/jobs` and `/api/runs`: what the Jobs and Runs pages show and do. */
 import type { FastifyInstance } from 'fastify';
-import { listRow } from '../../cli/runs.js';
+import { listRow } from '../../jobs/run-list.js';
 import type { RunKind } from '../../catalog/types.js';
 import { syncJobs } from '../../jobs/job-actions.js';
 import { who } from '../auth/guard.js';

@@ -4,12 +4,12 @@
  * still running is joined, as the CLI does). Who started it is kept in the catalog (marker `started-by:<run>`).
  * On close, work in flight is stopped at a safe point and its run closed with a status and a report.
  */
-import type { AppContext } from '../../cli/context.js';
-import { runConfiguredAudit } from '../../cli/audit.js';
+import type { AppContext } from '../../app/context.js';
+import { runConfiguredAudit } from '../../audit/configured.js';
 import type { JobRecord, RunRecord } from '../../catalog/types.js';
 import { errorMessage, PreservationError } from '../../errors.js';
 import { processHolderId } from '../../ingest/holders.js';
-import { finishStoppedRun, startJobRun, workOnRun } from '../../ingest/job-run.js';
+import { finishStoppedRun, startOrJoinJobRun, workOnRun } from '../../ingest/job-run.js';
 import { createConfiguredPackageWriter } from '../../ingest/package-writer.js';
 import { sleep } from '../../sleep.js';
 
@@ -71,12 +71,9 @@ export function createBackgroundWork(ctx: AppContext): BackgroundWork {
         ctx.locations,
         ctx.config.ingest.workers,
       );
-      let run: RunRecord | null | undefined;
+      let run: RunRecord | undefined;
       try {
-        run = await startJobRun({ ...ctx, writer }, job, holder, `console-${ctx.now().toISOString()}`);
-        run ??= (
-          await ctx.catalog.listRuns({ kind: 'ingest', status: 'running', job: job.name, limit: 1 })
-        )[0];
+        run = await startOrJoinJobRun({ ...ctx, writer }, job, holder, `console-${ctx.now().toISOString()}`);
         if (!run)
           throw new PreservationError(`[jobs] could not start or join a run of job "${job.name}"; try again`);
       } catch (err) {
@@ -94,7 +91,7 @@ export function createBackgroundWork(ctx: AppContext): BackgroundWork {
         (await ctx.catalog.listRuns({ kind: 'audit', status: 'running' })).map((r) => r.id),
       );
       let done = false;
-      const audit = runConfiguredAudit(ctx, { json: true, signal: controller.signal }).finally(() => {
+      const audit = runConfiguredAudit(ctx, { signal: controller.signal }).finally(() => {
         done = true;
       });
       track(audit);

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import type { AppContext } from '../../cli/context.js';
+import type { AppContext } from '../../app/context.js';
 import { compactTime } from '../../catalog/run-id.js';
 import type { CopyRecord, FileRecord, PackageRecord } from '../../catalog/types.js';
 import { errorMessage, FixityError, NotFoundError, PreservationError } from '../../errors.js';

@@ -3,8 +3,8 @@
  * copy that waited longest), the open problems (damaged packages, failed or missing copies, waiting and
  * quarantined records, unknown objects found by the last audit), totals, and the last runs.
  */
-import type { AppContext } from '../../cli/context.js';
-import { listRow, type RunListRow } from '../../cli/runs.js';
+import type { AppContext } from '../../app/context.js';
+import { listRow, type RunListRow } from '../../jobs/run-list.js';
 import { coverageOf } from '../../audit/coverage.js';
 import type { CatalogStats, RunRecord } from '../../catalog/types.js';
 import { locationPolicyFor } from '../../config/audit-schema.js';

@@ -1,5 +1,5 @@
 /** Package search from request parameters (for the API and the search page alike) and one package in full. */
-import type { AppContext } from '../../cli/context.js';
+import type { AppContext } from '../../app/context.js';
 import type {
   CopyRecord,
   EventRecord,
