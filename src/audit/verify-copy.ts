@@ -1,4 +1,4 @@
-import type { CopyRecord, FileRecord } from '../catalog/types.js';
+import type { CopyRecord, FileRecord } from '../model/package.js';
 import { errorMessage } from '../errors.js';
 import { createDigester, type Digester, digestStream } from '../fixity/digest.js';
 import { readZipDirectory, walkZip, type ZipDirectory } from '../zip/reader.js';

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import type { JobRecord, RunRecord } from '../catalog/types.js';
+import type { JobRecord } from '../model/job.js';
+import type { RunRecord } from '../model/run.js';
 import { ValidationError } from '../errors.js';
 import {
   describeAfterSuccess,

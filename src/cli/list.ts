@@ -1,4 +1,4 @@
-import type { PackageState } from '../catalog/types.js';
+import type { PackageState } from '../model/package.js';
 import type { AppContext } from '../app/context.js';
 import { formatBytes, print, printJson, table } from './output.js';
 

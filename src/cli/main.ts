@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { PackageState } from '../catalog/types.js';
+import type { PackageState } from '../model/package.js';
 import type { JobFlags } from '../jobs/job-spec.js';
 import { PreservationError, ValidationError } from '../errors.js';
 import { printable } from '../printable.js';

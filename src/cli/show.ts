@@ -1,4 +1,4 @@
-import type { FileRecord } from '../catalog/types.js';
+import type { FileRecord } from '../model/package.js';
 import { NotFoundError } from '../errors.js';
 import type { AppContext } from '../app/context.js';
 import { formatBytes, print, printableInline, printJson, table } from './output.js';

@@ -1,15 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  CLAIMABLE_STATES,
-  type Catalog,
-  type JobRecord,
-  type JobRecordState,
-  type RecordState,
-  type RunItem,
-  type RunRecord,
-  type RunStatus,
-} from '../catalog/types.js';
+import type { Catalog } from '../catalog/types.js';
+import { CLAIMABLE_STATES, type JobRecord, type JobRecordState, type RecordState } from '../model/job.js';
+import type { RunItem, RunRecord, RunStatus } from '../model/run.js';
 import type { Config } from '../config/schema.js';
 import { compactTime, newRunId } from '../catalog/run-id.js';
 import { errorMessage } from '../errors.js';

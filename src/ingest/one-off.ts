@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { JobRecord, JobSource, RunItem, RunRecord, RunStatus } from '../catalog/types.js';
+import type { JobRecord, JobSource } from '../model/job.js';
+import type { RunItem, RunRecord, RunStatus } from '../model/run.js';
 import { PreservationError } from '../errors.js';
 import type { Progress } from '../progress.js';
 import { sleep } from '../sleep.js';

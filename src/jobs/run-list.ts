@@ -1,4 +1,4 @@
-import type { RunRecord } from '../catalog/types.js';
+import type { RunRecord } from '../model/run.js';
 import { runDuration } from './describe.js';
 
 /** One line of `bevara runs list`. */

@@ -10,7 +10,7 @@
 
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { EventRecord, FileFormat, FileRecord } from '../catalog/types.js';
+import type { EventRecord, FileFormat, FileRecord } from '../model/package.js';
 import { ValidationError } from '../errors.js';
 import { createDigester, sha256Hex } from '../fixity/digest.js';
 import { createFormatIdentifier } from '../formats/identify.js';

@@ -6,7 +6,8 @@
  */
 import type { AppContext } from '../../app/context.js';
 import { runConfiguredAudit } from '../../audit/configured.js';
-import type { JobRecord, RunRecord } from '../../catalog/types.js';
+import type { JobRecord } from '../../model/job.js';
+import type { RunRecord } from '../../model/run.js';
 import { errorMessage, PreservationError } from '../../errors.js';
 import { processHolderId } from '../../ingest/holders.js';
 import { finishStoppedRun, startOrJoinJobRun, workOnRun } from '../../ingest/job-run.js';

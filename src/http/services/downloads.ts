@@ -10,7 +10,7 @@ import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import type { AppContext } from '../../app/context.js';
 import { compactTime } from '../../catalog/run-id.js';
-import type { CopyRecord, FileRecord, PackageRecord } from '../../catalog/types.js';
+import type { CopyRecord, FileRecord, PackageRecord } from '../../model/package.js';
 import { errorMessage, FixityError, NotFoundError, PreservationError } from '../../errors.js';
 import { createDigester } from '../../fixity/digest.js';
 import { readZipDirectory, walkZip } from '../../zip/reader.js';

@@ -6,7 +6,8 @@
 import type { AppContext } from '../../app/context.js';
 import { listRow, type RunListRow } from '../../jobs/run-list.js';
 import { coverageOf } from '../../audit/coverage.js';
-import type { CatalogStats, RunRecord } from '../../catalog/types.js';
+import type { CatalogStats } from '../../catalog/types.js';
+import type { RunRecord } from '../../model/run.js';
 import { locationPolicyFor } from '../../config/audit-schema.js';
 import type { StorageCheckReport } from '../../storage/check.js';
 import { describeLocation } from '../../storage/index.js';

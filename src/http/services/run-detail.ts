@@ -3,7 +3,7 @@
  * the files named by each problem, and for a running ingest its progress from its records' states.
  */
 import type { AppContext } from '../../app/context.js';
-import type { RecordState } from '../../catalog/types.js';
+import type { RecordState } from '../../model/job.js';
 import { describeRun, type RunProblem, type RunView } from '../../jobs/run-view.js';
 import { startedByMarker } from './background.js';
 
