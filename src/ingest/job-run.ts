@@ -397,6 +397,27 @@ async function processClaimed(
 }
 
 /**
+ * While another process still works on `run` (its last records, or the report), looks again every `pollMs` and
+ * works on it too, until the run ends or `signal` stops this process. Returns the run's status then, or
+ * 'in-progress' when stopped first.
+ */
+export async function workUntilRunEnds(
+  deps: JobRunDeps,
+  run: RunRecord,
+  job: JobRecord,
+  options: WorkOptions,
+  status: RunStatus | 'in-progress',
+): Promise<RunStatus | 'in-progress'> {
+  while (status === 'in-progress' && !options.signal?.aborted) {
+    await sleep(options.pollMs);
+    const current = await deps.catalog.getRun(run.id);
+    if (current && current.status !== 'running') return current.status;
+    status = await workOnRun(deps, run, job, options);
+  }
+  return status;
+}
+
+/**
  * Closes a run this process was stopped in (SIGTERM, SIGINT) with a status and a report, unless another process
  * still works on it (then it is left to that one). Records not yet done are reported as interrupted; the next run
  * goes on with each from where it stands.

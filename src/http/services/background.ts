@@ -10,7 +10,7 @@ import type { JobRecord } from '../../model/job.js';
 import type { RunRecord } from '../../model/run.js';
 import { errorMessage, PreservationError } from '../../errors.js';
 import { processHolderId } from '../../ingest/holders.js';
-import { finishStoppedRun, startOrJoinJobRun, workOnRun } from '../../ingest/job-run.js';
+import { finishStoppedRun, startOrJoinJobRun, workOnRun, workUntilRunEnds } from '../../ingest/job-run.js';
 import { createConfiguredPackageWriter } from '../../ingest/package-writer.js';
 import { sleep } from '../../sleep.js';
 
@@ -51,14 +51,14 @@ export function createBackgroundWork(ctx: AppContext): BackgroundWork {
       signal: controller.signal,
     };
     try {
-      let status = await workOnRun(deps, run, job, options);
       // Another process finishes the run (its last records, or the report): wait for it, as `bevara ingest` does.
-      while (status === 'in-progress' && !controller.signal.aborted) {
-        await sleep(options.pollMs);
-        const current = await ctx.catalog.getRun(run.id);
-        if (current && current.status !== 'running') return;
-        status = await workOnRun(deps, run, job, options);
-      }
+      const status = await workUntilRunEnds(
+        deps,
+        run,
+        job,
+        options,
+        await workOnRun(deps, run, job, options),
+      );
       if (status === 'in-progress') await finishStoppedRun(deps, run, holder);
     } finally {
       await writer.close();
