@@ -5,7 +5,8 @@ import { PreservationError } from '../errors.js';
 import type { Progress } from '../progress.js';
 import { sleep } from '../sleep.js';
 import { processHolderId } from './holders.js';
-import { finishStoppedRun, type JobRunDeps, startJobRun, workOnRun, workUntilRunEnds } from './job-run.js';
+import { finishStoppedRun } from './finish-run.js';
+import { type JobRunDeps, startJobRun, workOnRun, workUntilRunEnds } from './job-run.js';
 
 export interface OneOffIngestOptions {
   source: JobSource;

@@ -10,7 +10,8 @@ import type { JobRecord } from '../../model/job.js';
 import type { RunRecord } from '../../model/run.js';
 import { errorMessage, PreservationError } from '../../errors.js';
 import { processHolderId } from '../../ingest/holders.js';
-import { finishStoppedRun, startOrJoinJobRun, workOnRun, workUntilRunEnds } from '../../ingest/job-run.js';
+import { finishStoppedRun } from '../../ingest/finish-run.js';
+import { startOrJoinJobRun, workOnRun, workUntilRunEnds } from '../../ingest/job-run.js';
 import { createConfiguredPackageWriter } from '../../ingest/package-writer.js';
 import { sleep } from '../../sleep.js';
 
