@@ -6,10 +6,10 @@
  *   npx tsc -p tsconfig.build.json && node scripts/bench-zip.mjs
  *   # or, when other parts of the tree do not compile yet:
  *   npx tsc --outDir /tmp/zipbench --rootDir src --module NodeNext --moduleResolution NodeNext --target ES2022 \
- *     --skipLibCheck --types node src/package/zip-*.ts src/errors.ts
+ *     --skipLibCheck --types node src/zip/*.ts src/errors.ts
  *   node scripts/bench-zip.mjs --from /tmp/zipbench
  *
- * Options: --from <dir> (compiled output holding package/zip-writer.js, default ../dist), --runs <n> (default 3,
+ * Options: --from <dir> (compiled output holding zip/writer.js, default ../dist), --runs <n> (default 3,
  * the best run counts). Corpora: (a) 2,000 files of 4-200 KB in 20 folders, (b) one 200 MB file. Every tool
  * reads the same files, warm in the page cache after the first run.
  */
@@ -29,7 +29,7 @@ const { values } = parseArgs({
 });
 const here = path.dirname(fileURLToPath(import.meta.url));
 const from = path.resolve(values.from ?? path.join(here, '..', 'dist'));
-const { createZipStream } = await import(pathToFileURL(path.join(from, 'package', 'zip-writer.js')).href);
+const { createZipStream } = await import(pathToFileURL(path.join(from, 'zip', 'writer.js')).href);
 const runs = Number(values.runs);
 
 function run(cmd, args, cwd) {

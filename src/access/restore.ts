@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Catalog, FileRecord } from '../catalog/types.js';
+import type { Catalog } from '../catalog/types.js';
+import type { FileRecord } from '../model/package.js';
 import { errorMessage, FixityError, NotFoundError, PreservationError, ValidationError } from '../errors.js';
 import { createDigester } from '../fixity/digest.js';
-import { readZipDirectory, walkZip } from '../package/zip-reader.js';
+import { readZipDirectory, walkZip } from '../zip/reader.js';
 import type { Location } from '../storage/index.js';
 import { readRange } from '../storage/read-range.js';
 

@@ -1,6 +1,6 @@
 import { alertsFromAudit } from '../alerts/from-audit.js';
 import type { Alert } from '../alerts/types.js';
-import type { RunItem } from '../catalog/types.js';
+import type { RunItem } from '../model/run.js';
 import type { LocationCoverage } from '../reports/write-report.js';
 import type { PackageResolution } from './repair.js';
 

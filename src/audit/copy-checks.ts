@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BatchWriter } from '../catalog/batch-writer.js';
-import type { Catalog, CopyCheckRecord, CopyRecord, EventRecord } from '../catalog/types.js';
+import type { Catalog } from '../catalog/types.js';
+import type { CopyCheckRecord, CopyRecord, EventRecord } from '../model/package.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Location } from '../storage/index.js';

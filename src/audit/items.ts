@@ -1,4 +1,4 @@
-import type { RunItem } from '../catalog/types.js';
+import type { RunItem } from '../model/run.js';
 import type { CheckedCopy } from './copy-checks.js';
 import type { PackageResolution } from './repair.js';
 

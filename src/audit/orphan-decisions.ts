@@ -1,4 +1,6 @@
-import type { Catalog, EventRecord, RunItem } from '../catalog/types.js';
+import type { Catalog } from '../catalog/types.js';
+import type { EventRecord } from '../model/package.js';
+import type { RunItem } from '../model/run.js';
 import { newRunId } from '../catalog/run-id.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';

@@ -1,4 +1,5 @@
-import type { Catalog, RunItem } from '../catalog/types.js';
+import type { Catalog } from '../catalog/types.js';
+import type { RunItem } from '../model/run.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Location } from '../storage/index.js';

@@ -1,4 +1,5 @@
-import type { Catalog, CopyRecord } from '../catalog/types.js';
+import type { Catalog } from '../catalog/types.js';
+import type { CopyRecord } from '../model/package.js';
 import type { LocationAuditPolicy } from '../config/audit-schema.js';
 
 /** Why a copy is in a plan. */

@@ -1,4 +1,4 @@
-import type { CopyRecord } from '../catalog/types.js';
+import type { CopyRecord } from '../model/package.js';
 import type { Location } from '../storage/index.js';
 import type { CopyCheck, CopyProblem } from './verify-copy.js';
 

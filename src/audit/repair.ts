@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { BatchWriter } from '../catalog/batch-writer.js';
-import type { Catalog, CopyCheckRecord, CopyRecord, EventRecord } from '../catalog/types.js';
+import type { Catalog } from '../catalog/types.js';
+import type { CopyCheckRecord, CopyRecord, EventRecord } from '../model/package.js';
 import { errorMessage, PreservationError } from '../errors.js';
 import { digestStream } from '../fixity/digest.js';
 import type { Logger } from '../logger.js';

@@ -1,9 +1,16 @@
 import { hostname } from 'node:os';
 import type { Alerter } from '../alerts/types.js';
-import { createBatchWriter } from '../catalog/batch-writer.js';
+import { type BatchWriter, createBatchWriter } from '../catalog/batch-writer.js';
 import { newRunId } from '../catalog/run-id.js';
-import type { Catalog, CopyCheckRecord, EventRecord, RunItem, RunStatus } from '../catalog/types.js';
-import { type AuditConfig, locationPolicyFor, sampleShare } from '../config/audit-schema.js';
+import type { Catalog } from '../catalog/types.js';
+import type { CopyCheckRecord, EventRecord } from '../model/package.js';
+import type { RunItem, RunStatus } from '../model/run.js';
+import {
+  type AuditConfig,
+  type LocationAuditPolicy,
+  locationPolicyFor,
+  sampleShare,
+} from '../config/audit-schema.js';
 import { LockedError } from '../errors.js';
 import { LEASE_MS, LEASES } from '../leases.js';
 import type { Logger } from '../logger.js';
@@ -12,7 +19,7 @@ import type { Progress } from '../progress.js';
 import type { ReportWriter } from '../reports/write-report.js';
 import type { Location } from '../storage/index.js';
 import { auditAlerts } from './audit-alerts.js';
-import { createCopyChecker, copyId } from './copy-checks.js';
+import { type CheckedCopy, createCopyChecker, copyId } from './copy-checks.js';
 import { coverageOf, trendOf } from './coverage.js';
 import { copyItem } from './items.js';
 import { listOrphans } from './orphans.js';
@@ -103,43 +110,191 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
   }
 }
 
+/** What the phases of one audit run share. */
+interface AuditRun {
+  runId: string;
+  startedAt: Date;
+  params: { packageId?: string; location?: string; all: boolean };
+  log: Logger;
+  /** The locations audited (all, or the one asked for), with their policies. */
+  names: string[];
+  policies: Map<string, LocationAuditPolicy>;
+  /** Every run item, in order; also written to the catalog in batches. */
+  items: RunItem[];
+  itemWriter: BatchWriter<RunItem>;
+  /** Every PREMIS event recorded, for the run's event log. */
+  events: EventRecord[];
+}
+
 async function audit(deps: AuditDeps, options: AuditOptions, runId: string): Promise<AuditSummary> {
   const { catalog, now, config } = { ...deps, config: options.config };
   const startedAt = now();
   const params = { packageId: options.packageId, location: options.location, all: options.all ?? false };
   await catalog.startRun({ id: runId, kind: 'audit', startedAt, status: 'running', params });
-  const log = deps.logger.child({ runId });
-  const agentId = `${deps.agent.name}/${deps.agent.version}`;
   const names = [...options.locations.keys()].filter((n) => !options.location || n === options.location);
-  const policies = new Map(names.map((n) => [n, locationPolicyFor(config, n)]));
-
-  const plan: AuditPlan =
-    options.packageId || options.all
-      ? await planRequested(
-          catalog,
-          { packageId: options.packageId, location: options.location },
-          policies,
-          options.all ? 'full' : undefined,
-        )
-      : await planAudit(catalog, {
-          policies,
-          now: startedAt,
-          runIntervalMs: options.runIntervalMs,
-          budgetBytes: config.budget,
-          windowMs: config.window,
-          sampleShare: sampleShare(config),
-        });
-  log.info(
+  const run: AuditRun = {
+    runId,
+    startedAt,
+    params,
+    log: deps.logger.child({ runId }),
+    names,
+    policies: new Map(names.map((n) => [n, locationPolicyFor(config, n)])),
+    items: [],
+    itemWriter: createBatchWriter<RunItem>((batch) => catalog.addRunItems(batch)),
+    events: [],
+  };
+  const plan = await planRun(catalog, options, run);
+  run.log.info(
     { ...params, planned: plan.copies.length, bytes: plan.bytes, deferred: plan.deferred },
     'audit run started',
   );
   options.progress?.start({ records: plan.copies.length, bytes: plan.bytes });
+  const verified = await verifyPlan(
+    { catalog, now, agentId: `${deps.agent.name}/${deps.agent.version}` },
+    options,
+    run,
+    plan,
+  );
+  options.progress?.stop();
+  const orphans = await addOrphanItems(deps, options, run);
+  return finishAudit(deps, options, run, { ...verified, orphans });
+}
 
-  const items: RunItem[] = [];
-  const events: EventRecord[] = [];
-  const itemWriter = createBatchWriter<RunItem>((batch) => catalog.addRunItems(batch));
+/** The copies asked for (`--package`, `--all`), or the planner's share for this run. */
+async function planRun(catalog: Catalog, options: AuditOptions, run: AuditRun): Promise<AuditPlan> {
+  const config = options.config;
+  if (options.packageId || options.all)
+    return planRequested(
+      catalog,
+      { packageId: options.packageId, location: options.location },
+      run.policies,
+      options.all ? 'full' : undefined,
+    );
+  return planAudit(catalog, {
+    policies: run.policies,
+    now: run.startedAt,
+    runIntervalMs: options.runIntervalMs,
+    budgetBytes: config.budget,
+    windowMs: config.window,
+    sampleShare: sampleShare(config),
+  });
+}
+
+/** Lists the locations for unknown objects when due; returns how many were found. */
+async function addOrphanItems(deps: AuditDeps, options: AuditOptions, run: AuditRun): Promise<number> {
+  const orphanItems = await listOrphans(
+    { catalog: deps.catalog, locations: options.locations, logger: run.log, now: deps.now },
+    {
+      runId: run.runId,
+      names: run.names,
+      force: options.orphans ?? Boolean(options.location || options.all),
+      everyMs: options.config.orphans.every,
+      skip: Boolean(options.packageId),
+    },
+  );
+  for (const item of orphanItems) {
+    run.items.push(item);
+    await run.itemWriter.add(item);
+  }
+  return orphanItems.filter((i) => i.status === 'orphan').length;
+}
+
+/** The run's counts, status, reports (files, catalog, primary location) and alerts; closes the run. */
+async function finishAudit(
+  deps: AuditDeps,
+  options: AuditOptions,
+  run: AuditRun,
+  outcome: VerifiedPlan & { orphans: number },
+): Promise<AuditSummary> {
+  const { catalog, now } = deps;
+  const { runId, startedAt, items, log } = run;
+  const config = options.config;
+  const count = (status: RunItem['status']) => items.filter((i) => i.status === status).length;
+  const finishedAt = now();
+  const summary = {
+    copies: outcome.copies,
+    verified: count('ok'),
+    failed: items.filter((i) => i.status === 'failed' && i.details?.missing !== true).length,
+    missing: items.filter((i) => i.status === 'failed' && i.details?.missing === true).length,
+    repaired: count('repaired'),
+    damaged: outcome.resolutions.filter((r) => r.damaged).length,
+    orphans: outcome.orphans,
+    deferred: outcome.deferred,
+    files: outcome.checked.reduce((sum, c) => sum + c.check.filesVerified, 0),
+    bytes: outcome.checked.reduce((sum, c) => sum + c.check.bytes, 0),
+    durationMs: finishedAt.getTime() - startedAt.getTime(),
+    interrupted: options.signal?.aborted ?? false,
+  };
+  const coverage = await coverageOf(catalog, run.policies, finishedAt);
+  const status: RunStatus =
+    summary.failed + summary.missing + summary.damaged + summary.orphans > 0 || summary.interrupted
+      ? 'completed-with-failures'
+      : 'succeeded';
+  await run.itemWriter.flush();
+  const record = {
+    id: runId,
+    kind: 'audit' as const,
+    startedAt,
+    finishedAt,
+    status,
+    params: run.params,
+    summary,
+  };
+  const files = await deps.reports.write(record, items, {
+    coverage,
+    trend: await trendOf(catalog, runId),
+    events: run.events,
+  });
+  const stored = await publishReports(
+    { catalog, locations: options.locations, logger: log, now },
+    options.reportLocation,
+    files,
+  );
+  const reports = [...files, ...stored];
+  await catalog.finishRun(runId, status, finishedAt, summary, reports);
+  const threshold = config.alerts?.coverageThreshold ?? 1;
+  const alerts = auditAlerts(runId, items, outcome.resolutions, coverage, threshold, outcome.orphans);
+  const delivery = alerts.length > 0 ? await deps.alerts.send(alerts) : undefined;
+  const behind = coverage.filter((c) => c.copies > 0 && c.withinPolicy / c.copies < threshold);
+  log.info({ ...summary, status, reports, alerts: alerts.length, delivery }, 'audit run finished');
+  return {
+    runId,
+    status,
+    ...summary,
+    coverageBehind: behind.map((c) => c.location),
+    alerts: alerts.length,
+    alertsDelivered: delivery?.delivered ?? true,
+    items,
+    reports,
+  };
+}
+
+interface VerifiedPlan {
+  /** Copies given a run item. */
+  copies: number;
+  /** Copies planned but left for the next run (window closed, stopped). */
+  deferred: number;
+  /** Every package resolution (compare and repair) made. */
+  resolutions: PackageResolution[];
+  /** Every copy checked, planned or compared. */
+  checked: CheckedCopy[];
+}
+
+/**
+ * Checks the planned copies, several at once, until the window closes or the run is stopped; a failed copy
+ * has its package resolved (every copy compared, failed ones repaired). Each copy gets one run item.
+ */
+async function verifyPlan(
+  deps: { catalog: Catalog; now: () => Date; agentId: string },
+  options: AuditOptions,
+  run: AuditRun,
+  plan: AuditPlan,
+): Promise<VerifiedPlan> {
+  const { catalog, now, agentId } = deps;
+  const { runId, log } = run;
+  const config = options.config;
   const checks = createBatchWriter<CopyCheckRecord>((batch) => catalog.recordCopyChecks(batch), 50);
-  const onEvent = (event: EventRecord) => events.push(event);
+  const onEvent = (event: EventRecord) => run.events.push(event);
   const inFlight = Math.max(1, options.verifier.concurrency);
   const checker = createCopyChecker({
     catalog,
@@ -180,27 +335,11 @@ async function audit(deps: AuditDeps, options: AuditOptions, runId: string): Pro
     }
     return resolution;
   };
-  const itemized = new Set<string>();
-  const labels = new Map<string, string | undefined>();
-  const addItems = async (
-    resolution: PackageResolution | undefined,
-    checked: Awaited<ReturnType<typeof checker.check>>[],
-  ) => {
-    for (const c of checked) {
-      const id = copyId(c.copy);
-      if (itemized.has(id)) continue;
-      itemized.add(id);
-      if (c.check.status !== 'verified' && !labels.has(c.copy.packageId))
-        labels.set(c.copy.packageId, (await catalog.getPackage(c.copy.packageId))?.label);
-      const item = copyItem(runId, c, resolution, labels.get(c.copy.packageId));
-      items.push(item);
-      await itemWriter.add(item);
-    }
-  };
+  const addItems = createItemAdder(catalog, run);
 
   const deadline =
     config.window !== undefined && !options.all && !options.packageId
-      ? startedAt.getTime() + config.window
+      ? run.startedAt.getTime() + config.window
       : Infinity;
   let reached = 0;
   const queue = [...plan.copies];
@@ -223,85 +362,29 @@ async function audit(deps: AuditDeps, options: AuditOptions, runId: string): Pro
   });
   await Promise.all(lanes);
   await checks.flush();
-  options.progress?.stop();
-  const deferred = plan.deferred + (plan.copies.length - reached);
-
-  const orphanItems = await listOrphans(
-    { catalog, locations: options.locations, logger: log, now },
-    {
-      runId,
-      names,
-      force: options.orphans ?? Boolean(options.location || options.all),
-      everyMs: config.orphans.every,
-      skip: Boolean(options.packageId),
-    },
-  );
-  const orphanCount = orphanItems.filter((i) => i.status === 'orphan').length;
-  for (const item of orphanItems) {
-    items.push(item);
-    await itemWriter.add(item);
-  }
-
-  const settled = await Promise.all(resolutions.values());
-  const checkedAll = await Promise.all(checker.checked.values());
-  const count = (status: RunItem['status']) => items.filter((i) => i.status === status).length;
-  const bytes = checkedAll.reduce((sum, c) => sum + c.check.bytes, 0);
-  const finishedAt = now();
-  const durationMs = finishedAt.getTime() - startedAt.getTime();
-  const summary = {
-    copies: itemized.size,
-    verified: count('ok'),
-    failed: items.filter((i) => i.status === 'failed' && i.details?.missing !== true).length,
-    missing: items.filter((i) => i.status === 'failed' && i.details?.missing === true).length,
-    repaired: count('repaired'),
-    damaged: settled.filter((r) => r.damaged).length,
-    orphans: orphanCount,
-    deferred,
-    files: checkedAll.reduce((sum, c) => sum + c.check.filesVerified, 0),
-    bytes,
-    durationMs,
-    interrupted: options.signal?.aborted ?? false,
-  };
-  const coverage = await coverageOf(catalog, policies, finishedAt);
-  const status: RunStatus =
-    summary.failed + summary.missing + summary.damaged + summary.orphans > 0 || summary.interrupted
-      ? 'completed-with-failures'
-      : 'succeeded';
-  await itemWriter.flush();
-  const run = { id: runId, kind: 'audit' as const, startedAt, finishedAt, status, params, summary };
-  const files = await deps.reports.write(run, items, {
-    coverage,
-    trend: await trendOf(catalog, runId),
-    events,
-  });
-  const stored = await publishReports(
-    { catalog, locations: options.locations, logger: log, now },
-    options.reportLocation,
-    files,
-  );
-  const reports = [...files, ...stored];
-  await catalog.finishRun(runId, status, finishedAt, summary, reports);
-  const alerts = auditAlerts(
-    runId,
-    items,
-    settled,
-    coverage,
-    config.alerts?.coverageThreshold ?? 1,
-    orphanCount,
-  );
-  const delivery = alerts.length > 0 ? await deps.alerts.send(alerts) : undefined;
-  const behind = coverage.filter(
-    (c) => c.copies > 0 && c.withinPolicy / c.copies < (config.alerts?.coverageThreshold ?? 1),
-  );
-  log.info({ ...summary, status, reports, alerts: alerts.length, delivery }, 'audit run finished');
   return {
-    runId,
-    status,
-    ...summary,
-    coverageBehind: behind.map((c) => c.location),
-    alerts: alerts.length,
-    alertsDelivered: delivery?.delivered ?? true,
-    items,
-    reports,
+    copies: addItems.count(),
+    deferred: plan.deferred + (plan.copies.length - reached),
+    resolutions: await Promise.all(resolutions.values()),
+    checked: await Promise.all(checker.checked.values()),
   };
+}
+
+/** Adds one run item per copy checked, the first time it is seen; failed copies carry their package's label. */
+function createItemAdder(catalog: Catalog, run: AuditRun) {
+  const itemized = new Set<string>();
+  const labels = new Map<string, string | undefined>();
+  const add = async (resolution: PackageResolution | undefined, checked: CheckedCopy[]) => {
+    for (const c of checked) {
+      const id = copyId(c.copy);
+      if (itemized.has(id)) continue;
+      itemized.add(id);
+      if (c.check.status !== 'verified' && !labels.has(c.copy.packageId))
+        labels.set(c.copy.packageId, (await catalog.getPackage(c.copy.packageId))?.label);
+      const item = copyItem(run.runId, c, resolution, labels.get(c.copy.packageId));
+      run.items.push(item);
+      await run.itemWriter.add(item);
+    }
+  };
+  return Object.assign(add, { count: () => itemized.size });
 }

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { CopyRecord, FileRecord } from '../catalog/types.js';
+import type { CopyRecord, FileRecord } from '../model/package.js';
 import type { LocationConfig } from '../config/schema.js';
 import { PreservationError } from '../errors.js';
 import type { Location } from '../storage/index.js';

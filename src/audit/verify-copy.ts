@@ -1,7 +1,7 @@
-import type { CopyRecord, FileRecord } from '../catalog/types.js';
+import type { CopyRecord, FileRecord } from '../model/package.js';
 import { errorMessage } from '../errors.js';
 import { createDigester, type Digester, digestStream } from '../fixity/digest.js';
-import { readZipDirectory, walkZip, type ZipDirectory } from '../package/zip-reader.js';
+import { readZipDirectory, walkZip, type ZipDirectory, type ZipEntryCheck } from '../zip/reader.js';
 import type { Location } from '../storage/index.js';
 import { readRange } from '../storage/read-range.js';
 import { throttle } from '../storage/throttle.js';
@@ -99,38 +99,7 @@ export async function verifyCopy(
         },
       });
       walked = true;
-      for (const check of checks) {
-        if (check.crcOk === false) {
-          problems.push({
-            rule: 'entry-crc',
-            file: check.entry.name,
-            message: `package ${copy.packageId}: CRC-32 of entry "${check.entry.name}" does not match`,
-          });
-        }
-      }
-      for (const [entryName, file] of expectedByEntry) {
-        const digester = digests.get(entryName);
-        if (!digester) {
-          problems.push({
-            rule: 'file-missing',
-            file: file.path,
-            message: `package ${copy.packageId}: file "${file.path}" is not in the package`,
-            expected: file.sha256,
-          });
-          continue;
-        }
-        const actual = digester.hex();
-        if (actual === file.sha256) filesVerified++;
-        else {
-          problems.push({
-            rule: 'file-digest',
-            file: file.path,
-            message: `package ${copy.packageId}: file "${file.path}" has changed`,
-            expected: file.sha256,
-            actual,
-          });
-        }
-      }
+      filesVerified = compareEntries(copy.packageId, checks, expectedByEntry, digests, problems);
     } catch (err) {
       problems.push({ rule: 'zip-structure', message: `package ${copy.packageId}: ${errorMessage(err)}` });
     }
@@ -158,4 +127,48 @@ export async function verifyCopy(
     });
   }
   return { status: problems.length === 0 ? 'verified' : 'failed', problems, bytes, filesVerified };
+}
+
+/** Adds a problem per entry with a bad CRC-32 and per catalogued file missing or changed; returns how many match. */
+function compareEntries(
+  packageId: string,
+  checks: ZipEntryCheck[],
+  expectedByEntry: Map<string, FileRecord>,
+  digests: Map<string, Digester>,
+  problems: CopyProblem[],
+): number {
+  let verified = 0;
+  for (const check of checks) {
+    if (check.crcOk === false) {
+      problems.push({
+        rule: 'entry-crc',
+        file: check.entry.name,
+        message: `package ${packageId}: CRC-32 of entry "${check.entry.name}" does not match`,
+      });
+    }
+  }
+  for (const [entryName, file] of expectedByEntry) {
+    const digester = digests.get(entryName);
+    if (!digester) {
+      problems.push({
+        rule: 'file-missing',
+        file: file.path,
+        message: `package ${packageId}: file "${file.path}" is not in the package`,
+        expected: file.sha256,
+      });
+      continue;
+    }
+    const actual = digester.hex();
+    if (actual === file.sha256) verified++;
+    else {
+      problems.push({
+        rule: 'file-digest',
+        file: file.path,
+        message: `package ${packageId}: file "${file.path}" has changed`,
+        expected: file.sha256,
+        actual,
+      });
+    }
+  }
+  return verified;
 }

@@ -12,9 +12,16 @@ import {
   toIso,
   toPackageRecord,
 } from './rows.js';
-import { type SelectQuery, type SqlContext, select } from './sql-adapter.js';
+import { type SelectQuery, type SqlContext, type SqlSession, select } from './sql-adapter.js';
 import { createWriters } from './sql-writes.js';
-import type { CopyStatus, PackageState, PackageSummary, RecordCatalog } from './types.js';
+import type {
+  CopyCheckRecord,
+  CopyStatus,
+  PackageFilter,
+  PackageState,
+  PackageSummary,
+  RecordCatalog,
+} from './types.js';
 
 type SummaryRow = Pick<PackageRow, 'id' | 'label' | 'size' | 'file_count' | 'state' | 'created_at'>;
 
@@ -50,48 +57,7 @@ export function createRecordSql(ctx: SqlContext): RecordCatalog {
     },
 
     async listPackages(filter = {}) {
-      return guard('list packages', 'a package', async () => {
-        checkLimit(filter.limit, 'list packages');
-        const query: SelectQuery = {
-          from: 'packages',
-          where: [
-            ['state = ?', filter.state],
-            ['source_key = ?', filter.sourceKey],
-          ],
-          orderBy: newestFirst,
-          limit: filter.limit,
-        };
-        const summary = select({ ...query, columns: 'id, label, size, file_count, state, created_at' });
-        const ids = select({ ...query, columns: 'id' });
-        // One snapshot for the packages and their copies.
-        const [packages, copies] = await db.transaction(
-          async (tx) => [
-            await tx.query<SummaryRow>(summary.sql, summary.params),
-            await tx.query<{ package_id: string; location: string; status: CopyStatus }>(
-              `SELECT package_id, location, status FROM copies WHERE package_id IN (${ids.sql})
-               ORDER BY package_id COLLATE "C", location COLLATE "C"`,
-              ids.params,
-            ),
-          ],
-          'snapshot',
-        );
-        const summaries = packages.rows.map(
-          (row): PackageSummary => ({
-            id: row.id,
-            label: row.label,
-            size: row.size,
-            fileCount: row.file_count,
-            state: row.state as PackageState,
-            createdAt: new Date(row.created_at),
-            copies: [],
-          }),
-        );
-        const byId = new Map(summaries.map((s) => [s.id, s]));
-        for (const { package_id, location, status } of copies.rows) {
-          byId.get(package_id)?.copies.push({ location, status });
-        }
-        return summaries;
-      });
+      return guard('list packages', 'a package', () => listPackageSummaries(ctx, filter, newestFirst));
     },
 
     async latestPackageForSource(sourceKind, sourceKey) {
@@ -138,26 +104,7 @@ export function createRecordSql(ctx: SqlContext): RecordCatalog {
     async recordCopyChecks(checks) {
       if (checks.length === 0) return;
       await guard(`record ${checks.length} copy check(s)`, `package "${checks[0]?.packageId}"`, () =>
-        db.transaction(async (tx) => {
-          for (const { packageId, location, status, at, event } of checks) {
-            const what = `copy of package "${packageId}" at location "${location}"`;
-            const iso = toIso(at, `check of ${what}`);
-            const { changes } =
-              status === 'verified'
-                ? await tx.query(
-                    `UPDATE copies SET status = ?, last_checked_at = ?, last_verified_at = ?
-                     WHERE package_id = ? AND location = ?`,
-                    [status, iso, iso, packageId, location],
-                  )
-                : await tx.query(
-                    'UPDATE copies SET status = ?, last_checked_at = ? WHERE package_id = ? AND location = ?',
-                    [status, iso, packageId, location],
-                  );
-            if (changes === 0)
-              throw new NotFoundError(`${context} cannot record check: ${what} does not exist`);
-            if (event) await insertEvent(tx, event, `add event "${event.id}" for check of ${what}`);
-          }
-        }),
+        db.transaction((tx) => recordChecks(tx, checks, insertEvent, context)),
       );
     },
 
@@ -175,4 +122,78 @@ export function createRecordSql(ctx: SqlContext): RecordCatalog {
       });
     },
   };
+}
+
+/** Packages newest first, each with its copies' locations and states, read in one snapshot. */
+async function listPackageSummaries(
+  { db }: SqlContext,
+  filter: PackageFilter,
+  newestFirst: string,
+): Promise<PackageSummary[]> {
+  checkLimit(filter.limit, 'list packages');
+  const query: SelectQuery = {
+    from: 'packages',
+    where: [
+      ['state = ?', filter.state],
+      ['source_key = ?', filter.sourceKey],
+    ],
+    orderBy: newestFirst,
+    limit: filter.limit,
+  };
+  const summary = select({ ...query, columns: 'id, label, size, file_count, state, created_at' });
+  const ids = select({ ...query, columns: 'id' });
+  // One snapshot for the packages and their copies.
+  const [packages, copies] = await db.transaction(
+    async (tx) => [
+      await tx.query<SummaryRow>(summary.sql, summary.params),
+      await tx.query<{ package_id: string; location: string; status: CopyStatus }>(
+        `SELECT package_id, location, status FROM copies WHERE package_id IN (${ids.sql})
+         ORDER BY package_id COLLATE "C", location COLLATE "C"`,
+        ids.params,
+      ),
+    ],
+    'snapshot',
+  );
+  const summaries = packages.rows.map(
+    (row): PackageSummary => ({
+      id: row.id,
+      label: row.label,
+      size: row.size,
+      fileCount: row.file_count,
+      state: row.state as PackageState,
+      createdAt: new Date(row.created_at),
+      copies: [],
+    }),
+  );
+  const byId = new Map(summaries.map((s) => [s.id, s]));
+  for (const { package_id, location, status } of copies.rows) {
+    byId.get(package_id)?.copies.push({ location, status });
+  }
+  return summaries;
+}
+
+/** Each check updates its copy's status (and last verification) and adds its event, in the caller's transaction. */
+async function recordChecks(
+  tx: SqlSession,
+  checks: CopyCheckRecord[],
+  insertEvent: ReturnType<typeof createWriters>['insertEvent'],
+  context: string,
+): Promise<void> {
+  for (const { packageId, location, status, at, event } of checks) {
+    const what = `copy of package "${packageId}" at location "${location}"`;
+    const iso = toIso(at, `check of ${what}`);
+    const { changes } =
+      status === 'verified'
+        ? await tx.query(
+            `UPDATE copies SET status = ?, last_checked_at = ?, last_verified_at = ?
+             WHERE package_id = ? AND location = ?`,
+            [status, iso, iso, packageId, location],
+          )
+        : await tx.query(
+            'UPDATE copies SET status = ?, last_checked_at = ? WHERE package_id = ? AND location = ?',
+            [status, iso, packageId, location],
+          );
+    if (changes === 0) throw new NotFoundError(`${context} cannot record check: ${what} does not exist`);
+    if (event) await insertEvent(tx, event, `add event "${event.id}" for check of ${what}`);
+  }
 }

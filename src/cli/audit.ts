@@ -1,15 +1,9 @@
-import { availableParallelism } from 'node:os';
-import { createWebhookAlerter } from '../alerts/webhook.js';
-import { createNoAlerts } from '../alerts/types.js';
-import { type AuditSummary, runAudit } from '../audit/run-audit.js';
-import { createInlineVerifier, createWorkerVerifier } from '../audit/verifier.js';
+import { auditExitCode, runConfiguredAudit } from '../audit/configured.js';
+import type { AuditSummary } from '../audit/run-audit.js';
 import { ValidationError } from '../errors.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../app/context.js';
 import { formatBytes, print, printJson } from './output.js';
 import { createProgress } from './progress.js';
-
-/** Exit codes of `bevara audit`: failures left (damaged, missing, unrepaired, orphans), or warnings only. */
-export const AUDIT_EXIT = { ok: 0, failures: 1, warnings: 3 } as const;
 
 export interface AuditCommandOptions {
   package?: string;
@@ -32,55 +26,13 @@ export async function auditCommand(ctx: AppContext, options: AuditCommandOptions
       `[audit] location "${options.location}" is not configured (configured: ${[...ctx.locations.keys()].join(', ')})`,
     );
   }
-  const summary = await runConfiguredAudit(ctx, options);
+  const summary = await runConfiguredAudit(ctx, {
+    ...options,
+    progress: createProgress('audit', ctx.terminal, !options.json),
+  });
   if (options.json) printJson(summary);
   else printSummary(summary);
   return auditExitCode(summary);
-}
-
-/** Runs an audit with the configured verifier, alerts and report location: for the CLI and the worker. */
-export async function runConfiguredAudit(
-  ctx: AppContext,
-  options: AuditCommandOptions & { yieldTo?: () => Promise<void>; runIntervalMs?: number },
-): Promise<AuditSummary> {
-  const config = ctx.config.audit;
-  const workers = config.workers ?? availableParallelism();
-  const verifier =
-    workers > 1 ? createWorkerVerifier(ctx.config.locations, workers) : createInlineVerifier(ctx.locations);
-  const alerts = config.alerts
-    ? createWebhookAlerter({
-        url: config.alerts.webhook,
-        secret: config.alerts.secret,
-        version: ctx.agent.version,
-        logger: ctx.logger,
-        now: ctx.now,
-        signal: options.signal,
-      })
-    : createNoAlerts();
-  return runAudit(
-    { ...ctx, alerts },
-    {
-      locations: ctx.locations,
-      verifier,
-      config,
-      packageId: options.package,
-      location: options.location,
-      all: options.all,
-      orphans: options.orphans,
-      reportLocation: ctx.copyPolicy(ctx.profile())[0]?.name,
-      runIntervalMs: options.runIntervalMs,
-      yieldTo: options.yieldTo,
-      signal: options.signal,
-      progress: createProgress('audit', ctx.terminal, !options.json),
-    },
-  ).finally(() => verifier.close());
-}
-
-export function auditExitCode(summary: AuditSummary): number {
-  if (summary.status !== 'succeeded') return AUDIT_EXIT.failures;
-  if (summary.repaired > 0 || summary.coverageBehind.length > 0 || !summary.alertsDelivered)
-    return AUDIT_EXIT.warnings;
-  return AUDIT_EXIT.ok;
 }
 
 function printSummary(summary: AuditSummary): void {

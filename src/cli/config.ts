@@ -1,6 +1,6 @@
 import YAML from 'yaml';
 import { maskSecrets } from '../config/load.js';
-import { type GlobalOptions, loadCliConfig } from './context.js';
+import { type GlobalOptions, loadCliConfig } from '../app/context.js';
 import { print, printJson } from './output.js';
 
 /** `bevara config`: the effective configuration (defaults < file < env < flags), secrets masked. */

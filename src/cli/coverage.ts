@@ -1,6 +1,6 @@
 import { coverageOf } from '../audit/coverage.js';
 import { locationPolicyFor } from '../config/audit-schema.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../app/context.js';
 import { formatBytes, print, printJson, table } from './output.js';
 
 /**

@@ -1,5 +1,5 @@
 import { restorePackage } from '../access/restore.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../app/context.js';
 import { formatBytes, print, printJson } from './output.js';
 
 /** `bevara get <id> --out <dir>`: restore the original files, each verified against its digest. */

@@ -4,7 +4,7 @@ import { ValidationError } from '../errors.js';
 import { ingestOnce } from '../ingest/one-off.js';
 import { createConfiguredPackageWriter } from '../ingest/package-writer.js';
 import { describeLocation } from '../storage/index.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../app/context.js';
 import { formatBytes, print, printJson } from './output.js';
 import { createProgress } from './progress.js';
 import { stopOnSignals } from './shutdown.js';

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import type { JobRecord } from '../catalog/types.js';
+import type { JobRecord } from '../model/job.js';
+import type { RunRecord } from '../model/run.js';
 import { ValidationError } from '../errors.js';
 import {
   describeAfterSuccess,
@@ -19,15 +20,14 @@ import {
   syncJobs,
 } from '../jobs/job-actions.js';
 import type { JobFlags } from '../jobs/job-spec.js';
-import { runJobNow } from './worker.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../app/context.js';
+import { runJobNow } from '../worker/configured.js';
 import { formatBytes, print, printJson, table } from './output.js';
+import { stopOnSignals } from './shutdown.js';
 
 interface OutputOptions {
   json?: boolean;
 }
-
-export { syncJobs } from '../jobs/job-actions.js';
 
 /** `bevara jobs add <name> --source kind:path …`: a new job, origin `cli`. */
 export async function jobsAddCommand(
@@ -175,5 +175,22 @@ export async function jobsRunCommand(
 ): Promise<number> {
   await syncJobs(ctx);
   const job = await requireJob(ctx, name);
-  return runJobNow(ctx, job, options);
+  const stop = options.signal ? undefined : stopOnSignals(ctx.logger);
+  let done: RunRecord | undefined;
+  try {
+    done = await runJobNow(ctx, job, options.signal ?? stop?.signal);
+  } finally {
+    stop?.dispose();
+  }
+  if (!done) return 1;
+  if (options.json) printJson(done);
+  else {
+    const s = done.summary ?? {};
+    print(
+      `Job ${job.name}: ${done.status}; ${s.archived ?? 0} archived, ${s.unchanged ?? 0} unchanged, ` +
+        `${s.waiting ?? 0} waiting, ${s.rejected ?? 0} quarantined, ${s.failed ?? 0} failed (bevara runs show ${done.id})`,
+    );
+    if (done.reports?.length) print(`Report: ${done.reports.join('  ')}`);
+  }
+  return done.status === 'succeeded' ? 0 : 1;
 }

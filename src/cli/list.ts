@@ -1,5 +1,5 @@
-import type { PackageState } from '../catalog/types.js';
-import type { AppContext } from './context.js';
+import type { PackageState } from '../model/package.js';
+import type { AppContext } from '../app/context.js';
 import { formatBytes, print, printJson, table } from './output.js';
 
 /** `bevara ls`: packages with id, label, size, files, state, copies. */

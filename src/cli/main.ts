@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { PackageState } from '../catalog/types.js';
+import type { PackageState } from '../model/package.js';
 import type { JobFlags } from '../jobs/job-spec.js';
 import { PreservationError, ValidationError } from '../errors.js';
 import { printable } from '../printable.js';
@@ -8,7 +8,7 @@ import { bevaraVersion } from '../version.js';
 import { auditCommand } from './audit.js';
 import { configCommand } from './config.js';
 import { coverageCommand } from './coverage.js';
-import { type AppContext, type GlobalOptions, openContext } from './context.js';
+import { type AppContext, type GlobalOptions, openContext } from '../app/context.js';
 import { getCommand } from './get.js';
 import { ingestCommand } from './ingest.js';
 import { orphanDecisionCommand, orphansListCommand } from './orphans.js';
@@ -74,6 +74,19 @@ export function buildProgram(): Command {
       'catalog: postgres://… (shared by workers) or a SQLite file (default: config)',
     );
 
+  addPackageCommands(program);
+  addOrphansCommands(program);
+  addReportsCommands(program);
+  addJobsCommands(program);
+  addRunsAndStorageCommands(program);
+  addServiceCommands(program);
+  addUsersCommands(program);
+  addValidateCommand(program);
+  return program;
+}
+
+/** `ingest`, `ls`, `show`, `audit`, `coverage`, `get` and `config`. */
+function addPackageCommands(program: Command): void {
   program
     .command('ingest <input>')
     .description('turn every record in <input> into a verified archival package')
@@ -144,7 +157,10 @@ export function buildProgram(): Command {
     .action(() => {
       process.exitCode = configCommand(program.opts<GlobalOptions>());
     });
+}
 
+/** `orphans list|remove|keep`. */
+function addOrphansCommands(program: Command): void {
   const orphans = program
     .command('orphans')
     .description(
@@ -173,7 +189,10 @@ export function buildProgram(): Command {
         )(),
       );
   }
+}
 
+/** `reports list|show`. */
+function addReportsCommands(program: Command): void {
   const reports = program.command('reports').description('past ingest and audit runs');
   reports
     .command('list')
@@ -186,7 +205,10 @@ export function buildProgram(): Command {
     .action(async (runId: string) =>
       withContext(program, (ctx, g) => reportsShowCommand(ctx, runId, { json: g.json }))(),
     );
+}
 
+/** `jobs add|list|show|pause|resume|remove|run`. */
+function addJobsCommands(program: Command): void {
   const jobs = program
     .command('jobs')
     .description(
@@ -260,7 +282,10 @@ export function buildProgram(): Command {
         }
       })(),
     );
+}
 
+/** `runs list|show` and `storage check`. */
+function addRunsAndStorageCommands(program: Command): void {
   const runs = program.command('runs').description('what each ingest and audit run did');
   runs
     .command('list')
@@ -285,7 +310,10 @@ export function buildProgram(): Command {
     .action(async (options: { location?: string }) =>
       withContext(program, (ctx, g) => storageCheckCommand(ctx, { ...options, json: g.json }))(),
     );
+}
 
+/** `worker` and `serve`. */
+function addServiceCommands(program: Command): void {
   program
     .command('worker')
     .description(
@@ -314,7 +342,10 @@ export function buildProgram(): Command {
     .action(async (options: { listen?: string }) =>
       withContext(program, (ctx, g) => serveCommand(ctx, { ...options, json: g.json }))(),
     );
+}
 
+/** `users add|list|remove`. */
+function addUsersCommands(program: Command): void {
   const users = program.command('users').description('accounts of the web console (bevara serve)');
   users
     .command('add <name>')
@@ -338,7 +369,10 @@ export function buildProgram(): Command {
     .action(async (name: string) =>
       withContext(program, (ctx, g) => usersRemoveCommand(ctx, name, { json: g.json }))(),
     );
+}
 
+/** `validate`. */
+function addValidateCommand(program: Command): void {
   program
     .command('validate <path>')
     .description('check an E-ARK CSIP/SIP package (zip or folder); exit 1 when a MUST requirement fails')
@@ -353,7 +387,6 @@ export function buildProgram(): Command {
       const g = program.opts<GlobalOptions>();
       process.exitCode = await validateCommand(path, { profile: options.profile ?? g.profile, json: g.json });
     });
-  return program;
 }
 
 /** What to do about a file-system refusal that reached the top (the message names the path). */

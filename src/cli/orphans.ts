@@ -1,7 +1,7 @@
 import { decideOrphan } from '../audit/orphan-decisions.js';
 import { listOrphans } from '../audit/orphans.js';
 import { newRunId } from '../catalog/run-id.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../app/context.js';
 import { formatBytes, print, printJson } from './output.js';
 
 /** `bevara orphans list`: every object in the locations that the catalog does not know, listed now. Exit 1 if any. */

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Progress } from '../progress.js';
 import { formatBytes } from '../reports/format-bytes.js';
-import type { Terminal } from './terminal.js';
+import type { Terminal } from '../app/terminal.js';
 
 /**
  * A progress bar on the terminal (records and bytes done, rate, ETA), shown only when stderr is a terminal and

@@ -1,5 +1,5 @@
 import { NotFoundError } from '../errors.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../app/context.js';
 import { print, printJson, table } from './output.js';
 
 /** `bevara reports list`: past ingest and audit runs, newest first. */

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { createServer, parseListen } from '../http/server.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../app/context.js';
 import { print, printJson } from './output.js';
 import { stopOnSignals } from './shutdown.js';
 

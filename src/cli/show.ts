@@ -1,6 +1,6 @@
-import type { FileRecord } from '../catalog/types.js';
+import type { FileRecord } from '../model/package.js';
 import { NotFoundError } from '../errors.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../app/context.js';
 import { formatBytes, print, printableInline, printJson, table } from './output.js';
 
 /** `bevara show <id>`: one package with its metadata, files and digests, copies and events. */

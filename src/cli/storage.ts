@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { checkStorage, FACT_NAMES, type FactName, type LocationCheck } from '../storage/check.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../app/context.js';
 import { print, printJson, table } from './output.js';
 
 const FACT_LABELS: Record<FactName, string> = {

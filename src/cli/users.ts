@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { ValidationError } from '../errors.js';
 import { addUser, publicUser, removeUser } from '../http/users.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../app/context.js';
 import { print, printJson, table } from './output.js';
 
 /**

@@ -5,7 +5,7 @@
  * central directory is not retained, entries are listed by walking local headers through the head.
  */
 import { inflateRawSync, constants as zlib } from 'node:zlib';
-import { decodeEntryName, parseExtraFields, readUInt64LE } from '../package/zip-format.js';
+import { decodeEntryName, parseExtraFields, readUInt64LE } from '../zip/format.js';
 import type { RetainedBytes } from './byte-window.js';
 
 export interface ZipEntryInfo {

@@ -1,4 +1,4 @@
-import type { AppContext } from '../cli/context.js';
+import type { AppContext } from '../app/context.js';
 import type { StorageCheckReport } from '../storage/check.js';
 import type { ServerOptions } from './server.js';
 import type { BackgroundWork } from './services/background.js';

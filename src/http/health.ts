@@ -4,7 +4,7 @@
  * is kept for `cacheMs` rather than probing storage on every call of a load balancer).
  */
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../cli/context.js';
+import type { AppContext } from '../app/context.js';
 import { errorMessage } from '../errors.js';
 import { checkStorage, type StorageCheckReport } from '../storage/check.js';
 

@@ -13,7 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { coverageOf } from '../audit/coverage.js';
 import type { CatalogStats } from '../catalog/types.js';
-import type { AppContext } from '../cli/context.js';
+import type { AppContext } from '../app/context.js';
 import type { LocationCoverage } from '../reports/write-report.js';
 import { locationPolicyFor } from '../config/audit-schema.js';
 import type { ConsoleDeps } from './deps.js';

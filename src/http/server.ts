@@ -15,7 +15,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyRequest,
 } from 'fastify';
-import type { AppContext } from '../cli/context.js';
+import type { AppContext } from '../app/context.js';
 import { registerApi } from './api/index.js';
 import { registerAssets } from './assets.js';
 import { registerGuard } from './auth/guard.js';

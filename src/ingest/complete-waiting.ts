@@ -1,4 +1,6 @@
-import type { Catalog, CopyRecord, EventRecord, PackageRecord, RunItem } from '../catalog/types.js';
+import type { Catalog } from '../catalog/types.js';
+import type { CopyRecord, EventRecord, PackageRecord } from '../model/package.js';
+import type { RunItem } from '../model/run.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SoftwareAgent } from '../metadata/types.js';

@@ -1,4 +1,5 @@
-import type { Catalog, CopyRecord, EventRecord, PackageRecord } from '../catalog/types.js';
+import type { Catalog } from '../catalog/types.js';
+import type { CopyRecord, EventRecord, PackageRecord } from '../model/package.js';
 import type { Logger } from '../logger.js';
 import type { SoftwareAgent } from '../metadata/types.js';
 import { newPackageId } from '../package/package-id.js';

@@ -1,15 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  CLAIMABLE_STATES,
-  type Catalog,
-  type JobRecord,
-  type JobRecordState,
-  type RecordState,
-  type RunItem,
-  type RunRecord,
-  type RunStatus,
-} from '../catalog/types.js';
+import type { Catalog } from '../catalog/types.js';
+import { CLAIMABLE_STATES, type JobRecord, type RecordState } from '../model/job.js';
+import type { RunItem, RunRecord, RunStatus } from '../model/run.js';
 import type { Config } from '../config/schema.js';
 import { compactTime, newRunId } from '../catalog/run-id.js';
 import { errorMessage } from '../errors.js';
@@ -25,13 +18,14 @@ import type { Location } from '../storage/index.js';
 import { removeIncompleteUploads } from '../storage/remove-incomplete.js';
 import { sleep } from '../sleep.js';
 import { completeWaitingPackages } from './complete-waiting.js';
+import { finishRun } from './finish-run.js';
 import { isDeadLocalHolder } from './holders.js';
 import { unchangedSinceLastPackage } from './ingest-record.js';
 import { LEASE_MS, LEASES } from '../leases.js';
 import type { PackageWriter } from './package-writer.js';
 import { LeaseLostError, processRecord, recordWriter } from './process-record.js';
 
-/** What a job run needs; the CLI's context has all of it. */
+/** What a job run needs; the app context (app/context.ts) has all of it. */
 export interface JobRunDeps {
   catalog: Catalog;
   logger: Logger;
@@ -89,6 +83,27 @@ export async function startJobRun(
   } finally {
     await catalog.releaseLease(starting, holder);
   }
+}
+
+/**
+ * A run of `job` now: starts one (`slot` as in startJobRun) or, when a run of the job is still running, returns
+ * that one to join. Undefined when neither (the running one finished in between).
+ */
+export async function startOrJoinJobRun(
+  deps: JobRunDeps,
+  job: JobRecord,
+  holder: string,
+  slot: string,
+): Promise<RunRecord | undefined> {
+  const started = await startJobRun(deps, job, holder, slot);
+  if (started) return started;
+  const [running] = await deps.catalog.listRuns({
+    kind: 'ingest',
+    status: 'running',
+    job: job.name,
+    limit: 1,
+  });
+  return running;
 }
 
 async function startUnlessRunning(deps: JobRunDeps, job: JobRecord): Promise<RunRecord | null> {
@@ -384,114 +399,22 @@ async function processClaimed(
 }
 
 /**
- * Closes a run this process was stopped in (SIGTERM, SIGINT) with a status and a report, unless another process
- * still works on it (then it is left to that one). Records not yet done are reported as interrupted; the next run
- * goes on with each from where it stands.
+ * While another process still works on `run` (its last records, or the report), looks again every `pollMs` and
+ * works on it too, until the run ends or `signal` stops this process. Returns the run's status then, or
+ * 'in-progress' when stopped first.
  */
-export async function finishStoppedRun(
+export async function workUntilRunEnds(
   deps: JobRunDeps,
   run: RunRecord,
-  holder: string,
-  failure?: unknown,
+  job: JobRecord,
+  options: WorkOptions,
+  status: RunStatus | 'in-progress',
 ): Promise<RunStatus | 'in-progress'> {
-  const { catalog, now } = deps;
-  const records = await catalog.listRecordStates({ runId: run.id });
-  const othersWork = records.some(
-    (r) =>
-      isClaimable(r.state) &&
-      r.holder &&
-      r.holder !== holder &&
-      (r.leaseUntil?.getTime() ?? 0) > now().getTime(),
-  );
-  if (othersWork) return 'in-progress';
-  return finishRun(deps, run, holder, deps.logger.child({ runId: run.id }), failure);
-}
-
-/** Writes the run's report and closes it, once: the worker that takes the finishing lease does it. */
-async function finishRun(
-  deps: JobRunDeps,
-  run: RunRecord,
-  holder: string,
-  log: Logger,
-  failure?: unknown,
-): Promise<RunStatus | 'in-progress'> {
-  const { catalog, now } = deps;
-  const lease = LEASES.runFinish(run.id);
-  if (!(await catalog.acquireLease(lease, holder, new Date(now().getTime() + LEASE_MS.runFinish), now())))
-    return 'in-progress';
-  const current = await catalog.getRun(run.id);
-  if (current?.status !== 'running') return current?.status ?? 'failed';
-  const items = await catalog.listRunItems(run.id);
-  const records = await catalog.listRecordStates({ runId: run.id });
-  // Records whose worker was killed between their last state and their run item: the report tells of them too.
-  const itemized = new Set(items.map((i) => i.subject));
-  const standIns = records.filter((r) => !itemized.has(r.sourceKey)).map((r) => standInItem(run.id, r));
-  if (failure !== undefined) {
-    const message = `the run could not go on: ${errorMessage(failure)}`;
-    standIns.push({
-      runId: run.id,
-      subject: run.id,
-      status: 'failed',
-      message,
-      details: { rule: 'run-failed' },
-    });
+  while (status === 'in-progress' && !options.signal?.aborted) {
+    await sleep(options.pollMs);
+    const current = await deps.catalog.getRun(run.id);
+    if (current && current.status !== 'running') return current.status;
+    status = await workOnRun(deps, run, job, options);
   }
-  if (standIns.length > 0) {
-    await catalog.addRunItems(standIns);
-    items.push(...standIns);
-  }
-  // Counts come from the records' states, which are durable; items carry the details.
-  const states = await catalog.countRecordStates(run.id);
-  const finishedAt = now();
-  const summary = {
-    archived: states.released ?? 0,
-    unchanged: states.unchanged ?? 0,
-    rejected: states.quarantined ?? 0,
-    failed: states.failed ?? 0,
-    waiting: (states.waiting ?? 0) + (states.stored ?? 0),
-    /** Records a stop left before their end: the next run goes on with each. */
-    interrupted: CLAIMABLE_STATES.reduce((n, state) => n + (states[state] ?? 0), 0),
-    /** Bytes of source content packaged, as `bevara ingest` counts them. */
-    bytes: items.reduce(
-      (s, i) => s + (typeof i.details?.sourceBytes === 'number' ? i.details.sourceBytes : 0),
-      0,
-    ),
-    durationMs: finishedAt.getTime() - run.startedAt.getTime(),
-    records: states,
-  };
-  const status: RunStatus =
-    failure !== undefined
-      ? 'failed'
-      : summary.rejected + summary.failed + summary.waiting + summary.interrupted > 0
-        ? 'completed-with-failures'
-        : 'succeeded';
-  const reports = await deps.reports.write({ ...run, finishedAt, status, summary }, items);
-  await catalog.finishRun(run.id, status, finishedAt, summary, reports);
-  log.info({ ...summary, status, reports }, 'job run finished');
   return status;
-}
-
-const STAND_IN_STATUS: Partial<Record<JobRecordState['state'], RunItem['status']>> = {
-  released: 'ok',
-  unchanged: 'skipped',
-  quarantined: 'rejected',
-  failed: 'failed',
-  waiting: 'waiting',
-  stored: 'waiting',
-  discovered: 'waiting',
-  packaged: 'waiting',
-  archived: 'waiting',
-};
-
-function standInItem(runId: string, record: JobRecordState): RunItem {
-  return {
-    runId,
-    subject: record.sourceKey,
-    ...(record.packageId ? { packageId: record.packageId } : {}),
-    status: STAND_IN_STATUS[record.state] ?? 'failed',
-    message: isClaimable(record.state)
-      ? `interrupted while ${record.state}; the next run goes on with it`
-      : `${record.state}${record.reason ? `: ${record.reason}` : ''} (from the record's state)`,
-    details: { state: record.state },
-  };
 }

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { JobRecord, JobSource, RunItem, RunRecord, RunStatus } from '../catalog/types.js';
+import type { JobRecord, JobSource } from '../model/job.js';
+import type { RunItem, RunRecord, RunStatus } from '../model/run.js';
 import { PreservationError } from '../errors.js';
 import type { Progress } from '../progress.js';
 import { sleep } from '../sleep.js';
 import { processHolderId } from './holders.js';
-import { finishStoppedRun, type JobRunDeps, startJobRun, workOnRun } from './job-run.js';
+import { finishStoppedRun } from './finish-run.js';
+import { type JobRunDeps, startJobRun, workOnRun, workUntilRunEnds } from './job-run.js';
 
 export interface OneOffIngestOptions {
   source: JobSource;
@@ -87,12 +89,7 @@ export async function ingestOnce(deps: JobRunDeps, options: OneOffIngestOptions)
   }
   if (status === 'in-progress' && options.signal?.aborted) status = await finishStoppedRun(deps, run, holder);
   // Another process finishes the run (it works on its last records, or writes the report): wait for it.
-  while (status === 'in-progress' && !options.signal?.aborted) {
-    await sleep(work.pollMs);
-    const current = await catalog.getRun(run.id);
-    if (current && current.status !== 'running') break;
-    status = await workOnRun(deps, run, job, work);
-  }
+  await workUntilRunEnds(deps, run, job, work, status);
   return summarize(deps, run.id);
 }
 

@@ -1,4 +1,5 @@
-import type { JobRecord, JobRecordState, RecordState, RunItem } from '../catalog/types.js';
+import type { JobRecord, JobRecordState, RecordState } from '../model/job.js';
+import type { RunItem } from '../model/run.js';
 import { compactTime } from '../catalog/run-id.js';
 import { errorMessage, PreservationError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';

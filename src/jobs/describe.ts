@@ -1,5 +1,5 @@
 /** Short texts for jobs and runs, as the CLI tables show them; the same syntax `bevara jobs add` takes. */
-import type { JobRecord } from '../catalog/types.js';
+import type { JobRecord } from '../model/job.js';
 import { formatBytes } from '../reports/format-bytes.js';
 
 /** `folder:/exports/w3d3`. */

@@ -3,7 +3,9 @@
  * things with the same rules: a job the config file declares is changed there, a name is taken once, the one-off
  * job of `bevara ingest` has no schedule to pause.
  */
-import type { Catalog, JobRecord, RecordState, RunRecord } from '../catalog/types.js';
+import type { Catalog } from '../catalog/types.js';
+import type { JobRecord, RecordState } from '../model/job.js';
+import type { RunRecord } from '../model/run.js';
 import type { Config } from '../config/schema.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { validateDetailed } from 'node-cron';
-import type { AfterSuccess, JobSource } from '../catalog/types.js';
+import type { AfterSuccess, JobSource } from '../model/job.js';
 import { parseBytes } from '../config/units.js';
 
 /** Job names: what `bevara jobs add` and the config's `jobs:` keys accept. */

@@ -3,7 +3,7 @@
  * (`JobRecord`). Both go through the same checks; only the spelling of the fields in messages differs.
  */
 import path from 'node:path';
-import type { AfterSuccess, JobRecord, JobSource } from '../catalog/types.js';
+import type { AfterSuccess, JobRecord, JobSource } from '../model/job.js';
 import type { JobConfig } from '../config/schema.js';
 import { ConfigError, errorMessage, ValidationError } from '../errors.js';
 import {

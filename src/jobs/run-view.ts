@@ -2,15 +2,10 @@
  * What an archivist needs to know about one run without reading logs: what it worked on, what came of each
  * record (or copy), why the ones that need attention do, and where the packages went. Read from the catalog only.
  */
-import type {
-  Catalog,
-  CopyStatus,
-  RecordState,
-  RunItem,
-  RunKind,
-  RunRecord,
-  RunStatus,
-} from '../catalog/types.js';
+import type { Catalog } from '../catalog/types.js';
+import type { RecordState } from '../model/job.js';
+import type { CopyStatus } from '../model/package.js';
+import type { RunItem, RunKind, RunRecord, RunStatus } from '../model/run.js';
 import { NotFoundError } from '../errors.js';
 import { runDuration } from './describe.js';
 

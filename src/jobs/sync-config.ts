@@ -2,7 +2,8 @@
  * Brings the catalog's jobs in line with the config file: the file is versioned with the deployment and wins for
  * the jobs it declares; jobs added with `bevara jobs add` live only in the catalog.
  */
-import type { Catalog, JobRecord } from '../catalog/types.js';
+import type { Catalog } from '../catalog/types.js';
+import type { JobRecord } from '../model/job.js';
 import { NotFoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 

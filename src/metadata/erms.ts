@@ -1,5 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
-import type { DescriptiveMetadata } from '../catalog/types.js';
+import type { DescriptiveMetadata } from '../model/package.js';
 
 /** The CITS ERMS (FGS Ärendehantering) namespace. */
 export const ERMS_NAMESPACE = 'https://DILCIS.eu/XML/ERMS';

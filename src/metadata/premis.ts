@@ -8,7 +8,7 @@
  * LinkObjectXmlID attributes (xs:ID / xs:IDREF; note that libxml2's schema validation does not check that an
  * IDREF resolves).
  */
-import type { EventRecord } from '../catalog/types.js';
+import type { EventRecord } from '../model/package.js';
 import type { PackageDescription, PackagedFile } from './types.js';
 import {
   buildXmlParts,

@@ -1,4 +1,4 @@
-import type { DescriptiveMetadata, EventRecord, FileRecord } from '../catalog/types.js';
+import type { DescriptiveMetadata, EventRecord, FileRecord } from '../model/package.js';
 
 /** A content file as measured while it was written into the package: a catalog file row without its package. */
 export type PackagedFile = Omit<FileRecord, 'packageId'>;

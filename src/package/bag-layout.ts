@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import type { ZipEntrySource } from './zip-writer.js';
+import type { ZipEntrySource } from '../zip/writer.js';
 
 /** Manifest algorithms of the E-ARK BagIt profile (MD5 and SHA-1 required) plus SHA-256, bevara's own. */
 const ALGORITHMS = ['md5', 'sha1', 'sha256'] as const;

@@ -10,7 +10,7 @@
 
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { EventRecord, FileFormat, FileRecord } from '../catalog/types.js';
+import type { EventRecord, FileFormat, FileRecord } from '../model/package.js';
 import { ValidationError } from '../errors.js';
 import { createDigester, sha256Hex } from '../fixity/digest.js';
 import { createFormatIdentifier } from '../formats/identify.js';
@@ -27,7 +27,7 @@ import { validateOpened } from '../validation/validate-package.js';
 import { bagEntries } from './bag-layout.js';
 import type { Profile } from './profile.js';
 import { packageGuide, schemaFiles } from './self-description.js';
-import { createZipStream, type ZipEntrySource } from './zip-writer.js';
+import { createZipStream, type ZipEntrySource } from '../zip/writer.js';
 
 export interface BuildPackageInput {
   record: SourceRecord;
@@ -79,106 +79,10 @@ export function buildPackage(input: BuildPackageInput): PackageBuild {
   let description: PackageDescription | undefined;
 
   async function* entries(): AsyncGenerator<ZipEntrySource> {
-    for (const file of record.files) {
-      const digester = createDigester('SHA-256');
-      // Identified from the same chunks as the digest: still one read of each byte.
-      const identifier = createFormatIdentifier();
-      const entryPath = dataPrefix + file.path;
-      yield {
-        name: root + entryPath,
-        mtime: file.modifiedAt,
-        size: file.size,
-        data: tap(
-          file.open(),
-          (chunk) => {
-            digester.update(chunk);
-            identifier.update(chunk);
-          },
-          input.onSourceBytes,
-        ),
-      };
-      const identified = identifier.result();
-      // The ZIP writer pulls the next entry only after this one's data is consumed: the digest is complete.
-      files.push({
-        path: file.path,
-        entryPath,
-        size: file.size,
-        sha256: digester.hex(),
-        mimeType: identified.mimeType,
-        format: fileFormat(identified),
-        modifiedAt: file.modifiedAt,
-      });
-    }
+    yield* dataEntries(input, root, dataPrefix, files);
     const digestedAt = input.now();
     description = describe(input, createdAt, files, digestedAt);
-
-    const descriptive: MetadataFileRef[] = [];
-    const dc = metadataFile(
-      'metadata/descriptive/dc.xml',
-      buildDublinCore(description),
-      'text/xml',
-      digestedAt,
-    );
-    descriptive.push(dc.ref);
-    yield dc.entry(root);
-    for (const producerFile of record.metadataFiles) {
-      const original = metadataFile(
-        `metadata/descriptive/${producerFile.name}`,
-        producerFile.bytes,
-        producerFile.mimeType,
-        producerFile.modifiedAt,
-      );
-      descriptive.push(original.ref);
-      extraFiles.push({
-        packageId,
-        path: producerFile.name,
-        entryPath: original.ref.path,
-        size: original.ref.size,
-        sha256: original.ref.sha256,
-        mimeType: producerFile.mimeType,
-        modifiedAt: producerFile.modifiedAt,
-      });
-      yield original.entry(root);
-    }
-    const premis = partsFile(
-      'metadata/preservation/premis.xml',
-      premisParts(description, record.submission ? { submission: record.submission } : {}),
-      'text/xml',
-      digestedAt,
-    );
-    yield premis.entry(root);
-    const repMetsParts = representationMetsParts(description);
-    const repMets = partsFile(
-      `representations/${profile.representation}/METS.xml`,
-      repMetsParts,
-      'text/xml',
-      digestedAt,
-    );
-    yield repMets.entry(root);
-    metsTexts.set(repMets.ref.path, [...repMetsParts()].join(''));
-    const guide = metadataFile(
-      'documentation/README.txt',
-      packageGuide(description),
-      'text/plain',
-      digestedAt,
-    );
-    yield guide.entry(root);
-    const schemas: MetadataFileRef[] = [];
-    const erms = record.metadataFiles.some((f) => f.name === ERMS_FILE_NAME);
-    for (const [name, bytes] of schemaFiles({ erms })) {
-      const schema = metadataFile(`schemas/${name}`, bytes, 'application/xml', digestedAt);
-      schemas.push(schema.ref);
-      yield schema.entry(root);
-    }
-    const rootMets = buildRootMets(description, {
-      descriptive,
-      preservation: [premis.ref],
-      representationMets: repMets.ref,
-      schemas,
-      documentation: [guide.ref],
-    });
-    yield metadataFile('METS.xml', rootMets, 'text/xml', digestedAt).entry(root);
-    metsTexts.set('METS.xml', rootMets);
+    yield* metadataEntries(input, root, description, digestedAt, { extraFiles, metsTexts });
   }
 
   const packageDigester = createDigester('SHA-256');
@@ -220,6 +124,125 @@ export function buildPackage(input: BuildPackageInput): PackageBuild {
     };
   });
   return { stream, done, sha256: () => packageDigester.hex() };
+}
+
+/**
+ * The record's files under `<root><dataPrefix>`, each digested and identified from the bytes as they are zipped;
+ * each is pushed to `files` once the ZIP writer has consumed it.
+ */
+async function* dataEntries(
+  input: BuildPackageInput,
+  root: string,
+  dataPrefix: string,
+  files: PackagedFile[],
+): AsyncGenerator<ZipEntrySource> {
+  for (const file of input.record.files) {
+    const digester = createDigester('SHA-256');
+    // Identified from the same chunks as the digest: still one read of each byte.
+    const identifier = createFormatIdentifier();
+    const entryPath = dataPrefix + file.path;
+    yield {
+      name: root + entryPath,
+      mtime: file.modifiedAt,
+      size: file.size,
+      data: tap(
+        file.open(),
+        (chunk) => {
+          digester.update(chunk);
+          identifier.update(chunk);
+        },
+        input.onSourceBytes,
+      ),
+    };
+    const identified = identifier.result();
+    // The ZIP writer pulls the next entry only after this one's data is consumed: the digest is complete.
+    files.push({
+      path: file.path,
+      entryPath,
+      size: file.size,
+      sha256: digester.hex(),
+      mimeType: identified.mimeType,
+      format: fileFormat(identified),
+      modifiedAt: file.modifiedAt,
+    });
+  }
+}
+
+/**
+ * The metadata written after the files: Dublin Core, the producer's own metadata files (added to `extraFiles`
+ * for the catalog), PREMIS, the representation METS, the guide, the schemas and last the root METS (both METS
+ * texts kept in `metsTexts` for the check after writing).
+ */
+async function* metadataEntries(
+  input: BuildPackageInput,
+  root: string,
+  description: PackageDescription,
+  digestedAt: Date,
+  out: { extraFiles: FileRecord[]; metsTexts: Map<string, string> },
+): AsyncGenerator<ZipEntrySource> {
+  const { record, profile, packageId } = input;
+  const descriptive: MetadataFileRef[] = [];
+  const dc = metadataFile(
+    'metadata/descriptive/dc.xml',
+    buildDublinCore(description),
+    'text/xml',
+    digestedAt,
+  );
+  descriptive.push(dc.ref);
+  yield dc.entry(root);
+  for (const producerFile of record.metadataFiles) {
+    const original = metadataFile(
+      `metadata/descriptive/${producerFile.name}`,
+      producerFile.bytes,
+      producerFile.mimeType,
+      producerFile.modifiedAt,
+    );
+    descriptive.push(original.ref);
+    out.extraFiles.push({
+      packageId,
+      path: producerFile.name,
+      entryPath: original.ref.path,
+      size: original.ref.size,
+      sha256: original.ref.sha256,
+      mimeType: producerFile.mimeType,
+      modifiedAt: producerFile.modifiedAt,
+    });
+    yield original.entry(root);
+  }
+  const premis = partsFile(
+    'metadata/preservation/premis.xml',
+    premisParts(description, record.submission ? { submission: record.submission } : {}),
+    'text/xml',
+    digestedAt,
+  );
+  yield premis.entry(root);
+  const repMetsParts = representationMetsParts(description);
+  const repMets = partsFile(
+    `representations/${profile.representation}/METS.xml`,
+    repMetsParts,
+    'text/xml',
+    digestedAt,
+  );
+  yield repMets.entry(root);
+  out.metsTexts.set(repMets.ref.path, [...repMetsParts()].join(''));
+  const guide = metadataFile('documentation/README.txt', packageGuide(description), 'text/plain', digestedAt);
+  yield guide.entry(root);
+  const schemas: MetadataFileRef[] = [];
+  const erms = record.metadataFiles.some((f) => f.name === ERMS_FILE_NAME);
+  for (const [name, bytes] of schemaFiles({ erms })) {
+    const schema = metadataFile(`schemas/${name}`, bytes, 'application/xml', digestedAt);
+    schemas.push(schema.ref);
+    yield schema.entry(root);
+  }
+  const rootMets = buildRootMets(description, {
+    descriptive,
+    preservation: [premis.ref],
+    representationMets: repMets.ref,
+    schemas,
+    documentation: [guide.ref],
+  });
+  yield metadataFile('METS.xml', rootMets, 'text/xml', digestedAt).entry(root);
+  out.metsTexts.set('METS.xml', rootMets);
 }
 
 /**

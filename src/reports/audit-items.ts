@@ -3,7 +3,7 @@
  * packages, orphans, fine copies) and takes the counts from `run.summary`, counting items where the summary
  * lacks a number. Items come from JSON as often as from code, so every detail is read defensively.
  */
-import type { RunItem, RunRecord } from '../catalog/types.js';
+import type { RunItem, RunRecord } from '../model/run.js';
 import { numberOf, stringOf } from './html-page.js';
 import { millisBetween } from './report-format.js';
 

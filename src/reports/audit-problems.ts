@@ -2,7 +2,7 @@
  * The detail sections of an audit report: failed and missing copies (one row per problem, with file, rule and
  * expected/actual digests), repaired copies, damaged packages, orphans, and the copies that were fine (collapsed).
  */
-import type { RunItem } from '../catalog/types.js';
+import type { RunItem } from '../model/run.js';
 import {
   type AuditGroups,
   type DamagedPackage,

@@ -3,7 +3,7 @@
  * still waits for copies (one row per problem: record, file, rule, what), and the records that were fine,
  * collapsed. Red when records were rejected or failed, amber when some only wait for copies.
  */
-import type { RunItem } from '../catalog/types.js';
+import type { RunItem } from '../model/run.js';
 import { labelOf, problemsOf, type ReportProblem } from './audit-items.js';
 import {
   banner,

@@ -3,7 +3,7 @@
  * hold text of their own, so a report is in one language throughout. Counted phrases are functions because
  * Swedish adjectives agree in number ("1 reparerad", "2 reparerade").
  */
-import type { RunStatus } from '../catalog/types.js';
+import type { RunStatus } from '../model/run.js';
 import { SV } from './labels-sv.js';
 import type { ReportLanguage } from './write-report.js';
 

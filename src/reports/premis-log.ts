@@ -9,7 +9,7 @@
  * attributes where bevara knows the term. A PREMIS document needs at least one object, so a log needs at least
  * one event.
  */
-import type { EventRecord } from '../catalog/types.js';
+import type { EventRecord } from '../model/package.js';
 import { PreservationError } from '../errors.js';
 import { PREMIS_VERSION } from '../metadata/premis.js';
 import {

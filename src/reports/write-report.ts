@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { EventRecord, RunItem, RunRecord, RunStatus } from '../catalog/types.js';
+import type { EventRecord } from '../model/package.js';
+import type { RunItem, RunRecord, RunStatus } from '../model/run.js';
 import { maskUrlText } from '../config/mask.js';
 import { renderPremisEventLog } from './premis-log.js';
 import { renderRunHtml } from './run-html.js';

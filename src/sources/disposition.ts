@@ -12,7 +12,7 @@
 import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { AfterSuccess } from '../catalog/types.js';
+import type { AfterSuccess } from '../model/job.js';
 import { PreservationError } from '../errors.js';
 import { decodeName } from './names.js';
 

@@ -1,4 +1,4 @@
-import type { DescriptiveMetadata } from '../catalog/types.js';
+import type { DescriptiveMetadata } from '../model/package.js';
 import type { ValidationError } from '../errors.js';
 import { ERMS_NAMESPACE, ermsDescriptiveMetadata, readErms } from '../metadata/erms.js';
 import type { XmlValidator } from '../metadata/xml-validator.js';

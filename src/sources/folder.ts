@@ -15,21 +15,19 @@
  * scanned one at a time as the consumer asks for them, so the first record arrives without waiting for the rest.
  */
 
-import type { Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { NotFoundError, ValidationError } from '../errors.js';
+import type { ValidationError } from '../errors.js';
 import { createXmlValidator, type XmlValidator } from '../metadata/xml-validator.js';
 import { checkErmsFile, ERMS_FILE_NAME } from './erms-file.js';
 import {
   createVerifiedReadStream,
   createVerifiedReadStreamSync,
-  describeFsError,
   type FileIdentity,
   recordError,
 } from './file-reader.js';
 import { isolateRecord } from './isolate.js';
+import { entryKind, readInputRoot, sortMarkingCollisions } from './input-root.js';
 import { comparePaths, decodeName, nameProblem, printableName } from './names.js';
 import { walkRecord } from './record-walk.js';
 import type { RecordSource, ScannedRecord, SourceFile, SourceFileRef } from './types.js';
@@ -182,28 +180,16 @@ async function listRecords(
   root: string,
   onIgnored: FolderSourceOptions['onIgnored'],
 ): Promise<RecordEntry[]> {
-  let dirents: Dirent<Buffer>[];
-  try {
-    dirents = await readdir(Buffer.from(root), { encoding: 'buffer', withFileTypes: true });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new NotFoundError(`[source:folder] input folder "${root}" does not exist`);
-    throw new ValidationError(
-      'unreadable',
-      `[source:folder] input folder "${root}": ${describeFsError(err)}`,
-      {},
-      {
-        cause: err,
-      },
-    );
-  }
+  const dirents = await readInputRoot(root, '[source:folder] input folder');
   const entries: RecordEntry[] = [];
   for (const dirent of dirents) {
     const decoded = decodeName(dirent.name);
     const key = decoded.ok ? decoded.name : decoded.escaped;
     if (!dirent.isDirectory()) {
-      const what = dirent.isFile() ? 'file' : dirent.isSymbolicLink() ? 'symbolic link' : 'special file';
-      onIgnored?.(printableName(key), `${what} at the input root is not a record (records are folders)`);
+      onIgnored?.(
+        printableName(key),
+        `${entryKind(dirent)} at the input root is not a record (records are folders)`,
+      );
       continue;
     }
     const errors: ValidationError[] = [];
@@ -215,16 +201,5 @@ async function listRecords(
     }
     entries.push({ raw: dirent.name, key, errors });
   }
-  entries.sort((a, b) => comparePaths(a.key, b.key) || Buffer.compare(a.raw, b.raw));
-  for (let i = 1; i < entries.length; i++) {
-    const [prev, cur] = [entries[i - 1], entries[i]];
-    if (prev && cur && prev.key === cur.key) {
-      for (const e of [prev, cur]) {
-        if (e.errors.some((x) => x.rule === 'name-collision')) continue;
-        const reason = 'another record folder has the same name after NFC normalisation';
-        e.errors.push(recordError('name-collision', e.key, undefined, reason));
-      }
-    }
-  }
-  return entries;
+  return sortMarkingCollisions(entries, 'another record folder has the same name after NFC normalisation');
 }

@@ -15,7 +15,7 @@
  * Every key is optional; unknown keys are errors so that a typo ("titel") is caught instead of ignored.
  */
 import { z } from 'zod';
-import type { DescriptiveMetadata } from '../catalog/types.js';
+import type { DescriptiveMetadata } from '../model/package.js';
 
 /** Name of the metadata file at the root of a record folder. */
 export const RECORD_JSON_NAME = 'record.json';

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { DescriptiveMetadata } from '../catalog/types.js';
+import type { DescriptiveMetadata } from '../model/package.js';
 import type { ValidationError } from '../errors.js';
 
 /** One file of a record, found but not yet read. */

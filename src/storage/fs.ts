@@ -87,10 +87,7 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
   const root = path.resolve(options.root);
   const objectPath = (key: string) => path.join(root, ...validateKey(key).split('/'));
   const metaPath = (key: string) => path.join(root, META_DIR, `${validateKey(key)}.json`);
-  const fail = (what: string, key: string, err: unknown) =>
-    new StorageError(`[storage:fs] ${what} "${key}" in ${root} failed: ${(err as Error).message}`, {
-      cause: err,
-    });
+  const fail = (what: string, key: string, err: unknown) => fsError(root, what, key, err);
 
   let claimed: Promise<void> | undefined;
   async function put(key: string, body: Readable, putOptions: PutOptions = {}): Promise<StoredObject> {
@@ -102,32 +99,10 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
     const target = objectPath(key);
     if (await exists(target))
       throw new AlreadyExistsError(`[storage:fs] key "${key}" exists in ${root}; packages are written once`);
-    // The temp name says which process writes it: a later process removes it at once once that one is dead.
-    const temp = path.join(root, TMP_DIR, `${processTag()}-${randomBytes(12).toString('hex')}.part`);
-    let size = 0;
-    try {
-      await fs.mkdir(path.join(root, TMP_DIR), { recursive: true });
-      const handle = await fs.open(temp, 'wx', 0o600);
-      try {
-        size = await writeAll(handle, body, options.blockingIo === true, putOptions.signal);
-        await handle.sync();
-        await handle.chmod(PACKAGE_MODE);
-      } finally {
-        await handle.close();
-      }
-      await fs.mkdir(path.dirname(target), { recursive: true });
-      await fs.link(temp, target);
-    } catch (err) {
-      await fs.rm(temp, { force: true });
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new AlreadyExistsError(
-          `[storage:fs] key "${key}" exists in ${root}; packages are written once`,
-        );
-      }
-      if (err instanceof PreservationError || (err instanceof Error && err.name === 'AbortError')) throw err;
-      throw fail('put', key, err);
-    }
-    await fs.rm(temp, { force: true });
+    const size = await writeNew(root, key, target, body, {
+      blockingIo: options.blockingIo === true,
+      signal: putOptions.signal,
+    });
     const sha256 = putOptions.sha256?.();
     const storedAt = new Date();
     try {
@@ -164,18 +139,7 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
     const file = objectPath(key);
     const handle = await openObject(file, key, 'digest');
     try {
-      const digester = createDigester('SHA-256');
-      const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
-      let size = 0;
-      for (;;) {
-        const bytesRead = options.blockingIo
-          ? readSync(handle.fd, buffer, 0, buffer.length, size)
-          : (await handle.read(buffer, 0, buffer.length, size)).bytesRead;
-        if (bytesRead === 0) break;
-        digester.update(buffer.subarray(0, bytesRead));
-        size += bytesRead;
-      }
-      return { size, sha256: digester.hex() };
+      return await digestHandle(handle, options.blockingIo === true);
     } finally {
       await handle.close();
     }
@@ -215,19 +179,84 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
     list,
     delete: del,
     check: () => checkFsRoot(root, path.join(root, TMP_DIR)),
-    removeIncomplete: async (olderThan) => {
-      const tmp = path.join(root, TMP_DIR);
-      const removed: string[] = [];
-      for (const name of await fs.readdir(tmp).catch(() => [] as string[])) {
-        const file = path.join(tmp, name);
-        const stat = await fs.stat(file).catch(() => undefined);
-        if (!stat?.isFile() || (stat.mtime >= olderThan && !isDeadLocalProcess(name))) continue;
-        await fs.rm(file, { force: true });
-        removed.push(`${TMP_DIR}/${name}`);
-      }
-      return removed;
-    },
+    removeIncomplete: (olderThan) => removeIncompleteParts(root, olderThan),
   };
+}
+
+function fsError(root: string, what: string, key: string, err: unknown): StorageError {
+  return new StorageError(`[storage:fs] ${what} "${key}" in ${root} failed: ${(err as Error).message}`, {
+    cause: err,
+  });
+}
+
+/**
+ * Writes `body` to a temp file (synced, read-only) and links it to `target`, which must not exist; returns the
+ * size. The temp file is gone afterwards, whatever happened.
+ */
+async function writeNew(
+  root: string,
+  key: string,
+  target: string,
+  body: Readable,
+  options: { blockingIo: boolean; signal?: AbortSignal },
+): Promise<number> {
+  // The temp name says which process writes it: a later process removes it at once once that one is dead.
+  const temp = path.join(root, TMP_DIR, `${processTag()}-${randomBytes(12).toString('hex')}.part`);
+  let size = 0;
+  try {
+    await fs.mkdir(path.join(root, TMP_DIR), { recursive: true });
+    const handle = await fs.open(temp, 'wx', 0o600);
+    try {
+      size = await writeAll(handle, body, options.blockingIo, options.signal);
+      await handle.sync();
+      await handle.chmod(PACKAGE_MODE);
+    } finally {
+      await handle.close();
+    }
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.link(temp, target);
+  } catch (err) {
+    await fs.rm(temp, { force: true });
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new AlreadyExistsError(`[storage:fs] key "${key}" exists in ${root}; packages are written once`);
+    }
+    if (err instanceof PreservationError || (err instanceof Error && err.name === 'AbortError')) throw err;
+    throw fsError(root, 'put', key, err);
+  }
+  await fs.rm(temp, { force: true });
+  return size;
+}
+
+async function digestHandle(
+  handle: fs.FileHandle,
+  blockingIo: boolean,
+): Promise<{ size: number; sha256: string }> {
+  const digester = createDigester('SHA-256');
+  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  let size = 0;
+  for (;;) {
+    const bytesRead = blockingIo
+      ? readSync(handle.fd, buffer, 0, buffer.length, size)
+      : (await handle.read(buffer, 0, buffer.length, size)).bytesRead;
+    if (bytesRead === 0) break;
+    digester.update(buffer.subarray(0, bytesRead));
+    size += bytesRead;
+  }
+  return { size, sha256: digester.hex() };
+}
+
+/** Removes temp files older than `olderThan`, or written by a local process that is gone. */
+async function removeIncompleteParts(root: string, olderThan: Date): Promise<string[]> {
+  const tmp = path.join(root, TMP_DIR);
+  const removed: string[] = [];
+  for (const name of await fs.readdir(tmp).catch(() => [] as string[])) {
+    const file = path.join(tmp, name);
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (!stat?.isFile() || (stat.mtime >= olderThan && !isDeadLocalProcess(name))) continue;
+    await fs.rm(file, { force: true });
+    removed.push(`${TMP_DIR}/${name}`);
+  }
+  return removed;
 }
 
 async function* walk(dir: string, relative: string): AsyncIterable<StoredObject> {

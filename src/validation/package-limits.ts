@@ -3,7 +3,7 @@
  * and (for ZIPs) the compression ratio of each entry, so that a ZIP bomb is refused from its central directory
  * alone. Each exceeded limit is a MUST finding with its own rule id, reported like the validator's findings.
  */
-import type { ZipCentralEntry } from '../package/zip-reader.js';
+import type { ZipCentralEntry } from '../zip/reader.js';
 import type { Finding } from './types.js';
 
 /** Default {@link SipLimits.maxEntries}: the files one record may hold (see `DEFAULT_MAX_RECORD_FILES`). */

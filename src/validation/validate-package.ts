@@ -173,12 +173,43 @@ export async function validateOpened(
   const docs: MetsDoc[] = [{ file: 'METS.xml', text: packageText }];
   const refs: { ref: FileRef; metsFile: string }[] = [];
   const ruleFindings: Finding[] = [];
+  await checkRules(pkg, mets, profile, tooLarge, { docs, refs, findings: ruleFindings });
+  // xmllint runs in a worker thread: let it work while the files are hashed.
+  const schema = Promise.all(docs.map((doc) => schemaCheck(doc.file, doc.text)));
+  schema.catch(() => {});
+  const verified =
+    options.verifyChecksums === false
+      ? { findings: [], notes: [], files: 0, bytes: 0 }
+      : await verifyFiles(pkg, refs);
+  findings.push(...(await schema).flat(), ...ruleFindings);
+  findings.push(...checkStructure(pkg, attr(mets, 'OBJID')));
+  findings.push(...verified.findings);
+  return {
+    findings,
+    notes: verified.notes,
+    verified: { files: verified.files, bytes: verified.bytes },
+    profile,
+    profileReason: reason,
+  };
+}
+
+/**
+ * The CSIP (and SIP) rules on the root METS and on each representation METS it points to. Each representation
+ * METS read is added to `out.docs` for the schema check, every file reference to `out.refs` for the checksums.
+ */
+async function checkRules(
+  pkg: PackageReader,
+  mets: XmlNode,
+  profile: ValidationProfile,
+  tooLarge: (file: string) => Finding | undefined,
+  out: { docs: MetsDoc[]; refs: { ref: FileRef; metsFile: string }[]; findings: Finding[] },
+): Promise<void> {
   const contextFor = (file: string, root: XmlNode): RuleContext =>
-    createRuleContext({ pkg, file, mets: root, profile }, ruleFindings, (ref) =>
-      refs.push({ ref, metsFile: file }),
+    createRuleContext({ pkg, file, mets: root, profile }, out.findings, (ref) =>
+      out.refs.push({ ref, metsFile: file }),
     );
   if (mets.ns !== NS.mets || mets.local !== 'mets') {
-    ruleFindings.push({
+    out.findings.push({
       id: 'CSIP1000',
       level: 'MUST',
       message: `The root element must be mets in namespace ${NS.mets}, not ${mets.qname}.`,
@@ -201,38 +232,21 @@ export async function validateOpened(
     for (const file of representations) {
       const refused = tooLarge(file);
       if (refused) {
-        ruleFindings.push(refused);
+        out.findings.push(refused);
         continue;
       }
       const text = (await pkg.read(file)).toString('utf8');
       const rep = parseXml(text);
       if (!('root' in rep)) {
-        ruleFindings.push(notWellFormed(file, rep));
+        out.findings.push(notWellFormed(file, rep));
         continue;
       }
-      docs.push({ file, text });
+      out.docs.push({ file, text });
       const repCtx = contextFor(file, rep.root);
       checkNamespaces(repCtx);
       checkFiles(repCtx);
     }
   }
-  // xmllint runs in a worker thread: let it work while the files are hashed.
-  const schema = Promise.all(docs.map((doc) => schemaCheck(doc.file, doc.text)));
-  schema.catch(() => {});
-  const verified =
-    options.verifyChecksums === false
-      ? { findings: [], notes: [], files: 0, bytes: 0 }
-      : await verifyFiles(pkg, refs);
-  findings.push(...(await schema).flat(), ...ruleFindings);
-  findings.push(...checkStructure(pkg, attr(mets, 'OBJID')));
-  findings.push(...verified.findings);
-  return {
-    findings,
-    notes: verified.notes,
-    verified: { files: verified.files, bytes: verified.bytes },
-    profile,
-    profileReason: reason,
-  };
 }
 
 function notWellFormed(file: string, error: { error: string; line?: number }): Finding {

@@ -1,8 +1,8 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { extractEntry } from '../package/zip-entry-data.js';
-import { readZipDirectory, type ZipCentralEntry } from '../package/zip-reader.js';
+import { extractEntry } from '../zip/entry-data.js';
+import { readZipDirectory, type ZipCentralEntry } from '../zip/reader.js';
 import { indexFiles, readAll } from './package-index.js';
 import { checkZipLimits, DEFAULT_PACKAGE_LIMITS } from './package-limits.js';
 import { checkEntryName } from './package-path.js';

@@ -1,4 +1,5 @@
-import type { JobRecord, RunRecord, RunStatus } from '../catalog/types.js';
+import type { JobRecord } from '../model/job.js';
+import type { RunRecord, RunStatus } from '../model/run.js';
 import { errorMessage } from '../errors.js';
 import { type JobRunDeps, startJobRun, type WorkOptions, workOnRun } from '../ingest/job-run.js';
 import { LEASE_MS, LEASES } from '../leases.js';

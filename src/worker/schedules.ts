@@ -1,4 +1,4 @@
-import type { JobRecord } from '../catalog/types.js';
+import type { JobRecord } from '../model/job.js';
 import type { ScheduleEntry } from './scheduler.js';
 
 /** The scheduler's name of the audit's schedule; jobs' are `job:<name>` (a job may be called "audit"). */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/catalog/types.js';
 import { auditCommand } from '../../src/cli/audit.js';
-import { type AppContext, openContext } from '../../src/cli/context.js';
+import { type AppContext, openContext } from '../../src/app/context.js';
 import { ingestCommand } from '../../src/cli/ingest.js';
 import {
   jobsAddCommand,
@@ -13,7 +13,8 @@ import {
   jobsSetEnabledCommand,
   jobsShowCommand,
 } from '../../src/cli/jobs.js';
-import { type RunListRow, runsListCommand, runsShowCommand } from '../../src/cli/runs.js';
+import type { RunListRow } from '../../src/jobs/run-list.js';
+import { runsListCommand, runsShowCommand } from '../../src/cli/runs.js';
 import type { RunView } from '../../src/jobs/run-view.js';
 import { bevara, copyFixtures, json, tempDir } from './helpers.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSqliteCatalog } from '../../src/catalog/sqlite.js';
 import type { Catalog, RunRecord } from '../../src/catalog/types.js';
-import { openContext } from '../../src/cli/context.js';
+import { openContext } from '../../src/app/context.js';
 import { jobsRunCommand } from '../../src/cli/jobs.js';
 import { BIN, type CliResult, FIXTURES, listFiles, tempDir } from './helpers.js';
 

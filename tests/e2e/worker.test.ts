@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PackageRecord, RunRecord } from '../../src/catalog/types.js';
-import type { RunListRow } from '../../src/cli/runs.js';
+import type { RunListRow } from '../../src/jobs/run-list.js';
 import { describeRun, type RunView } from '../../src/jobs/run-view.js';
 import { listFiles } from './helpers.js';
 import {

@@ -53,7 +53,12 @@ describe('validate and ingest: one verdict on ZIP tricks', () => {
     // 32 MiB of zeros deflate to about 32 KB; the headers claim 1,000 bytes, well within 1000:1 of that.
     const liar = [
       ...goodEntries(world.root, 'ljuger'),
-      { name: 'ljuger/documentation/noll.bin', data: Buffer.alloc(32 << 20), deflate: true, claimedSize: 1000 },
+      {
+        name: 'ljuger/documentation/noll.bin',
+        data: Buffer.alloc(32 << 20),
+        deflate: true,
+        claimedSize: 1000,
+      },
     ];
     fs.writeFileSync(path.join(world.inbox, 'ljuger.zip'), makeZip(liar));
     fs.copyFileSync(GOOD_SIP, path.join(world.inbox, 'god.zip'));

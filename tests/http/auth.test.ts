@@ -1,7 +1,7 @@
 /** Accounts, login (form and JSON), sessions, CSRF, logout, rate limit; no secret in any log line. */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Console, addRoleUsers, cookiesOf, login, PASSWORD, startConsole, tempDir } from './harness.js';
+import { type Console, addRoleUsers, cookiesOf, login, PASSWORD, startConsole } from './harness.js';
 
 describe('console login and sessions', () => {
   let c: Console;
@@ -68,14 +68,6 @@ describe('console login and sessions', () => {
     const [a, b] = [await wrong.text(), await unknown.text()];
     expect(a).toContain('Fel användarnamn eller lösenord.');
     expect(a.replace(/value="[^"]+"/g, '')).toBe(b.replace(/value="[^"]+"/g, ''));
-  });
-
-  it("keeps the form's token while the browser asks for more without a session (its favicon, a second tab)", async () => {
-    const form = await loginForm();
-    const favicon = await fetch(`${c.url}/login?next=%2Ffavicon.ico`, { headers: { cookie: form.cookie } });
-    expect(cookiesOf(favicon)).toBe(form.cookie);
-    const res = await post(form.cookie, { name: 'reader', password: PASSWORD, _csrf: form.token });
-    expect(res.status).toBe(303);
   });
 
   it('sends only this server as the next page', async () => {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type AppContext, type GlobalOptions, openContext } from '../../src/cli/context.js';
+import { type AppContext, type GlobalOptions, openContext } from '../../src/app/context.js';
 import { createServer, type ServerOptions } from '../../src/http/server.js';
 import { addUser } from '../../src/http/users.js';
 import { createLogger } from '../../src/logger.js';

@@ -1,4 +1,4 @@
-/** `bevara users` through the compiled CLI (the e2e project builds dist/), then a login with the account it made. */
+/** `bevara users` through the compiled CLI (dist/), then a login to the console with an account it added. */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { decideOrphan } from '../../audit/orphan-decisions.js';
-import type { RunRecord } from '../../catalog/types.js';
+import type { RunRecord } from '../../model/run.js';
 import { NotFoundError } from '../../errors.js';
 import { who } from '../auth/guard.js';
 import type { ConsoleDeps } from '../deps.js';

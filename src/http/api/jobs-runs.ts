@@ -1,7 +1,7 @@
 /** `/api/jobs` and `/api/runs`: what the Jobs and Runs pages show and do. */
 import type { FastifyInstance } from 'fastify';
-import { listRow } from '../../cli/runs.js';
-import type { RunKind } from '../../catalog/types.js';
+import { listRow } from '../../jobs/run-list.js';
+import type { RunKind } from '../../model/run.js';
 import { syncJobs } from '../../jobs/job-actions.js';
 import { who } from '../auth/guard.js';
 import type { ConsoleDeps } from '../deps.js';

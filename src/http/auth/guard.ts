@@ -4,7 +4,7 @@
  * nothing about the server is learned without one.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../cli/context.js';
+import type { AppContext } from '../../app/context.js';
 import { HttpProblem } from '../problem.js';
 import { can } from './roles.js';
 import { type Authenticated, findSession, SESSION_COOKIE, sameToken } from './sessions.js';

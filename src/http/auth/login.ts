@@ -6,7 +6,7 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../cli/context.js';
+import type { AppContext } from '../../app/context.js';
 import { pageContext, sendPage } from '../pages/context.js';
 import { loginPage } from '../pages/login.js';
 import { HttpProblem } from '../problem.js';

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../../cli/context.js';
+import type { AppContext } from '../../app/context.js';
 import { requestLang, translator } from '../i18n/labels.js';
 import type { PageContext } from './layout.js';
 

@@ -1,4 +1,5 @@
-import type { FileRecord, PackageHit } from '../../catalog/types.js';
+import type { PackageHit } from '../../catalog/types.js';
+import type { FileRecord } from '../../model/package.js';
 import { formatBytes } from '../../reports/format-bytes.js';
 import type { LabelKey } from '../i18n/labels.js';
 import type { PackageDetail, SearchParams } from '../services/packages.js';

@@ -22,6 +22,7 @@ import { runDetail } from '../services/run-detail.js';
 import { auditPage, auditsPage, orphansPage } from './audits.js';
 import { pageContext, sendPage } from './context.js';
 import { type JobForm, jobsPage } from './jobs.js';
+import type { PageContext } from './layout.js';
 import { overviewPage } from './overview.js';
 import { packagePage, searchPage } from './packages.js';
 import { runPage, runsPage } from './runs.js';
@@ -29,6 +30,8 @@ import { runPage, runsPage } from './runs.js';
 type Fields = Record<string, string | undefined>;
 
 const may = (request: FastifyRequest, permission: Permission) => can(who(request).user.role, permission);
+
+type PageOf = (request: FastifyRequest, reply: FastifyReply) => PageContext;
 
 export function registerPages(app: FastifyInstance, deps: ConsoleDeps): void {
   const { ctx } = deps;
@@ -38,6 +41,15 @@ export function registerPages(app: FastifyInstance, deps: ConsoleDeps): void {
     sendPage(reply, overviewPage(page(request, reply), await overview(ctx, deps.storage))),
   );
 
+  registerJobPages(app, deps, page);
+  registerRunAndPackagePages(app, deps, page);
+  registerAuditPages(app, deps, page);
+  registerOrphanPages(app, deps, page);
+}
+
+/** The job list and form, and the job actions: add, pause, resume, run now. */
+function registerJobPages(app: FastifyInstance, deps: ConsoleDeps, page: PageOf): void {
+  const { ctx } = deps;
   async function showJobs(request: FastifyRequest, reply: FastifyReply, form?: JobForm, status = 200) {
     const pc = page(request, reply);
     const q = request.query as Fields;
@@ -106,7 +118,11 @@ export function registerPages(app: FastifyInstance, deps: ConsoleDeps): void {
       return reply.redirect(`/runs/${encodeURIComponent(run.id)}`, 303);
     },
   );
+}
 
+/** Runs, package search and one package. */
+function registerRunAndPackagePages(app: FastifyInstance, deps: ConsoleDeps, page: PageOf): void {
+  const { ctx } = deps;
   app.get('/runs', { config: { access: 'read' } }, async (request, reply) =>
     sendPage(reply, runsPage(page(request, reply), await listRuns(deps, request.query as Fields))),
   );
@@ -142,7 +158,11 @@ export function registerPages(app: FastifyInstance, deps: ConsoleDeps): void {
       return sendPage(reply, packagePage(page(request, reply), detail, mayDownload));
     },
   );
+}
 
+/** Audit runs, and starting one. */
+function registerAuditPages(app: FastifyInstance, deps: ConsoleDeps, page: PageOf): void {
+  const { ctx } = deps;
   app.get('/audits', { config: { access: 'read' } }, async (request, reply) => {
     const runs = await ctx.catalog.listRuns({ kind: 'audit', limit: 50 });
     return sendPage(
@@ -171,7 +191,11 @@ export function registerPages(app: FastifyInstance, deps: ConsoleDeps): void {
       );
     },
   );
+}
 
+/** Unknown objects and the decisions on them. */
+function registerOrphanPages(app: FastifyInstance, deps: ConsoleDeps, page: PageOf): void {
+  const { ctx } = deps;
   app.get('/orphans', { config: { access: 'read' } }, async (request, reply) => {
     const pc = page(request, reply);
     const q = request.query as Fields;

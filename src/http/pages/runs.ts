@@ -1,4 +1,4 @@
-import type { RunListRow } from '../../cli/runs.js';
+import type { RunListRow } from '../../jobs/run-list.js';
 import { formatDuration } from '../../jobs/describe.js';
 import { formatBytes } from '../../reports/format-bytes.js';
 import type { LabelKey } from '../i18n/labels.js';

@@ -4,12 +4,14 @@
  * still running is joined, as the CLI does). Who started it is kept in the catalog (marker `started-by:<run>`).
  * On close, work in flight is stopped at a safe point and its run closed with a status and a report.
  */
-import type { AppContext } from '../../cli/context.js';
-import { runConfiguredAudit } from '../../cli/audit.js';
-import type { JobRecord, RunRecord } from '../../catalog/types.js';
+import type { AppContext } from '../../app/context.js';
+import { runConfiguredAudit } from '../../audit/configured.js';
+import type { JobRecord } from '../../model/job.js';
+import type { RunRecord } from '../../model/run.js';
 import { errorMessage, PreservationError } from '../../errors.js';
 import { processHolderId } from '../../ingest/holders.js';
-import { finishStoppedRun, startJobRun, workOnRun } from '../../ingest/job-run.js';
+import { finishStoppedRun } from '../../ingest/finish-run.js';
+import { startOrJoinJobRun, workOnRun, workUntilRunEnds } from '../../ingest/job-run.js';
 import { createConfiguredPackageWriter } from '../../ingest/package-writer.js';
 import { sleep } from '../../sleep.js';
 
@@ -50,14 +52,14 @@ export function createBackgroundWork(ctx: AppContext): BackgroundWork {
       signal: controller.signal,
     };
     try {
-      let status = await workOnRun(deps, run, job, options);
       // Another process finishes the run (its last records, or the report): wait for it, as `bevara ingest` does.
-      while (status === 'in-progress' && !controller.signal.aborted) {
-        await sleep(options.pollMs);
-        const current = await ctx.catalog.getRun(run.id);
-        if (current && current.status !== 'running') return;
-        status = await workOnRun(deps, run, job, options);
-      }
+      const status = await workUntilRunEnds(
+        deps,
+        run,
+        job,
+        options,
+        await workOnRun(deps, run, job, options),
+      );
       if (status === 'in-progress') await finishStoppedRun(deps, run, holder);
     } finally {
       await writer.close();
@@ -72,12 +74,9 @@ export function createBackgroundWork(ctx: AppContext): BackgroundWork {
         ctx.config.ingest.workers,
         ctx.config.ingest.maxRecordFiles,
       );
-      let run: RunRecord | null | undefined;
+      let run: RunRecord | undefined;
       try {
-        run = await startJobRun({ ...ctx, writer }, job, holder, `console-${ctx.now().toISOString()}`);
-        run ??= (
-          await ctx.catalog.listRuns({ kind: 'ingest', status: 'running', job: job.name, limit: 1 })
-        )[0];
+        run = await startOrJoinJobRun({ ...ctx, writer }, job, holder, `console-${ctx.now().toISOString()}`);
         if (!run)
           throw new PreservationError(`[jobs] could not start or join a run of job "${job.name}"; try again`);
       } catch (err) {
@@ -95,7 +94,7 @@ export function createBackgroundWork(ctx: AppContext): BackgroundWork {
         (await ctx.catalog.listRuns({ kind: 'audit', status: 'running' })).map((r) => r.id),
       );
       let done = false;
-      const audit = runConfiguredAudit(ctx, { json: true, signal: controller.signal }).finally(() => {
+      const audit = runConfiguredAudit(ctx, { signal: controller.signal }).finally(() => {
         done = true;
       });
       track(audit);

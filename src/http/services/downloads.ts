@@ -8,12 +8,12 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import type { AppContext } from '../../cli/context.js';
+import type { AppContext } from '../../app/context.js';
 import { compactTime } from '../../catalog/run-id.js';
-import type { CopyRecord, FileRecord, PackageRecord } from '../../catalog/types.js';
+import type { CopyRecord, FileRecord, PackageRecord } from '../../model/package.js';
 import { errorMessage, FixityError, NotFoundError, PreservationError } from '../../errors.js';
 import { createDigester } from '../../fixity/digest.js';
-import { readZipDirectory, walkZip } from '../../package/zip-reader.js';
+import { readZipDirectory, walkZip } from '../../zip/reader.js';
 import { readRange } from '../../storage/read-range.js';
 
 export interface Download {

@@ -1,5 +1,5 @@
 /** Unknown objects listed now, as `bevara orphans list` lists them (reserved packages reported, not removed). */
-import type { AppContext } from '../../cli/context.js';
+import type { AppContext } from '../../app/context.js';
 import { listOrphans } from '../../audit/orphans.js';
 import { newRunId } from '../../catalog/run-id.js';
 

@@ -3,10 +3,11 @@
  * copy that waited longest), the open problems (damaged packages, failed or missing copies, waiting and
  * quarantined records, unknown objects found by the last audit), totals, and the last runs.
  */
-import type { AppContext } from '../../cli/context.js';
-import { listRow, type RunListRow } from '../../cli/runs.js';
+import type { AppContext } from '../../app/context.js';
+import { listRow, type RunListRow } from '../../jobs/run-list.js';
 import { coverageOf } from '../../audit/coverage.js';
-import type { CatalogStats, RunRecord } from '../../catalog/types.js';
+import type { CatalogStats } from '../../catalog/types.js';
+import type { RunRecord } from '../../model/run.js';
 import { locationPolicyFor } from '../../config/audit-schema.js';
 import type { StorageCheckReport } from '../../storage/check.js';
 import { describeLocation } from '../../storage/index.js';

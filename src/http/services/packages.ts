@@ -1,14 +1,13 @@
 /** Package search from request parameters (for the API and the search page alike) and one package in full. */
-import type { AppContext } from '../../cli/context.js';
+import type { AppContext } from '../../app/context.js';
+import type { PackageCursor, PackageQuery } from '../../catalog/types.js';
 import type {
   CopyRecord,
   EventRecord,
   FileRecord,
-  PackageCursor,
-  PackageQuery,
   PackageRecord,
   PackageState,
-} from '../../catalog/types.js';
+} from '../../model/package.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 
 export const DEFAULT_PAGE = 25;

@@ -2,8 +2,8 @@
  * One run as the console shows it: the CLI's run view (`bevara runs show`), who started it from the console,
  * the files named by each problem, and for a running ingest its progress from its records' states.
  */
-import type { AppContext } from '../../cli/context.js';
-import type { RecordState } from '../../catalog/types.js';
+import type { AppContext } from '../../app/context.js';
+import type { RecordState } from '../../model/job.js';
 import { describeRun, type RunProblem, type RunView } from '../../jobs/run-view.js';
 import { startedByMarker } from './background.js';
 

@@ -12,7 +12,7 @@
  * | Bagging-Date                                           | dates.created              |
  * | External-Description                                   | description                |
  */
-import type { DescriptiveMetadata } from '../../catalog/types.js';
+import type { DescriptiveMetadata } from '../../model/package.js';
 import { printableName } from '../names.js';
 import { isIsoDateOrDateTime } from '../record-json.js';
 import { decodeTagText, splitTagLines } from './tag-text.js';

@@ -19,21 +19,20 @@
  * manifests, tag manifests, other tag files) is kept verbatim as one of the record's `metadataFiles`, named by
  * its path in the bag.
  */
-import type { Dirent } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { NotFoundError, ValidationError } from '../../errors.js';
+import type { ValidationError } from '../../errors.js';
 import {
   createVerifiedReadStream,
   createVerifiedReadStreamSync,
-  describeFsError,
   type FileIdentity,
   recordError,
 } from '../file-reader.js';
 import { DEFAULT_MAX_PATH_LENGTH } from '../folder.js';
 import { isolateRecord } from '../isolate.js';
-import { comparePaths, decodeName, nameProblem, printableName } from '../names.js';
+import { entryKind, readInputRoot, sortMarkingCollisions } from '../input-root.js';
+import { decodeName, nameProblem, printableName } from '../names.js';
 import type { RecordSource, ScannedRecord, SourceFile, SourceFileRef, SourceRecord } from '../types.js';
 import { BAG_DECLARATION_NAME } from './bag-declaration.js';
 import { type BagInfo, bagInfoToMetadata } from './bag-info.js';
@@ -200,23 +199,16 @@ interface BagEntry {
 
 /** Lists the root: folders are bags (sorted by key), everything else goes to `onIgnored`. */
 async function listBags(root: string, onIgnored: BagitSourceOptions['onIgnored']): Promise<BagEntry[]> {
-  let dirents: Dirent<Buffer>[];
-  try {
-    dirents = await readdir(Buffer.from(root), { encoding: 'buffer', withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new NotFoundError(`[source:bagit] input folder "${root}" does not exist`);
-    }
-    const message = `[source:bagit] input folder "${root}": ${describeFsError(err)}`;
-    throw new ValidationError('unreadable', message, {}, { cause: err });
-  }
+  const dirents = await readInputRoot(root, '[source:bagit] input folder');
   const entries: BagEntry[] = [];
   for (const dirent of dirents) {
     const decoded = decodeName(dirent.name);
     const key = decoded.ok ? decoded.name : decoded.escaped;
     if (!dirent.isDirectory()) {
-      const what = dirent.isFile() ? 'file' : dirent.isSymbolicLink() ? 'symbolic link' : 'special file';
-      onIgnored?.(printableName(key), `${what} at the input root is not a bag (bags are folders)`);
+      onIgnored?.(
+        printableName(key),
+        `${entryKind(dirent)} at the input root is not a bag (bags are folders)`,
+      );
       continue;
     }
     const errors: ValidationError[] = [];
@@ -225,15 +217,5 @@ async function listBags(root: string, onIgnored: BagitSourceOptions['onIgnored']
       errors.push(recordError(decoded.ok ? 'name-invalid' : 'name-encoding', key, undefined, problem));
     entries.push({ raw: dirent.name, key, errors });
   }
-  entries.sort((a, b) => comparePaths(a.key, b.key) || Buffer.compare(a.raw, b.raw));
-  for (let i = 1; i < entries.length; i++) {
-    const [prev, cur] = [entries[i - 1], entries[i]];
-    if (!prev || !cur || prev.key !== cur.key) continue;
-    for (const e of [prev, cur]) {
-      if (e.errors.some((x) => x.rule === 'name-collision')) continue;
-      const reason = 'another bag folder has the same name after NFC normalisation';
-      e.errors.push(recordError('name-collision', e.key, undefined, reason));
-    }
-  }
-  return entries;
+  return sortMarkingCollisions(entries, 'another bag folder has the same name after NFC normalisation');
 }

@@ -9,7 +9,7 @@
 import { constants } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { extractEntry } from '../../package/zip-entry-data.js';
+import { extractEntry } from '../../zip/entry-data.js';
 import {
   createVerifiedReadStream,
   createVerifiedReadStreamSync,

@@ -6,7 +6,7 @@
 import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { ValidationError } from '../../errors.js';
-import { readZipDirectory, type ZipCentralEntry } from '../../package/zip-reader.js';
+import { readZipDirectory, type ZipCentralEntry } from '../../zip/reader.js';
 import { checkEntryName } from '../../validation/package-path.js';
 import { openPackage } from '../../validation/package-reader.js';
 import type { Finding } from '../../validation/types.js';

@@ -7,7 +7,7 @@
  *                                    -> creator
  *   metsHdr/@CREATEDATE              -> dates.created
  */
-import type { DescriptiveMetadata } from '../../catalog/types.js';
+import type { DescriptiveMetadata } from '../../model/package.js';
 import { attr, kid, kids, parseXml, type XmlNode } from '../../validation/xml-tree.js';
 
 /** What the source takes from a SIP's METS. */

@@ -18,17 +18,16 @@
  * A valid SIP becomes one record whose files are every file of the SIP, each at `<SIP root>/<path in the SIP>`,
  * so that the package holds the SIP unchanged; `submission` names its OBJID and METS.
  */
-import type { Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { errorMessage, NotFoundError, ValidationError } from '../../errors.js';
+import { errorMessage, ValidationError } from '../../errors.js';
 import type { XmlValidator } from '../../metadata/xml-validator.js';
 import type { ValidationReport } from '../../validation/types.js';
 import { validatePackage } from '../../validation/validate-package.js';
 import { describeFsError, recordError } from '../file-reader.js';
 import { isolateRecord } from '../isolate.js';
-import { comparePaths, decodeName, nameProblem, printableName } from '../names.js';
+import { entryKind, readInputRoot, sortMarkingCollisions } from '../input-root.js';
+import { decodeName, nameProblem, printableName } from '../names.js';
 import type { RecordSource, ScannedRecord, SourceRecord } from '../types.js';
 import { quarantineSip, REPORT_TEXT } from './quarantine.js';
 import { listSipFiles, type PreparedSip, prepareSip } from './sip-files.js';
@@ -189,24 +188,17 @@ async function buildRecord(
 
 /** Lists the inbox: ZIP files and folders are SIPs (sorted by key), everything else goes to `onIgnored`. */
 async function listInbox(root: string, onIgnored: EarkSipSourceOptions['onIgnored']): Promise<InboxEntry[]> {
-  let dirents: Dirent<Buffer>[];
-  try {
-    dirents = await readdir(Buffer.from(root), { encoding: 'buffer', withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new NotFoundError(`[source:eark-sip] inbox "${root}" does not exist`);
-    }
-    const message = `[source:eark-sip] inbox "${root}": ${describeFsError(err)}`;
-    throw new ValidationError('unreadable', message, {}, { cause: err });
-  }
+  const dirents = await readInputRoot(root, '[source:eark-sip] inbox');
   const entries: InboxEntry[] = [];
   for (const dirent of dirents) {
     const decoded = decodeName(dirent.name);
     const name = decoded.ok ? decoded.name : decoded.escaped;
     const zip = dirent.isFile() && /\.zip$/i.test(name);
     if (!zip && !dirent.isDirectory()) {
-      const what = dirent.isFile() ? 'file' : dirent.isSymbolicLink() ? 'symbolic link' : 'special file';
-      onIgnored?.(printableName(name), `${what} in the inbox is not a SIP (SIPs are .zip files or folders)`);
+      onIgnored?.(
+        printableName(name),
+        `${entryKind(dirent)} in the inbox is not a SIP (SIPs are .zip files or folders)`,
+      );
       continue;
     }
     const key = zip && name.length > 4 ? name.slice(0, -4) : name;
@@ -223,15 +215,8 @@ async function listInbox(root: string, onIgnored: EarkSipSourceOptions['onIgnore
     }
     entries.push({ raw: dirent.name, key, zip, errors });
   }
-  entries.sort((a, b) => comparePaths(a.key, b.key) || Buffer.compare(a.raw, b.raw));
-  for (let i = 1; i < entries.length; i++) {
-    const [prev, cur] = [entries[i - 1], entries[i]];
-    if (!prev || !cur || prev.key !== cur.key) continue;
-    for (const e of [prev, cur]) {
-      const reason = 'another SIP in the inbox has the same name (a .zip and a folder, or NFC spellings)';
-      if (!e.errors.some((x) => x.rule === 'name-collision'))
-        e.errors.push(recordError('name-collision', e.key, undefined, reason));
-    }
-  }
-  return entries;
+  return sortMarkingCollisions(
+    entries,
+    'another SIP in the inbox has the same name (a .zip and a folder, or NFC spellings)',
+  );
 }

@@ -18,7 +18,7 @@ import { checkS3Location } from './check.js';
 import { abortIncompleteUploads } from './incomplete.js';
 import { createS3Client, type S3ConnectionOptions } from './client.js';
 import { isAbortError, toStorageError } from './errors.js';
-import { putMultipart, putSingle, readHead } from './upload.js';
+import { type BodyHead, putMultipart, putSingle, readHead } from './upload.js';
 
 export interface S3DriverOptions extends S3ConnectionOptions {
   bucket: string;
@@ -58,210 +58,255 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver & { read
     created ??= createS3Client(options);
     return created;
   };
-  const { bucket } = options;
   const prefix = options.prefix ? `${options.prefix.replace(/\/+$/, '')}/` : '';
-  const now = options.now ?? (() => new Date());
-  const label = `[storage:s3 ${bucket}${prefix ? `/${prefix}` : ''}]`;
-  const objectKey = (key: string) => prefix + validateKey(key);
-  const metaKey = (key: string) => `${prefix}${META_PREFIX}${validateKey(key)}.json`;
   let versioned: Promise<boolean> | undefined;
-
-  function lockParams(): Partial<PutObjectCommandInput> {
-    const lock = options.objectLock;
-    if (!lock) return {};
-    return {
-      ObjectLockMode: lock.mode as ObjectLockMode,
-      ObjectLockRetainUntilDate: new Date(now().getTime() + lock.retainDays * 86_400_000),
-      ...(lock.legalHold ? { ObjectLockLegalHoldStatus: 'ON' as const } : {}),
-    };
-  }
-
-  async function head(key: string): Promise<StoredObject | null> {
-    try {
-      const out = await client().send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey(key) }));
-      const multipart = out.ETag?.includes('-') ?? false;
-      const sha256 = out.Metadata?.[SHA256_META] ?? (multipart ? await readSidecar(key) : undefined);
-      return { key, size: out.ContentLength ?? 0, mtime: out.LastModified, versionId: out.VersionId, sha256 };
-    } catch (err) {
-      const error = toStorageError(err, `${label} head "${key}"`);
-      if (error instanceof NotFoundError) return null;
-      throw error;
-    }
-  }
-
-  async function readSidecar(key: string): Promise<string | undefined> {
-    try {
-      const out = await client().send(new GetObjectCommand({ Bucket: bucket, Key: metaKey(key) }));
-      const meta = JSON.parse((await out.Body?.transformToString()) ?? '{}') as { sha256?: string };
-      return meta.sha256;
-    } catch (err) {
-      if (toStorageError(err, '') instanceof NotFoundError) return undefined;
-      throw toStorageError(err, `${label} read digest sidecar of "${key}"`);
-    }
-  }
-
-  async function put(key: string, body: Readable, putOptions: PutOptions = {}): Promise<StoredObject> {
-    const what = `${label} put "${key}"`;
-    const { signal } = putOptions;
-    if (await head(key)) {
-      body.destroy();
-      throw new AlreadyExistsError(`${what}: the key exists; packages are written once`);
-    }
-    const onAbort = () => body.destroy(Object.assign(new Error(`${what}: aborted`), { name: 'AbortError' }));
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const input = {
-      Bucket: bucket,
-      Key: objectKey(key),
-      ContentType: contentTypeOf(key),
-      IfNoneMatch: '*',
-      ...lockParams(),
-    };
-    const partSize = partSizeFor(options.partSize, putOptions.size);
-    try {
-      const bodyHead = await readHead(body, partSize);
-      let stored: StoredObject;
-      if (bodyHead.ended) {
-        const data = Buffer.concat(bodyHead.chunks, bodyHead.bytes);
-        const sha256 = putOptions.sha256?.() ?? createHash('sha256').update(data).digest('hex');
-        const { versionId } = await putSingle(
-          client(),
-          { ...input, Metadata: { [SHA256_META]: sha256 } },
-          data,
-          signal,
-        );
-        stored = { key, size: data.length, sha256, versionId, mtime: now() };
-      } else {
-        let size = 0;
-        const ownHash = putOptions.sha256 ? undefined : createHash('sha256');
-        const { versionId } = await putMultipart(client(), input, bodyHead, {
-          partSize,
-          concurrency: options.uploadConcurrency,
-          onBytes: (chunk) => {
-            size += chunk.length;
-            ownHash?.update(chunk);
-          },
-        });
-        const sha256 = putOptions.sha256?.() ?? (ownHash as ReturnType<typeof createHash>).digest('hex');
-        stored = { key, size, sha256, versionId, mtime: now() };
-        if (signal?.aborted) throw Object.assign(new Error(`${what}: aborted`), { name: 'AbortError' });
-        try {
-          const meta = Buffer.from(JSON.stringify({ sha256, size, storedAt: stored.mtime?.toISOString() }));
-          await putSingle(client(), { ...input, Key: metaKey(key), ContentType: 'application/json' }, meta);
-        } catch (err) {
-          await remove(key).catch(() => {});
+  const b: Bucket = {
+    client,
+    name: options.bucket,
+    prefix,
+    label: `[storage:s3 ${options.bucket}${prefix ? `/${prefix}` : ''}]`,
+    options,
+    now: options.now ?? (() => new Date()),
+    versioned() {
+      versioned ??= client()
+        .send(new GetBucketVersioningCommand({ Bucket: options.bucket }))
+        .then((out) => out.Status === 'Enabled' || out.Status === 'Suspended')
+        .catch((err) => {
+          versioned = undefined;
           throw err;
-        }
-      }
-      return stored;
-    } catch (err) {
-      body.destroy();
-      if (isAbortError(err)) await remove(key).catch(() => {});
-      throw toStorageError(err, what);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
-  }
-
-  async function get(key: string, getOptions: GetOptions = {}): Promise<Readable> {
-    const { range, signal } = getOptions;
-    try {
-      const out = await client().send(
-        new GetObjectCommand({
-          Bucket: bucket,
-          Key: objectKey(key),
-          Range: range ? `bytes=${range.start}-${range.end}` : undefined,
-        }),
-        { abortSignal: signal },
-      );
-      return out.Body as Readable;
-    } catch (err) {
-      throw toStorageError(err, `${label} get "${key}"`);
-    }
-  }
-
-  async function* list(listPrefix = ''): AsyncIterable<StoredObject> {
-    try {
-      const pages = paginateListObjectsV2(
-        { client: client() },
-        { Bucket: bucket, Prefix: prefix + listPrefix },
-      );
-      for await (const page of pages) {
-        for (const object of page.Contents ?? []) {
-          const key = (object.Key ?? '').slice(prefix.length);
-          if (INTERNAL_PREFIXES.some((p) => key.startsWith(p))) continue;
-          yield { key, size: object.Size ?? 0, mtime: object.LastModified };
-        }
-      }
-    } catch (err) {
-      throw toStorageError(err, `${label} list "${listPrefix}"`);
-    }
-  }
-
-  async function isVersioned(): Promise<boolean> {
-    versioned ??= client()
-      .send(new GetBucketVersioningCommand({ Bucket: bucket }))
-      .then((out) => out.Status === 'Enabled' || out.Status === 'Suspended')
-      .catch((err) => {
-        versioned = undefined;
-        throw err;
-      });
-    return versioned;
-  }
-
-  /** Removes an object for good: on a versioned bucket every version and delete marker of exactly this key. */
-  async function removeObject(fullKey: string): Promise<void> {
-    if (!(await isVersioned())) {
-      await client().send(new DeleteObjectCommand({ Bucket: bucket, Key: fullKey }));
-      return;
-    }
-    let markers: { KeyMarker?: string; VersionIdMarker?: string } = {};
-    for (;;) {
-      const page = await client().send(
-        new ListObjectVersionsCommand({ Bucket: bucket, Prefix: fullKey, ...markers }),
-      );
-      for (const version of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
-        if (version.Key !== fullKey) continue;
-        await client().send(
-          new DeleteObjectCommand({ Bucket: bucket, Key: fullKey, VersionId: version.VersionId }),
-        );
-      }
-      if (!page.IsTruncated) return;
-      markers = { KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker };
-    }
-  }
-
-  async function remove(key: string): Promise<void> {
-    try {
-      await removeObject(objectKey(key));
-      await removeObject(metaKey(key));
-    } catch (err) {
-      throw toStorageError(err, `${label} delete "${key}"`);
-    }
-  }
-
+        });
+      return versioned;
+    },
+  };
   return {
     name: 's3',
-    bucket,
+    bucket: b.name,
     // Conditional writes are not guaranteed on every engine: `bevara storage check` probes them.
     capabilities: { writeOnce: false, versioning: false },
-    put,
-    get,
-    head,
-    list,
-    delete: remove,
-    check: () => checkS3Location({ client: client(), bucket, prefix }),
+    put: (key, body, putOptions) => putObject(b, key, body, putOptions),
+    get: (key, getOptions) => getObject(b, key, getOptions),
+    head: (key) => headObject(b, key),
+    list: (listPrefix) => listObjects(b, listPrefix),
+    delete: (key) => removeKey(b, key),
+    check: () => checkS3Location({ client: client(), bucket: b.name, prefix }),
     removeIncomplete: async (olderThan) => {
       try {
-        return await abortIncompleteUploads({ client: client(), bucket, prefix }, olderThan);
+        return await abortIncompleteUploads({ client: client(), bucket: b.name, prefix }, olderThan);
       } catch (err) {
-        throw toStorageError(err, `${label} abort incomplete uploads`);
+        throw toStorageError(err, `${b.label} abort incomplete uploads`);
       }
     },
     async dispose() {
       created?.destroy();
     },
   };
+}
+
+/** One location's bucket and prefix, with the client made on first use: what the operations below share. */
+interface Bucket {
+  client(): S3Client;
+  name: string;
+  /** `''` or the configured prefix with one trailing slash. */
+  prefix: string;
+  /** The context of error messages, e.g. `[storage:s3 archive/bevara/]`. */
+  label: string;
+  options: S3DriverOptions;
+  now: () => Date;
+  /** Whether the bucket has (or had) versioning, asked once. */
+  versioned(): Promise<boolean>;
+}
+
+const objectKey = (b: Bucket, key: string) => b.prefix + validateKey(key);
+const metaKey = (b: Bucket, key: string) => `${b.prefix}${META_PREFIX}${validateKey(key)}.json`;
+
+function lockParams(b: Bucket): Partial<PutObjectCommandInput> {
+  const lock = b.options.objectLock;
+  if (!lock) return {};
+  return {
+    ObjectLockMode: lock.mode as ObjectLockMode,
+    ObjectLockRetainUntilDate: new Date(b.now().getTime() + lock.retainDays * 86_400_000),
+    ...(lock.legalHold ? { ObjectLockLegalHoldStatus: 'ON' as const } : {}),
+  };
+}
+
+async function headObject(b: Bucket, key: string): Promise<StoredObject | null> {
+  try {
+    const out = await b.client().send(new HeadObjectCommand({ Bucket: b.name, Key: objectKey(b, key) }));
+    const multipart = out.ETag?.includes('-') ?? false;
+    const sha256 = out.Metadata?.[SHA256_META] ?? (multipart ? await readSidecar(b, key) : undefined);
+    return { key, size: out.ContentLength ?? 0, mtime: out.LastModified, versionId: out.VersionId, sha256 };
+  } catch (err) {
+    const error = toStorageError(err, `${b.label} head "${key}"`);
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+}
+
+async function readSidecar(b: Bucket, key: string): Promise<string | undefined> {
+  try {
+    const out = await b.client().send(new GetObjectCommand({ Bucket: b.name, Key: metaKey(b, key) }));
+    const meta = JSON.parse((await out.Body?.transformToString()) ?? '{}') as { sha256?: string };
+    return meta.sha256;
+  } catch (err) {
+    if (toStorageError(err, '') instanceof NotFoundError) return undefined;
+    throw toStorageError(err, `${b.label} read digest sidecar of "${key}"`);
+  }
+}
+
+async function putObject(
+  b: Bucket,
+  key: string,
+  body: Readable,
+  putOptions: PutOptions = {},
+): Promise<StoredObject> {
+  const what = `${b.label} put "${key}"`;
+  const { signal } = putOptions;
+  if (await headObject(b, key)) {
+    body.destroy();
+    throw new AlreadyExistsError(`${what}: the key exists; packages are written once`);
+  }
+  const onAbort = () => body.destroy(Object.assign(new Error(`${what}: aborted`), { name: 'AbortError' }));
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const input: PutInput = {
+    Bucket: b.name,
+    Key: objectKey(b, key),
+    ContentType: contentTypeOf(key),
+    IfNoneMatch: '*',
+    ...lockParams(b),
+  };
+  const partSize = partSizeFor(b.options.partSize, putOptions.size);
+  try {
+    const bodyHead = await readHead(body, partSize);
+    if (bodyHead.ended) return await putWhole(b, key, input, bodyHead, putOptions);
+    return await putInParts(b, key, input, bodyHead, { ...putOptions, partSize, what });
+  } catch (err) {
+    body.destroy();
+    if (isAbortError(err)) await removeKey(b, key).catch(() => {});
+    throw toStorageError(err, what);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+type PutInput = Omit<PutObjectCommandInput, 'Body'>;
+
+/** A body that fits in one part: one PUT, its SHA-256 in the object's metadata. */
+async function putWhole(
+  b: Bucket,
+  key: string,
+  input: PutInput,
+  bodyHead: BodyHead,
+  putOptions: PutOptions,
+): Promise<StoredObject> {
+  const data = Buffer.concat(bodyHead.chunks, bodyHead.bytes);
+  const sha256 = putOptions.sha256?.() ?? createHash('sha256').update(data).digest('hex');
+  const { versionId } = await putSingle(
+    b.client(),
+    { ...input, Metadata: { [SHA256_META]: sha256 } },
+    data,
+    putOptions.signal,
+  );
+  return { key, size: data.length, sha256, versionId, mtime: b.now() };
+}
+
+/** A larger body: a multipart upload, then its SHA-256 in the sidecar (the object is removed if that fails). */
+async function putInParts(
+  b: Bucket,
+  key: string,
+  input: PutInput,
+  bodyHead: BodyHead,
+  putOptions: PutOptions & { partSize: number; what: string },
+): Promise<StoredObject> {
+  let size = 0;
+  const ownHash = putOptions.sha256 ? undefined : createHash('sha256');
+  const { versionId } = await putMultipart(b.client(), input, bodyHead, {
+    partSize: putOptions.partSize,
+    concurrency: b.options.uploadConcurrency,
+    onBytes: (chunk) => {
+      size += chunk.length;
+      ownHash?.update(chunk);
+    },
+  });
+  const sha256 = putOptions.sha256?.() ?? (ownHash as ReturnType<typeof createHash>).digest('hex');
+  const stored = { key, size, sha256, versionId, mtime: b.now() };
+  if (putOptions.signal?.aborted)
+    throw Object.assign(new Error(`${putOptions.what}: aborted`), { name: 'AbortError' });
+  try {
+    const meta = Buffer.from(JSON.stringify({ sha256, size, storedAt: stored.mtime.toISOString() }));
+    await putSingle(b.client(), { ...input, Key: metaKey(b, key), ContentType: 'application/json' }, meta);
+  } catch (err) {
+    await removeKey(b, key).catch(() => {});
+    throw err;
+  }
+  return stored;
+}
+
+async function getObject(b: Bucket, key: string, getOptions: GetOptions = {}): Promise<Readable> {
+  const { range, signal } = getOptions;
+  try {
+    const out = await b.client().send(
+      new GetObjectCommand({
+        Bucket: b.name,
+        Key: objectKey(b, key),
+        Range: range ? `bytes=${range.start}-${range.end}` : undefined,
+      }),
+      { abortSignal: signal },
+    );
+    return out.Body as Readable;
+  } catch (err) {
+    throw toStorageError(err, `${b.label} get "${key}"`);
+  }
+}
+
+async function* listObjects(b: Bucket, listPrefix = ''): AsyncIterable<StoredObject> {
+  try {
+    const pages = paginateListObjectsV2(
+      { client: b.client() },
+      { Bucket: b.name, Prefix: b.prefix + listPrefix },
+    );
+    for await (const page of pages) {
+      for (const object of page.Contents ?? []) {
+        const key = (object.Key ?? '').slice(b.prefix.length);
+        if (INTERNAL_PREFIXES.some((p) => key.startsWith(p))) continue;
+        yield { key, size: object.Size ?? 0, mtime: object.LastModified };
+      }
+    }
+  } catch (err) {
+    throw toStorageError(err, `${b.label} list "${listPrefix}"`);
+  }
+}
+
+/** Removes an object for good: on a versioned bucket every version and delete marker of exactly this key. */
+async function removeObject(b: Bucket, fullKey: string): Promise<void> {
+  if (!(await b.versioned())) {
+    await b.client().send(new DeleteObjectCommand({ Bucket: b.name, Key: fullKey }));
+    return;
+  }
+  let markers: { KeyMarker?: string; VersionIdMarker?: string } = {};
+  for (;;) {
+    const page = await b
+      .client()
+      .send(new ListObjectVersionsCommand({ Bucket: b.name, Prefix: fullKey, ...markers }));
+    for (const version of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
+      if (version.Key !== fullKey) continue;
+      await b
+        .client()
+        .send(new DeleteObjectCommand({ Bucket: b.name, Key: fullKey, VersionId: version.VersionId }));
+    }
+    if (!page.IsTruncated) return;
+    markers = { KeyMarker: page.NextKeyMarker, VersionIdMarker: page.NextVersionIdMarker };
+  }
+}
+
+/** Removes an object and its digest sidecar. */
+async function removeKey(b: Bucket, key: string): Promise<void> {
+  try {
+    await removeObject(b, objectKey(b, key));
+    await removeObject(b, metaKey(b, key));
+  } catch (err) {
+    throw toStorageError(err, `${b.label} delete "${key}"`);
+  }
 }
 
 /** S3 allows 10,000 parts: a large expected size gets larger parts (whole MiB), with room for estimate errors. */

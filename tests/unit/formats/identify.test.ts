@@ -6,7 +6,7 @@ import { ZipArchive } from 'archiver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFormatIdentifier, identifyBuffer, identifyFile } from '../../../src/formats/identify.js';
 import { PRONOM } from '../../../src/formats/registry.js';
-import { createZipStream } from '../../../src/package/zip-writer.js';
+import { createZipStream } from '../../../src/zip/writer.js';
 import * as s from './samples.js';
 
 let dir: string;

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createFormatIdentifier } from '../../../src/formats/identify.js';
-import { createZipStream } from '../../../src/package/zip-writer.js';
+import { createZipStream } from '../../../src/zip/writer.js';
 import * as s from './samples.js';
 
 const run = promisify(execFile);

@@ -11,13 +11,13 @@ import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { ValidationError } from '../../../src/errors.js';
-import { readZipDirectory, walkZip } from '../../../src/package/zip-reader.js';
+import { readZipDirectory, walkZip } from '../../../src/zip/reader.js';
 import {
   createZipStream,
   type ZipEntrySource,
   type ZipEntryWritten,
   type ZipWriterOptions,
-} from '../../../src/package/zip-writer.js';
+} from '../../../src/zip/writer.js';
 
 const run = promisify(execFile);
 

@@ -39,7 +39,7 @@ import {
   writeUInt64LE,
   ZIP64_EOCD_SIZE,
   ZIP64_LOCATOR_SIZE,
-} from './zip-format.js';
+} from './format.js';
 
 export interface ZipEntrySource {
   /** Path inside the archive, POSIX, UTF-8 (general purpose flag bit 11 set). Directories are implied, not written. */

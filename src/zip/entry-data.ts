@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { crc32, createInflateRaw } from 'node:zlib';
-import { FLAG_ENCRYPTED, LOCAL_HEADER_SIZE, METHOD_DEFLATE, METHOD_STORED, SIG_LOCAL } from './zip-format.js';
+import { FLAG_ENCRYPTED, LOCAL_HEADER_SIZE, METHOD_DEFLATE, METHOD_STORED, SIG_LOCAL } from './format.js';
 
 const CHUNK_BYTES = 256 * 1024;
 

@@ -34,7 +34,7 @@ import {
   type Where,
   ZIP64_EOCD_SIZE,
   ZIP64_LOCATOR_SIZE,
-} from './zip-format.js';
+} from './format.js';
 
 /** One central directory entry. Folder entries (written by some tools, not by ours) have names ending in "/". */
 export interface ZipCentralEntry {

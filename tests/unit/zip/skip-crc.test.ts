@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readZipDirectory, walkZip } from '../../../src/package/zip-reader.js';
-import { createZipStream } from '../../../src/package/zip-writer.js';
+import { readZipDirectory, walkZip } from '../../../src/zip/reader.js';
+import { createZipStream } from '../../../src/zip/writer.js';
 
 async function zipOf(files: Record<string, Buffer>): Promise<Buffer> {
   const chunks: Buffer[] = [];

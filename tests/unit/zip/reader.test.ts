@@ -8,8 +8,8 @@ import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/errors.js';
-import { readZipDirectory, walkZip, type ZipDirectory } from '../../../src/package/zip-reader.js';
-import { createZipStream, type ZipEntrySource } from '../../../src/package/zip-writer.js';
+import { readZipDirectory, walkZip, type ZipDirectory } from '../../../src/zip/reader.js';
+import { createZipStream, type ZipEntrySource } from '../../../src/zip/writer.js';
 
 const run = promisify(execFile);
 

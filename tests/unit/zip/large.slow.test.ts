@@ -10,12 +10,8 @@ import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import { readZipDirectory, walkZip } from '../../../src/package/zip-reader.js';
-import {
-  createZipStream,
-  type ZipEntrySource,
-  type ZipEntryWritten,
-} from '../../../src/package/zip-writer.js';
+import { readZipDirectory, walkZip } from '../../../src/zip/reader.js';
+import { createZipStream, type ZipEntrySource, type ZipEntryWritten } from '../../../src/zip/writer.js';
 
 /**
  * One real entry past 4 GiB (sizes need ZIP64) followed by a small entry whose local header starts past 4 GiB
