@@ -79,6 +79,11 @@ describe('console pages', () => {
     const list = await (await archivist.fetch('/jobs?added=nattlig')).text();
     checkMarkup(list);
     expect(list).toContain('Jobbet nattlig är tillagt.');
+    // The cron expression read back as its next three firings, at 02:00 in the job's (default) time zone.
+    const next = /Nästa körningar \(Europe\/Stockholm\): ([^<]*)</.exec(list)?.[1]?.split(', ') ?? [];
+    expect(next).toHaveLength(3);
+    for (const time of next) expect(time).toMatch(/^\d{4}-\d{2}-\d{2} 02:00$/);
+    expect(new Set(next).size).toBe(3);
     expect((await form(archivist, '/jobs/nattlig/pause', {})).headers.get('location')).toBe(
       '/jobs?paused=nattlig',
     );

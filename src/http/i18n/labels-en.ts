@@ -70,6 +70,7 @@ export const EN: Record<LabelKey, string> = {
   'jobs.source': 'Source',
   'jobs.profile': 'Profile',
   'jobs.schedule': 'Schedule',
+  'jobs.nextRuns': 'Next runs ({timezone})',
   'jobs.after': 'After archiving',
   'jobs.state': 'State',
   'jobs.enabled': 'enabled',

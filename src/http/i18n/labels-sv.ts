@@ -71,6 +71,7 @@ export const SV = {
   'jobs.source': 'Källa',
   'jobs.profile': 'Profil',
   'jobs.schedule': 'Schema',
+  'jobs.nextRuns': 'Nästa körningar ({timezone})',
   'jobs.after': 'Efter arkivering',
   'jobs.state': 'Läge',
   'jobs.enabled': 'aktivt',

@@ -1,6 +1,7 @@
 import { describeAfterSuccess, describeSchedule, describeSource } from '../../jobs/describe.js';
 import type { JobWithLastRun } from '../../jobs/job-actions.js';
 import { DEFAULT_TIMEZONE } from '../../jobs/job-fields.js';
+import { cronTimes } from '../../worker/cron-time.js';
 import type { LabelKey } from '../i18n/labels.js';
 import { code, type Html, html, table, when } from './html.js';
 import { csrfField, type PageContext, layout } from './layout.js';
@@ -67,6 +68,24 @@ ${field('quarantine')}${field('maxRecords')}${field('maxBytes')}
 <p class="wide"><button type="submit">${t('jobs.add')}</button></p></form></section>`;
 }
 
+/** How many coming firings the jobs list shows for a scheduled job, so a cron expression can be read. */
+const NEXT_RUNS = 3;
+
+/** The next firings of a scheduled job, in its own time zone, as the worker computes them; nothing when paused. */
+function nextRuns(pc: PageContext, job: JobWithLastRun): Html {
+  if (!job.schedule || !job.enabled) return html``;
+  const { cron, timezone } = job.schedule;
+  const local = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: timezone,
+    dateStyle: 'short',
+    timeStyle: 'short',
+  });
+  const next = cronTimes(cron, timezone);
+  const times: string[] = [];
+  for (let at = next(new Date()); at && times.length < NEXT_RUNS; at = next(at)) times.push(local.format(at));
+  return html`<br><small>${pc.t('jobs.nextRuns', { timezone })}: ${times.join(', ')}</small>`;
+}
+
 function actions(pc: PageContext, job: JobWithLastRun, canChange: boolean): Html {
   if (!canChange) return html``;
   const { t } = pc;
@@ -100,7 +119,7 @@ export function jobsPage(
             html`<b>${job.name}</b>`,
             code(describeSource(job.source)),
             html`${job.profile}`,
-            html`${describeSchedule(job)}`,
+            html`${describeSchedule(job)}${nextRuns(pc, job)}`,
             html`${describeAfterSuccess(job)}`,
             html`${job.enabled ? t('jobs.enabled') : t('jobs.paused')}`,
             job.lastRun
