@@ -1,11 +1,12 @@
 /**
- * Verifies the CHECKSUM of every referenced file against its bytes, streamed from the package (node:crypto;
+ * Verifies the CHECKSUM of every referenced file against its bytes, and reads every other file once (see
+ * `readUnreferenced`), streamed from the package (node:crypto;
  * MD5, SHA-1, SHA-256, SHA-384, SHA-512 as CHECKSUMTYPE declares). A file referenced twice with the same
  * algorithm is read once. Other algorithms METS allows (ADLER32, CRC32, HAVAL, TIGER, WHIRLPOOL) are noted as
  * not verified, not failed.
  */
 import { createHash } from 'node:crypto';
-import { errorMessage } from '../errors.js';
+import { errorMessage, ValidationError } from '../errors.js';
 import type { PackageReader } from './package-reader.js';
 import type { FileRef } from './rule-context.js';
 import type { Finding } from './types.js';
@@ -26,6 +27,7 @@ export interface VerifyResult {
 export async function verifyFiles(
   pkg: PackageReader,
   refs: { ref: FileRef; metsFile: string }[],
+  options: { readUnreferenced?: boolean } = {},
 ): Promise<VerifyResult> {
   const result: VerifyResult = { findings: [], notes: [], files: 0, bytes: 0 };
   const digests = new Map<string, Promise<string>>();
@@ -81,5 +83,32 @@ export async function verifyFiles(
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  if (options.readUnreferenced !== false)
+    await readUnreferenced(pkg, new Set(refs.map((r) => r.ref.path)), result);
   return result;
+}
+
+/**
+ * Reads every file of the package that no checksum made us read, as ingest does when it packages them: a ZIP entry
+ * whose data does not inflate to the size and CRC-32 its headers claim is refused here too (one verdict), with the
+ * reader's rule (`zip-size`, `zip-crc`, …) and the file named.
+ */
+async function readUnreferenced(pkg: PackageReader, read: Set<string>, result: VerifyResult): Promise<void> {
+  const queue = [...pkg.files.keys()].filter((path) => !read.has(path));
+  const worker = async (): Promise<void> => {
+    for (let path = queue.shift(); path !== undefined; path = queue.shift()) {
+      try {
+        // Read, not verified against a checksum: not counted in `files` and `bytes`.
+        for await (const _chunk of pkg.stream(path));
+      } catch (err) {
+        result.findings.push({
+          id: err instanceof ValidationError ? err.rule : 'package-read',
+          level: 'MUST',
+          message: `${path} cannot be read as the package says it is: ${errorMessage(err)}`,
+          location: { file: path },
+        });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
 }

@@ -35,6 +35,12 @@ export interface ValidatePackageOptions {
   schema?: boolean;
   /** Read every referenced file and compare its checksum (default true). Sizes are checked either way. */
   verifyChecksums?: boolean;
+  /**
+   * With `verifyChecksums`, also read every file no METS references (default true), so that a ZIP entry that
+   * does not inflate to what its headers claim is found. Ingest of a SIP leaves it to packaging, which reads
+   * every file anyway and refuses such an entry with the same rule.
+   */
+  readUnreferenced?: boolean;
   /** Largest METS file read, in bytes (default {@link DEFAULT_MAX_METS_BYTES}); a larger one is refused unread. */
   maxMetsBytes?: number;
 }
@@ -180,7 +186,7 @@ export async function validateOpened(
   const verified =
     options.verifyChecksums === false
       ? { findings: [], notes: [], files: 0, bytes: 0 }
-      : await verifyFiles(pkg, refs);
+      : await verifyFiles(pkg, refs, { readUnreferenced: options.readUnreferenced });
   findings.push(...(await schema).flat(), ...ruleFindings);
   findings.push(...checkStructure(pkg, attr(mets, 'OBJID')));
   findings.push(...verified.findings);

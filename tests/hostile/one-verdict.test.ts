@@ -77,7 +77,7 @@ describe('validate and ingest: one verdict on ZIP tricks', () => {
     expect([NFC, NFD].some((name) => twin.file?.endsWith(name))).toBe(true);
     const liar = report.items.find((i) => i.subject === 'ljuger');
     expect(liar?.status).toBe('rejected');
-    expect(JSON.stringify(liar?.details?.problems)).toMatch(/zip-size|zip-entry-size|zip-crc/);
+    expect(JSON.stringify(liar?.details?.problems)).toMatch(/zip-size/);
     expect(JSON.stringify(liar?.details?.problems)).toContain('noll.bin');
     expect(snapshot(world.inbox)).toEqual(inboxBefore);
     expect(world.snapshotOutside()).toEqual(outsideBefore);
@@ -90,7 +90,7 @@ describe('validate and ingest: one verdict on ZIP tricks', () => {
     expect(twins.stdout).toContain('name-collision');
     const liar = bevara(world.data, ['--json', 'validate', path.join(world.inbox, 'ljuger.zip')]);
     expect(liar.code, liar.stderr).toBe(1);
-    expect(liar.stdout).toMatch(/zip-size|zip-entry-size|zip-crc/);
+    expect(liar.stdout).toMatch(/zip-size/);
     expect(liar.stdout).toContain('noll.bin');
   });
 });

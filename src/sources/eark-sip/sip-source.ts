@@ -102,6 +102,8 @@ export function createEarkSipSource(options: EarkSipSourceOptions): RecordSource
     if (identity && known?.identity === identity) return known.report;
     const report = await validatePackage(location, {
       profile: 'sip',
+      // Packaging reads every file once more and refuses a lying entry with the same rule (zip-size, zip-crc).
+      readUnreferenced: false,
       ...(options.validator ? { xmlValidator: options.validator } : {}),
       ...(options.maxMetsBytes ? { maxMetsBytes: options.maxMetsBytes } : {}),
     });
