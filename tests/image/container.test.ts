@@ -62,8 +62,13 @@ function ownedDir(name: string): string {
 function secretFile(name: string, value: string): string {
   const file = path.join(work, 'secrets', name);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
-  fs.writeFileSync(file, `${value}\n`, { mode: 0o400 });
-  fs.chownSync(file, UID, UID);
+  // Every container's options are made anew, while others start: a rewrite in place would let a starting
+  // container read the file empty (its entrypoint then gives an invalid configuration). Written once, atomically.
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === `${value}\n`) return file;
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, `${value}\n`, { mode: 0o400 });
+  fs.chownSync(temporary, UID, UID);
+  fs.renameSync(temporary, file);
   return file;
 }
 
@@ -327,7 +332,13 @@ describe.skipIf(Boolean(skipReason))('the container image', () => {
       `run ${runId} to finish`,
       async () => (await runs()).find((r) => r.id === runId)?.status !== 'running',
       180,
-    );
+    ).catch(async (err: unknown) => {
+      const shown = await bevaraIn(['--json', 'runs', 'show', runId ?? '']);
+      const logs = await podman(['logs', w2]);
+      throw new Error(
+        `${String(err)}\nrun: ${shown.stdout.slice(0, 3000)}\nlast log lines of ${w2}:\n${logs.stderr.slice(-4000)}`,
+      );
+    });
     const finished = JSON.parse((await bevaraIn(['--json', 'runs', 'show', runId ?? ''])).stdout) as {
       status: string;
       problems: { subject: string; status: string; reason: string }[];
