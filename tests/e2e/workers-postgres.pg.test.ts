@@ -64,6 +64,8 @@ beforeAll(async () => {
   admin = new pg.Pool({ connectionString: serverUrl, max: 1 });
   await admin.query(`CREATE DATABASE ${database}`);
   db = new pg.Pool({ connectionString: urlOf(), max: 2 });
+  // A connection still closing after `end()` is terminated by DROP DATABASE … WITH (FORCE): not a failure.
+  for (const pool of [admin, db]) pool.on('error', () => {});
   work = tempDir('workers-pg');
 });
 
