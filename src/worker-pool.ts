@@ -45,7 +45,7 @@ export interface WorkerPool<Q, R> {
 }
 
 /**
- * A fixed set of worker threads running `workerUrl`, one request per worker at a time. The worker answers
+ * Up to `size` worker threads running `workerUrl`, started as requests need them, one request per worker at a time. The worker answers
  * `{ id, request }` messages with `WorkerReply` messages (see `serveRequests`).
  */
 export function createWorkerPool<Q, R>(
@@ -57,23 +57,27 @@ export function createWorkerPool<Q, R>(
   const idle: Worker[] = [];
   const waiting: ((worker: Worker) => void)[] = [];
   const resourceLimits = { maxYoungGenerationSizeMb: 8, ...limits };
-  const all = Array.from(
-    { length: Math.max(1, size) },
-    () => new Worker(workerUrl, { workerData, resourceLimits }),
-  );
-  idle.push(...all);
+  const max = Math.max(1, size);
+  // Threads start when first needed: a run that refuses every record never pays for their isolates (tens of MB each).
+  const all: Worker[] = [];
   let nextId = 0;
   const acquire = () =>
-    new Promise<Worker>((resolve) =>
-      idle.length > 0 ? resolve(idle.pop() as Worker) : waiting.push(resolve),
-    );
+    new Promise<Worker>((resolve) => {
+      if (idle.length > 0) return resolve(idle.pop() as Worker);
+      if (all.length < max) {
+        const worker = new Worker(workerUrl, { workerData, resourceLimits });
+        all.push(worker);
+        return resolve(worker);
+      }
+      waiting.push(resolve);
+    });
   const release = (worker: Worker) => {
     const next = waiting.shift();
     if (next) next(worker);
     else idle.push(worker);
   };
   return {
-    size: all.length,
+    size: max,
     async run(request, onBytes, signal) {
       const worker = await acquire();
       const id = nextId++;
