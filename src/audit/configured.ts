@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { createNoAlerts } from '../alerts/types.js';
 import { createWebhookAlerter } from '../alerts/webhook.js';
 import type { AppContext } from '../app/context.js';
+import type { AuditLevel } from '../config/audit-schema.js';
 import type { Progress } from '../progress.js';
 import { type AuditSummary, runAudit } from './run-audit.js';
 import { createInlineVerifier, createWorkerVerifier } from './verifier.js';
@@ -18,6 +19,8 @@ export interface ConfiguredAuditOptions {
   all?: boolean;
   /** Also look for unknown objects. */
   orphans?: boolean;
+  /** Check every copy of the run at this level, whatever the policy. */
+  level?: AuditLevel;
   signal?: AbortSignal;
   /** Awaited before each copy (the worker lets ingest go first). */
   yieldTo?: () => Promise<void>;
@@ -55,6 +58,7 @@ export async function runConfiguredAudit(
       location: options.location,
       all: options.all,
       orphans: options.orphans,
+      level: options.level,
       reportLocation: ctx.copyPolicy(ctx.profile())[0]?.name,
       runIntervalMs: options.runIntervalMs,
       yieldTo: options.yieldTo,

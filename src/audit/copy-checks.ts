@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BatchWriter } from '../catalog/batch-writer.js';
 import type { Catalog } from '../catalog/types.js';
+import type { AuditLevel } from '../config/audit-schema.js';
 import type { CopyCheckRecord, CopyRecord, EventRecord } from '../model/package.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -12,7 +13,7 @@ import type { CopyCheck } from './verify-copy.js';
 /** A copy checked in this run, at the level it was checked. */
 export interface CheckedCopy {
   copy: CopyRecord;
-  level: 'full' | 'quick';
+  level: AuditLevel;
   check: CopyCheck;
   /** The location could not be read at all (down, refused): nothing is known about the bytes. */
   unreachable: boolean;
@@ -36,7 +37,7 @@ export interface CopyCheckerDeps {
 
 export interface CopyChecker {
   /** Checks a copy once per run: a second call (e.g. when comparing copies) returns the first result. */
-  check(copy: CopyRecord, level: 'full' | 'quick'): Promise<CheckedCopy>;
+  check(copy: CopyRecord, level: AuditLevel): Promise<CheckedCopy>;
   /** Copies checked so far. */
   readonly checked: ReadonlyMap<string, Promise<CheckedCopy>>;
 }
@@ -57,7 +58,7 @@ export function eventId(packageId: string, type: string, location: string, at: D
 export function createCopyChecker(deps: CopyCheckerDeps): CopyChecker {
   const checked = new Map<string, Promise<CheckedCopy>>();
 
-  async function run(copy: CopyRecord, level: 'full' | 'quick'): Promise<CheckedCopy> {
+  async function run(copy: CopyRecord, level: AuditLevel): Promise<CheckedCopy> {
     const location = deps.locations.get(copy.location);
     const subject = `${copy.location}:${copy.key}`;
     let check: CopyCheck;
@@ -75,6 +76,7 @@ export function createCopyChecker(deps: CopyCheckerDeps): CopyChecker {
             ? await quickCheck(location, copy)
             : await deps.verifier.verify(copy, await deps.catalog.listFiles(copy.packageId), deps.onBytes, {
                 bytesPerSecond: deps.bandwidth(copy.location),
+                deep: level === 'deep',
               });
         unreachable = check.problems.length > 0 && check.problems.every((p) => p.rule === 'read-error');
       } catch (err) {
@@ -93,11 +95,7 @@ export function createCopyChecker(deps: CopyCheckerDeps): CopyChecker {
       type: 'fixity check',
       at,
       outcome: ok ? 'success' : 'failure',
-      detail: ok
-        ? level === 'full'
-          ? `package and ${check.filesVerified} file digest(s) match`
-          : 'quick check: object exists, size and stored SHA-256 match (content not read)'
-        : check.problems.map((p) => p.message).join('; '),
+      detail: ok ? verifiedDetail(level, check) : check.problems.map((p) => p.message).join('; '),
       agent: deps.agentId,
       object: subject,
       runId: deps.runId,
@@ -133,6 +131,14 @@ export function createCopyChecker(deps: CopyCheckerDeps): CopyChecker {
       return result;
     },
   };
+}
+
+/** What a passed check proves, in the words of its PREMIS event. */
+function verifiedDetail(level: AuditLevel, check: CopyCheck): string {
+  if (level === 'quick')
+    return 'quick check: object exists, size and stored SHA-256 match (content not read)';
+  if (check.perFile) return `package and ${check.filesVerified} file digest(s) recomputed and match`;
+  return `package SHA-256 matches the digest read back at ingest: every byte, so all ${check.filesVerified} file(s), as then`;
 }
 
 function failed(rule: 'read-error', message: string): CopyCheck {

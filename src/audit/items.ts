@@ -20,9 +20,11 @@ export function copyItem(
       ...base,
       status: 'ok',
       message:
-        level === 'full'
-          ? `verified: package digest and ${check.filesVerified} file(s)`
-          : 'verified (quick): exists, size and stored digest',
+        level === 'quick'
+          ? 'verified (quick): exists, size and stored digest'
+          : check.perFile
+            ? `verified (${level}): package digest and ${check.filesVerified} file digest(s) recomputed`
+            : `verified: package digest, which covers its ${check.filesVerified} file(s)`,
       details: { location: copy.location, level, bytes: check.bytes },
     };
   }

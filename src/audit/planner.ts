@@ -1,13 +1,13 @@
 import type { Catalog } from '../catalog/types.js';
 import type { CopyRecord } from '../model/package.js';
-import type { LocationAuditPolicy } from '../config/audit-schema.js';
+import type { AuditLevel, LocationAuditPolicy } from '../config/audit-schema.js';
 
 /** Why a copy is in a plan. */
 export type PlanReason = 'due' | 'pace' | 'sample' | 'requested';
 
 export interface PlannedCopy {
   copy: CopyRecord;
-  level: 'full' | 'quick';
+  level: AuditLevel;
   reason: PlanReason;
   /** Time since the last successful verification (or storage) over the location's period: ≥ 1 is overdue. */
   age: number;
@@ -130,7 +130,7 @@ export async function planRequested(
   catalog: Catalog,
   filter: { packageId?: string; location?: string },
   policies: Map<string, LocationAuditPolicy>,
-  level?: 'full' | 'quick',
+  level?: AuditLevel,
 ): Promise<AuditPlan> {
   const copies = (await catalog.listCopies(filter)).map(
     (copy): PlannedCopy => ({

@@ -7,6 +7,7 @@ import type { CopyCheckRecord, EventRecord } from '../model/package.js';
 import type { RunItem, RunStatus } from '../model/run.js';
 import {
   type AuditConfig,
+  type AuditLevel,
   type LocationAuditPolicy,
   locationPolicyFor,
   sampleShare,
@@ -49,6 +50,8 @@ export interface AuditOptions {
   location?: string;
   /** Every copy (of the location, if given) now, fully, without planning. */
   all?: boolean;
+  /** Check every copy of this run at this level, whatever the location's policy (`--level`). */
+  level?: AuditLevel;
   /** List locations for unknown objects now, whenever they were last listed. */
   orphans?: boolean;
   /** Where reports are stored beside the packages (the primary location). */
@@ -168,9 +171,9 @@ async function planRun(catalog: Catalog, options: AuditOptions, run: AuditRun): 
       catalog,
       { packageId: options.packageId, location: options.location },
       run.policies,
-      options.all ? 'full' : undefined,
+      options.level ?? (options.all ? 'full' : undefined),
     );
-  return planAudit(catalog, {
+  const plan = await planAudit(catalog, {
     policies: run.policies,
     now: run.startedAt,
     runIntervalMs: options.runIntervalMs,
@@ -178,6 +181,8 @@ async function planRun(catalog: Catalog, options: AuditOptions, run: AuditRun): 
     windowMs: config.window,
     sampleShare: sampleShare(config),
   });
+  const level = options.level;
+  return level ? { ...plan, copies: plan.copies.map((planned) => ({ ...planned, level })) } : plan;
 }
 
 /** Lists the locations for unknown objects when due; returns how many were found. */

@@ -9,6 +9,8 @@ import { type CopyCheck, verifyCopy } from './verify-copy.js';
 export interface VerifyOptions {
   /** Read no faster than this (the location's bandwidth cap, shared by the copies in flight). */
   bytesPerSecond?: number;
+  /** Recompute every file's digest even when the whole object's matches (the `deep` level). */
+  deep?: boolean;
 }
 
 /** Verifies stored copies; the audit asks it one copy at a time and may have several in flight. */

@@ -1,6 +1,6 @@
 import type { CopyRecord, FileRecord } from '../model/package.js';
 import { errorMessage } from '../errors.js';
-import { createDigester, type Digester, digestStream } from '../fixity/digest.js';
+import { createDigester, type Digester } from '../fixity/digest.js';
 import { readZipDirectory, walkZip, type ZipDirectory, type ZipEntryCheck } from '../zip/reader.js';
 import type { Location } from '../storage/index.js';
 import { readRange } from '../storage/read-range.js';
@@ -29,25 +29,39 @@ export interface CopyCheck {
   problems: CopyProblem[];
   /** Bytes read from storage. */
   bytes: number;
-  /** Files whose digest was recomputed and matched. */
+  /**
+   * Files known intact: their digests recomputed and matched (`deep`, or a failed copy's diagnosis), or all of
+   * the package's files when its whole SHA-256 matched (`full`: every byte is as it was read back at ingest).
+   */
   filesVerified: number;
+  /** Whether the file digests were recomputed from the bytes (`deep`, diagnosis), not implied by the whole one. */
+  perFile?: boolean;
+}
+
+export interface VerifyCopyOptions {
+  /** Read no faster than this, bytes per second. */
+  bytesPerSecond?: number;
+  /** Recompute every file's SHA-256 and every entry's CRC-32 even when the whole object's digest matches. */
+  deep?: boolean;
 }
 
 /**
- * Full check of one stored copy, reading the object once as a stream: it exists, its size and whole-object
- * SHA-256 match the catalog, and every catalogued file inside the ZIP has its catalogued SHA-256 (and every entry
- * its CRC-32). Nothing is extracted to disk. The central directory is located first with small ranged reads.
+ * Full check of one stored copy: it exists, and its size and whole-object SHA-256 match the catalog. That digest
+ * was recorded after the stored object was read back at ingest, so a match proves every byte, and with them every
+ * file digest inside, is what was verified then: the object is read once and hashed once, as fast as the disk
+ * and SHA-256 go. Only when it does not match is the ZIP walked (a second read) to recompute each catalogued
+ * file's SHA-256 and each entry's CRC-32 and say which files are damaged. `deep` walks the ZIP in the one read
+ * whatever the outcome (for those who want the package's inner digests proven on their own). Nothing is
+ * extracted to disk; the central directory is located with small ranged reads.
  */
 export async function verifyCopy(
   location: Location,
   copy: CopyRecord,
   files: FileRecord[],
   onBytes?: (n: number) => void,
-  options: { bytesPerSecond?: number } = {},
+  options: VerifyCopyOptions = {},
 ): Promise<CopyCheck> {
-  const { driver } = location;
-  const problems: CopyProblem[] = [];
-  const head = await driver.head(copy.key);
+  const head = await location.driver.head(copy.key);
   if (!head) {
     return {
       status: 'missing',
@@ -61,6 +75,7 @@ export async function verifyCopy(
       filesVerified: 0,
     };
   }
+  const problems: CopyProblem[] = [];
   if (head.size !== copy.size) {
     problems.push({
       rule: 'size-mismatch',
@@ -69,27 +84,97 @@ export async function verifyCopy(
       actual: `${head.size} bytes`,
     });
   }
+  const read = { location, copy, size: head.size, onBytes, bytesPerSecond: options.bytesPerSecond };
+  if (options.deep) {
+    const walked = await walkFiles(read, files, { hashIfUnwalkable: true });
+    problems.push(...walked.problems);
+    comparePackageDigest(copy, walked.sha256, problems);
+    return result(problems, walked.bytes, walked.filesVerified, true);
+  }
+  const whole = await hashWhole(read);
+  problems.push(...whole.problems);
+  comparePackageDigest(copy, whole.sha256, problems);
+  if (problems.length === 0) return result(problems, whole.bytes, files.length, false);
+  // Unreadable: a second read would not tell more.
+  if (whole.sha256 === undefined) return result(problems, whole.bytes, 0, false);
+  // Something differs: read again, file by file, to name what is damaged.
+  const diagnosis = await walkFiles(read, files, { hashIfUnwalkable: false });
+  problems.push(...diagnosis.problems);
+  return result(problems, whole.bytes + diagnosis.bytes, diagnosis.filesVerified, true);
+}
 
+interface CopyRead {
+  location: Location;
+  copy: CopyRecord;
+  /** The object's size as the location reports it. */
+  size: number;
+  onBytes?: (n: number) => void;
+  bytesPerSecond?: number;
+}
+
+function result(problems: CopyProblem[], bytes: number, filesVerified: number, perFile: boolean): CopyCheck {
+  return { status: problems.length === 0 ? 'verified' : 'failed', problems, bytes, filesVerified, perFile };
+}
+
+function comparePackageDigest(copy: CopyRecord, actual: string | undefined, problems: CopyProblem[]): void {
+  if (actual === copy.sha256) return;
+  problems.push({
+    rule: 'package-digest',
+    message: `package ${copy.packageId}: SHA-256 of the package differs from the catalog`,
+    expected: copy.sha256,
+    actual: actual ?? '(unreadable)',
+  });
+}
+
+/** Streams the whole object through SHA-256; `sha256` is undefined (and a read-error given) when it fails. */
+async function hashWhole(
+  read: CopyRead,
+): Promise<{ sha256?: string; bytes: number; problems: CopyProblem[] }> {
+  const { driver } = read.location;
+  const digester = createDigester('SHA-256');
+  let bytes = 0;
+  try {
+    for await (const chunk of throttle(await driver.get(read.copy.key), read.bytesPerSecond)) {
+      digester.update(chunk);
+      bytes += chunk.length;
+      read.onBytes?.(chunk.length);
+    }
+    return { sha256: digester.hex(), bytes, problems: [] };
+  } catch (err) {
+    const message = `package ${read.copy.packageId}: ${errorMessage(err)}`;
+    return { bytes, problems: [{ rule: 'read-error', message }] };
+  }
+}
+
+/**
+ * One read that walks the ZIP: the whole-object SHA-256, every catalogued file's SHA-256 and every entry's
+ * CRC-32. A ZIP that cannot be walked (damaged) is hashed whole in a read of its own if `hashIfUnwalkable`.
+ */
+async function walkFiles(
+  read: CopyRead,
+  files: FileRecord[],
+  options: { hashIfUnwalkable: boolean },
+): Promise<{ sha256?: string; bytes: number; filesVerified: number; problems: CopyProblem[] }> {
+  const { driver } = read.location;
+  const { copy } = read;
+  const problems: CopyProblem[] = [];
   let directory: ZipDirectory | undefined;
   try {
-    directory = await readZipDirectory((start, end) => readRange(driver, copy.key, start, end), head.size);
+    directory = await readZipDirectory((start, end) => readRange(driver, copy.key, start, end), read.size);
   } catch (err) {
     problems.push({ rule: 'zip-structure', message: `package ${copy.packageId}: ${errorMessage(err)}` });
   }
-
   const whole = createDigester('SHA-256');
   let bytes = 0;
-  let filesVerified = 0;
   const expectedByEntry = new Map(files.map((f) => [`${copy.packageId}/${f.entryPath}`, f]));
-  let walked = false;
   if (directory) {
     const digests = new Map<string, Digester>();
     try {
-      const checks = await walkZip(throttle(await driver.get(copy.key), options.bytesPerSecond), directory, {
+      const checks = await walkZip(throttle(await driver.get(copy.key), read.bytesPerSecond), directory, {
         onBytes: (chunk) => {
           whole.update(chunk);
           bytes += chunk.length;
-          onBytes?.(chunk.length);
+          read.onBytes?.(chunk.length);
         },
         onEntry: (entry) => {
           if (!expectedByEntry.has(entry.name)) return undefined;
@@ -98,35 +183,21 @@ export async function verifyCopy(
           return { write: (chunk) => digester.update(chunk), end: () => {}, skipCrc: true };
         },
       });
-      walked = true;
-      filesVerified = compareEntries(copy.packageId, checks, expectedByEntry, digests, problems);
+      const filesVerified = compareEntries(copy.packageId, checks, expectedByEntry, digests, problems);
+      return { sha256: whole.hex(), bytes, filesVerified, problems };
     } catch (err) {
       problems.push({ rule: 'zip-structure', message: `package ${copy.packageId}: ${errorMessage(err)}` });
     }
   }
-  let actualSha256: string;
-  if (walked) actualSha256 = whole.hex();
-  else {
-    // The ZIP could not be walked (damaged): read it once more just for the whole-object digest.
-    try {
-      const result = await digestStream(await driver.get(copy.key));
-      actualSha256 = result.sha256;
-      bytes += result.size;
-      onBytes?.(result.size);
-    } catch (err) {
-      problems.push({ rule: 'read-error', message: `package ${copy.packageId}: ${errorMessage(err)}` });
-      actualSha256 = '(unreadable)';
-    }
-  }
-  if (actualSha256 !== copy.sha256) {
-    problems.push({
-      rule: 'package-digest',
-      message: `package ${copy.packageId}: SHA-256 of the package differs from the catalog`,
-      expected: copy.sha256,
-      actual: actualSha256,
-    });
-  }
-  return { status: problems.length === 0 ? 'verified' : 'failed', problems, bytes, filesVerified };
+  if (!options.hashIfUnwalkable) return { bytes, filesVerified: 0, problems };
+  // The ZIP could not be walked: read it once more just for the whole-object digest.
+  const hashed = await hashWhole(read);
+  return {
+    sha256: hashed.sha256,
+    bytes: bytes + hashed.bytes,
+    filesVerified: 0,
+    problems: [...problems, ...hashed.problems],
+  };
 }
 
 /** Adds a problem per entry with a bad CRC-32 and per catalogued file missing or changed; returns how many match. */

@@ -1,5 +1,6 @@
 import { auditExitCode, runConfiguredAudit } from '../audit/configured.js';
 import type { AuditSummary } from '../audit/run-audit.js';
+import { AUDIT_LEVELS, type AuditLevel } from '../config/audit-schema.js';
 import { ValidationError } from '../errors.js';
 import type { AppContext } from '../app/context.js';
 import { formatBytes, print, printJson } from './output.js';
@@ -10,6 +11,8 @@ export interface AuditCommandOptions {
   location?: string;
   all?: boolean;
   orphans?: boolean;
+  /** `--level`: quick, full or deep for every copy of this run. */
+  level?: string;
   json?: boolean;
   signal?: AbortSignal;
 }
@@ -26,14 +29,25 @@ export async function auditCommand(ctx: AppContext, options: AuditCommandOptions
       `[audit] location "${options.location}" is not configured (configured: ${[...ctx.locations.keys()].join(', ')})`,
     );
   }
+  const level = options.level;
+  if (level !== undefined && !isAuditLevel(level)) {
+    throw new ValidationError(
+      'audit-level',
+      `[audit] --level "${level}" is not a level: ${AUDIT_LEVELS.join(', ')} (see the README: what each level proves)`,
+    );
+  }
   const summary = await runConfiguredAudit(ctx, {
     ...options,
+    level,
     progress: createProgress('audit', ctx.terminal, !options.json),
   });
   if (options.json) printJson(summary);
   else printSummary(summary);
   return auditExitCode(summary);
 }
+
+const isAuditLevel = (value: string): value is AuditLevel =>
+  (AUDIT_LEVELS as readonly string[]).includes(value);
 
 function printSummary(summary: AuditSummary): void {
   const ok = summary.status === 'succeeded';

@@ -127,15 +127,26 @@ function addPackageCommands(program: Command): void {
     .option('--location <name>', 'only this location')
     .option('--all', 'every copy now, fully, without planning')
     .option('--orphans', 'list locations for unknown objects now, however recently they were listed')
-    .action(async (options: { package?: string; location?: string; all?: boolean; orphans?: boolean }) =>
-      withContext(program, async (ctx, g) => {
-        const stop = stopOnSignals(ctx.logger);
-        try {
-          return await auditCommand(ctx, { ...options, json: g.json, signal: stop.signal });
-        } finally {
-          stop.dispose();
-        }
-      })(),
+    .option(
+      '--level <level>',
+      "quick | full | deep for every copy of this run (default: each location's policy)",
+    )
+    .action(
+      async (options: {
+        package?: string;
+        location?: string;
+        all?: boolean;
+        orphans?: boolean;
+        level?: string;
+      }) =>
+        withContext(program, async (ctx, g) => {
+          const stop = stopOnSignals(ctx.logger);
+          try {
+            return await auditCommand(ctx, { ...options, json: g.json, signal: stop.signal });
+          } finally {
+            stop.dispose();
+          }
+        })(),
     );
 
   program

@@ -1,13 +1,26 @@
 import { z } from 'zod';
 import { bytesSchema, durationSchema, rateSchema, shareSchema } from './units.js';
 
+/**
+ * How deeply a copy is checked:
+ * - `quick`: the object exists and its size and the SHA-256 the location keeps beside it match the catalog; no
+ *   content is read (cold storage where reading costs too much);
+ * - `full`: every byte is read and the whole object's SHA-256 matches the digest recorded when it was read back
+ *   at ingest, which proves every file inside is as it was then; when it does not match, the ZIP is read again
+ *   file by file to name the damaged files;
+ * - `deep`: as `full`, and every file's SHA-256 and every entry's CRC-32 are recomputed in the same read
+ *   whatever the outcome (the package's inner digests proven on their own, at about twice the CPU).
+ */
+export const AUDIT_LEVELS = ['quick', 'full', 'deep'] as const;
+export type AuditLevel = (typeof AUDIT_LEVELS)[number];
+
 /** How often, how deeply and how fast the copies in one location are audited. */
 const locationPolicy = z
   .object({
     /** Every copy here is verified at least once per this period, e.g. `90d`. */
     every: durationSchema.default(90 * 86_400_000),
-    /** `full`: read every byte (whole object and every file digest); `quick`: exists, size, stored digest. */
-    level: z.enum(['full', 'quick']).default('full'),
+    /** What an audit of a copy here proves (see `AUDIT_LEVELS`). */
+    level: z.enum(AUDIT_LEVELS).default('full'),
     /** Read at most this fast from this location, e.g. `50MB/s` (an offsite link shared with others). */
     bandwidth: rateSchema.optional(),
     /** Replace a failed copy from a healthy one; `false`: report only. */
