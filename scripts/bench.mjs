@@ -53,7 +53,8 @@ import { corpusParams, ensureCorpus, listCorpusFiles } from './bench/corpus.mjs'
 import { compareDigests } from './bench/hash-compare.mjs';
 import { requireTools } from './bench/measure.mjs';
 import { loadAverage, machineInfo, readOptions } from './bench/options.mjs';
-import { addRatios, checkTargets, digestTable, rssTable, stepTable } from './bench/report.mjs';
+import { findBagit } from './bench/bagit-steps.mjs';
+import { addRatios, checkTargets, digestTable, pairedRatios, rssTable, stepTable } from './bench/report.mjs';
 import { runRssSteps } from './bench/rss-steps.mjs';
 import { S3_PART_MIB, S3_UPLOAD_CONCURRENCY, createGcTracker, ensureCluster } from './bench/s3.mjs';
 import { runS3Round } from './bench/s3-steps.mjs';
@@ -87,6 +88,9 @@ async function main() {
   log(
     `bench: ${machine.cores} cores, ${machine.cpu}, ${machine.node}, ${machine.openssl}; load average ${loadAtStart}`,
   );
+
+  const bagit = findBagit(log);
+  log(bagit.argv ? `bagit-python: ${bagit.argv.join(' ')}` : `bagit-python rows skipped: ${bagit.reason}`);
 
   const params = corpusParams({ seed: options.seed, small: options.small, bigMiB: options.bigMiB });
   log(
@@ -126,7 +130,7 @@ async function main() {
     const gc = createGcTracker({ budgetBytes: S3_GC_BUDGET, log });
     for (let round = 1; round <= options.repeat; round++) {
       const common = { cli: CLI, corpus, listFile, workDir, zipFile, round, keep: options.keep, log };
-      const measured = await runRound({ ...common, keepZip: Boolean(s3) });
+      const measured = await runRound({ ...common, keepZip: Boolean(s3), parallel: machine.cores, bagit });
       if (s3) {
         const { location, ...s3Steps } = await runS3Round({ ...common, s3, parallel: machine.cores, gc });
         Object.assign(measured, s3Steps);
@@ -162,7 +166,8 @@ async function main() {
     throw failure;
   }
 
-  const targets = checkTargets(rows, { s3: Boolean(s3Location), rss });
+  const paired = pairedRatios(rounds);
+  const targets = checkTargets(rows, { s3: Boolean(s3Location), rss, paired });
   out();
   out(
     `Corpus: ${manifest.records} records, ${manifest.files} files (${manifest.smallFiles} of 4-200 KB, ` +
@@ -199,9 +204,9 @@ async function main() {
     );
   }
   out(
-    '"audit floor" = openssl dgst -sha256 over the same stored ZIPs the audit reads (fs: one process per ' +
-      `${BATCH} files; s3: see above); bevara audit --all hashes every byte twice (whole object and each file) ` +
-      `on ${machine.cores} worker threads.`,
+    '"audit floor" = openssl dgst -sha256 over the same stored ZIPs the audit reads (fs: one process per core ' +
+      `with xargs -P ${machine.cores}; s3: see above); bevara audit --all (level full) reads and hashes every ` +
+      `byte once on ${machine.cores} worker threads. bagit-python: ${bagit.argv ? `${bagit.argv.join(' ')}, ` + `--processes ${machine.cores}, over a hard-linked copy of the corpus` : bagit.reason}.`,
   );
   out(
     'MB = 2^20 bytes. "vs" = MB/s divided by that step\'s MB/s; "per CPU s" uses MB per CPU second (user+sys) ' +
@@ -209,6 +214,13 @@ async function main() {
   );
   out();
   out(stepTable(rows));
+  out();
+  for (const [step, pair] of Object.entries(paired)) {
+    out(
+      `Paired: ${step} / ${pair.floor} in each round: ${pair.perRound.map((r) => `${r.toFixed(2)}x`).join(', ')}` +
+        ` (median ${pair.median.toFixed(2)}x)`,
+    );
+  }
   if (rss) {
     out();
     out('Audit peak RSS by package size (one record, one file, fresh data dir, audit --all):');
@@ -232,6 +244,8 @@ async function main() {
     corpus: { dir: corpus.dir, generated: corpus.generated, generationSeconds: corpus.seconds, ...manifest },
     units: { mb: 'MiB (2^20 bytes)', seconds: 'wall clock', peakRss: 'MiB, from GNU time %M' },
     steps: rows,
+    paired,
+    bagit: bagit.argv ? { command: bagit.argv } : { skipped: bagit.reason },
     targets,
     digests,
     ingestSummary: pick(rounds.at(-1)?.ingest.summary, SUMMARY_KEYS.ingest),

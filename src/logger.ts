@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import { createRequire } from 'node:module';
 import { maskUrlText } from './config/mask.js';
 import { printableDeep } from './printable.js';
 
@@ -36,6 +36,8 @@ export function createLogger(options: LoggerOptions): Logger {
   const usePretty = options.format === 'pretty' || (options.format === 'auto' && sink.isTTY === true);
   const base = { level: options.level, redact: { paths: REDACT, censor: '***' }, base: { app: 'bevara' } };
   if (usePretty) {
+    // Required only for a terminal: JSON logs (services, CI) never load it.
+    const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
     const prettify = prettyFactory({
       colorize: sink.isTTY === true,
       ignore: 'pid,hostname,app',

@@ -6,8 +6,10 @@
  * broken step fails the benchmark instead of producing a fast but meaningless figure.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runBagitSteps } from './bagit-steps.mjs';
 import { tail, timeCommand } from './measure.mjs';
 import { summarizeStep } from './report.mjs';
 import { fsLocationRoots, storedZips } from './stored.mjs';
@@ -39,17 +41,35 @@ export function flushWrites(dir) {
  * @param {{ cli: string, corpus: { dir: string, manifest: object }, listFile: string, workDir: string,
  *   zipFile: string, round: number, keep: boolean, keepZip?: boolean, log: (line: string) => void }} options
  */
-export async function runRound({ cli, corpus, listFile, workDir, zipFile, round, keep, keepZip, log }) {
+export async function runRound({
+  cli,
+  corpus,
+  listFile,
+  workDir,
+  zipFile,
+  round,
+  keep,
+  keepZip,
+  log,
+  parallel,
+  bagit,
+}) {
   const { dir, manifest } = corpus;
   const dataDir = join(workDir, 'bevara-data');
   const results = {};
-  const runCmd = (name, argv, cwd) => {
+  const runCmd = (name, argv, cwd, env = bevaraEnv()) => {
     log(`  round ${round}: ${name}`);
-    return timeCommand({ name: `${name}-${round}`, argv, cwd, workDir, env: bevaraEnv() });
+    return timeCommand({ name: `${name}-${round}`, argv, cwd, workDir, env });
   };
 
   const openssl = runOpenssl(runCmd, 'openssl', listFile, dir, manifest.files);
   results.openssl = { run: openssl, bytes: manifest.bytes, files: manifest.files };
+  const opensslParallel = runOpenssl(runCmd, 'openssl-parallel', listFile, dir, manifest.files, parallel);
+  results.opensslParallel = { run: opensslParallel, bytes: manifest.bytes, files: manifest.files };
+  if (bagit?.argv) {
+    Object.assign(results, runBagitSteps({ bagit, runCmd, corpusDir: dir, workDir, manifest, parallel }));
+    flushWrites(workDir);
+  }
 
   rmSync(zipFile, { force: true });
   const zip = runCmd('zip', ['zip', '-0', '-r', '-q', zipFile, '.'], dir);
@@ -92,6 +112,16 @@ export async function runRound({ cli, corpus, listFile, workDir, zipFile, round,
   writeFileSync(storedList, `${stored.files.join('\0')}\0`);
   const storedOpenssl = runOpenssl(runCmd, 'openssl-stored', storedList, root, stored.files.length);
   results.storedOpenssl = { run: storedOpenssl, bytes: stored.bytes, files: stored.files.length };
+  // Right before the audit it is paired with: the same bytes on every core.
+  const storedParallel = runOpenssl(
+    runCmd,
+    'openssl-stored-parallel',
+    storedList,
+    root,
+    stored.files.length,
+    parallel,
+  );
+  results.storedOpensslParallel = { run: storedParallel, bytes: stored.bytes, files: stored.files.length };
 
   const audit = runCmd('audit', [...bevara, 'audit', '--all'], workDir);
   results.audit = checkAudit('bevara audit --all', audit, manifest, {
@@ -101,20 +131,38 @@ export async function runRound({ cli, corpus, listFile, workDir, zipFile, round,
   return results;
 }
 
-/** `openssl dgst -sha256` over the files of a NUL-separated list, `BATCH` per process; checks the digest count. */
-function runOpenssl(runCmd, name, listFile, cwd, expected) {
-  const run = runCmd(
-    name,
-    ['sh', '-c', `xargs -0 -n ${BATCH} openssl dgst -sha256 < "$1"`, 'sh', listFile],
-    cwd,
-  );
-  const digests = readFileSync(run.stdoutFile, 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('SHA2-256(') || l.startsWith('SHA256('));
-  if (run.status !== 0 || digests.length !== expected) {
-    throw stepFailed(name, run, `${digests.length} of ${expected} digests`);
+/**
+ * `openssl dgst -sha256` over the files of a NUL-separated list, `BATCH` per process, `parallel` processes at
+ * once (xargs -P; default one); checks the digest count.
+ */
+function runOpenssl(runCmd, name, listFile, cwd, expected, parallel = 1) {
+  // With several processes, smaller batches keep them all busy to the end.
+  const batch = Math.min(BATCH, Math.max(1, Math.ceil(expected / (parallel * 8))));
+  // Each batch writes its own file: processes sharing one stdout could interleave partial lines.
+  const outDir = mkdtempSync(join(tmpdir(), `bevara-bench-${name}-`));
+  try {
+    const run = runCmd(
+      name,
+      [
+        'sh',
+        '-c',
+        `xargs -0 -P ${parallel} -n ${batch} sh -c 'exec openssl dgst -sha256 "$@" > "$0/$$.out"' "$2" < "$1"`,
+        'sh',
+        listFile,
+        outDir,
+      ],
+      cwd,
+    );
+    const digests = readdirSync(outDir)
+      .flatMap((file) => readFileSync(join(outDir, file), 'utf8').split('\n'))
+      .filter((l) => l.startsWith('SHA2-256(') || l.startsWith('SHA256('));
+    if (run.status !== 0 || digests.length !== expected) {
+      throw stepFailed(name, run, `${digests.length} of ${expected} digests`);
+    }
+    return run;
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
   }
-  return run;
 }
 
 /**
@@ -152,11 +200,15 @@ export function parseSummary(run) {
 }
 
 const LABELS = {
-  openssl: 'openssl dgst -sha256 (floor)',
+  openssl: 'openssl dgst -sha256, one process (floor)',
+  opensslParallel: 'openssl dgst -sha256, one process per core',
+  bagitMake: 'bagit-python make (--sha256, a process per core)',
+  bagitValidate: 'bagit-python validate of that bag',
   zip: 'zip -0 -r (floor)',
   zipDurable: 'zip -0 -r, then fsync (floor)',
   ingest: 'bevara ingest',
-  storedOpenssl: 'openssl dgst -sha256 of stored ZIPs (audit floor)',
+  storedOpenssl: 'openssl dgst -sha256 of stored ZIPs, one process',
+  storedOpensslParallel: 'openssl of stored ZIPs, a process per core (audit floor)',
   audit: 'bevara audit --all',
   s3Upload: 's3 upload, SDK (S3 floor)',
   s3ZipUpload: 's3 upload of one ZIP (SDK)',

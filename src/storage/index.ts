@@ -1,7 +1,8 @@
 import type { LocationConfig } from '../config/schema.js';
 import { maskUrlText } from '../config/mask.js';
 import { createFsDriver } from './fs.js';
-import { createS3Driver } from './s3/driver.js';
+import { lazyDriver } from './lazy-driver.js';
+import { S3_CAPABILITIES } from './s3/capabilities.js';
 import type { StorageDriver } from './types.js';
 
 export type { StorageDriver, StoredObject } from './types.js';
@@ -21,12 +22,16 @@ export function createLocation(name: string, config: LocationConfig, tuning: Loc
         driver: createFsDriver({ root: config.root ?? name, blockingIo: tuning.blockingIo }),
       };
     case 's3':
+      // The AWS SDK is loaded when the location is first used (see lazyDriver).
       return {
         name,
-        driver: createS3Driver({
-          ...config,
-          forcePathStyle: config.forcePathStyle ?? config.endpoint !== undefined,
-          partSize: config.partSizeMiB * 1024 * 1024,
+        driver: lazyDriver('s3', S3_CAPABILITIES, async () => {
+          const { createS3Driver } = await import('./s3/driver.js');
+          return createS3Driver({
+            ...config,
+            forcePathStyle: config.forcePathStyle ?? config.endpoint !== undefined,
+            partSize: config.partSizeMiB * 1024 * 1024,
+          });
         }),
       };
   }

@@ -14,6 +14,7 @@ import {
 import { AlreadyExistsError, NotFoundError } from '../../errors.js';
 import { validateKey } from '../keys.js';
 import type { GetOptions, PutOptions, StorageDriver, StoredObject } from '../types.js';
+import { S3_CAPABILITIES } from './capabilities.js';
 import { checkS3Location } from './check.js';
 import { abortIncompleteUploads } from './incomplete.js';
 import { createS3Client, type S3ConnectionOptions } from './client.js';
@@ -81,8 +82,7 @@ export function createS3Driver(options: S3DriverOptions): StorageDriver & { read
   return {
     name: 's3',
     bucket: b.name,
-    // Conditional writes are not guaranteed on every engine: `bevara storage check` probes them.
-    capabilities: { writeOnce: false, versioning: false },
+    capabilities: S3_CAPABILITIES,
     put: (key, body, putOptions) => putObject(b, key, body, putOptions),
     get: (key, getOptions) => getObject(b, key, getOptions),
     head: (key) => headObject(b, key),
