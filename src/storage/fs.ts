@@ -135,11 +135,14 @@ export function createFsDriver(options: FsDriverOptions): StorageDriver {
     return handle.createReadStream({ start: range?.start, end: range?.end, highWaterMark: 1 << 20, signal });
   }
 
-  async function digest(key: string): Promise<{ size: number; sha256: string }> {
+  async function digest(
+    key: string,
+    digestOptions: { onBytes?: (n: number) => void } = {},
+  ): Promise<{ size: number; sha256: string }> {
     const file = objectPath(key);
     const handle = await openObject(file, key, 'digest');
     try {
-      return await digestHandle(handle, options.blockingIo === true);
+      return await digestHandle(handle, options.blockingIo === true, digestOptions.onBytes);
     } finally {
       await handle.close();
     }
@@ -230,6 +233,7 @@ async function writeNew(
 async function digestHandle(
   handle: fs.FileHandle,
   blockingIo: boolean,
+  onBytes?: (n: number) => void,
 ): Promise<{ size: number; sha256: string }> {
   const digester = createDigester('SHA-256');
   const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
@@ -241,6 +245,7 @@ async function digestHandle(
     if (bytesRead === 0) break;
     digester.update(buffer.subarray(0, bytesRead));
     size += bytesRead;
+    onBytes?.(bytesRead);
   }
   return { size, sha256: digester.hex() };
 }

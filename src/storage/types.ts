@@ -95,9 +95,13 @@ export interface StorageDriver {
   list(prefix?: string): AsyncIterable<StoredObject>;
   /**
    * Reads a whole object and returns its size and hex SHA-256, by the driver's cheapest path (fs: one reused
-   * buffer). Optional: callers fall back to hashing `get`. Throws `NotFoundError`.
+   * buffer). Optional: callers fall back to hashing `get`. Throws `NotFoundError`. `onBytes` hears of each chunk
+   * read (for progress).
    */
-  digest?(key: string): Promise<{ size: number; sha256: string }>;
+  digest?(
+    key: string,
+    options?: { onBytes?: (n: number) => void },
+  ): Promise<{ size: number; sha256: string }>;
   /** Removes an object; no error when it does not exist. */
   delete(key: string): Promise<void>;
   /**

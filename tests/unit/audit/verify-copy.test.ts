@@ -15,7 +15,7 @@ const sha256 = (data: Buffer | string) => createHash('sha256').update(data).dige
 const ID = 'pkg-1';
 const CONTENT = { 'a.txt': 'the first file\n'.repeat(200), 'b.txt': 'the second file\n'.repeat(300) };
 
-/** A real fs location whose driver counts how often an object is read whole (`get`). */
+/** A real fs location whose driver counts how often an object is read whole (`get` without a range, `digest`). */
 function countingLocation(root: string): { location: Location; reads: () => number } {
   const driver = createFsDriver({ root });
   let reads = 0;
@@ -24,6 +24,10 @@ function countingLocation(root: string): { location: Location; reads: () => numb
     get: (key, options) => {
       if (!options?.range) reads++;
       return driver.get(key, options);
+    },
+    digest: (key, options) => {
+      reads++;
+      return (driver.digest as NonNullable<StorageDriver['digest']>)(key, options);
     },
   };
   return { location: { name: 'local', driver: counted }, reads: () => reads };
