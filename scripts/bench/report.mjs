@@ -80,6 +80,7 @@ export function addRatios(rows) {
   const openssl = rows.find((r) => r.id === 'openssl');
   const zip = rows.find((r) => r.id === 'zip');
   const zipDurable = rows.find((r) => r.id === 'zipDurable');
+  const zipPerRecord = rows.find((r) => r.id === 'zipPerRecord');
   const s3Upload = rows.find((r) => r.id === 's3Upload');
   const s3Zip = rows.find((r) => r.id === 's3ZipUpload');
   const perCpu = (r) => r.mb / Math.max(r.cpuSeconds, 0.01);
@@ -90,6 +91,7 @@ export function addRatios(rows) {
     vsOpensslCpu: openssl ? perCpu(r) / perCpu(openssl) : undefined,
     vsZip: zip && r.id === 'ingest' ? r.mbPerSecond / zip.mbPerSecond : undefined,
     vsZipDurable: zipDurable && r.id === 'ingest' ? r.mbPerSecond / zipDurable.mbPerSecond : undefined,
+    vsZipPerRecord: zipPerRecord && r.id === 'ingest' ? r.mbPerSecond / zipPerRecord.mbPerSecond : undefined,
     vsS3Upload: s3Upload && r.id.startsWith('s3') ? r.mbPerSecond / s3Upload.mbPerSecond : undefined,
     vsS3Zip: s3Zip && r.id.startsWith('s3') ? r.mbPerSecond / s3Zip.mbPerSecond : undefined,
     auditFloor: auditFloor(r)?.id,
@@ -124,6 +126,7 @@ export function stepTable(rows) {
     'vs openssl',
     'vs zip -0',
     'vs zip+fsync',
+    'vs zip per record+fsync',
     ...(s3 ? ['vs s3 upload'] : []),
     ...(s3Zip ? ['vs s3 zip upload'] : []),
     'vs openssl per CPU s',
@@ -144,6 +147,7 @@ export function stepTable(rows) {
       ratio(r.vsOpenssl),
       ratio(r.vsZip),
       ratio(r.vsZipDurable),
+      ratio(r.vsZipPerRecord),
       ...(s3 ? [ratio(r.vsS3Upload)] : []),
       ...(s3Zip ? [ratio(r.vsS3Zip)] : []),
       ratio(r.vsOpensslCpu),
