@@ -83,3 +83,25 @@ describe('architecture', () => {
     expect(sizes.filter((f) => f.lines >= MAX_FUNCTION_LINES).map((f) => `${f.where} ${f.name}`)).toEqual([]);
   });
 });
+
+describe('the CLI entry loads a command only when it runs', () => {
+  /** What `bevara --version` may load before any command: small modules of its own and commander. */
+  const ALLOWED = new Set([
+    'commander',
+    '../errors.js',
+    '../printable.js',
+    '../version.js',
+    './shutdown.js',
+  ]);
+
+  it('src/cli/main.ts has no value import of a command module, the app context or a heavy package', () => {
+    const file = path.join(SRC, 'cli', 'main.ts');
+    const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    const eager = source.statements
+      .filter(ts.isImportDeclaration)
+      .filter((node) => !node.importClause?.isTypeOnly)
+      .map((node) => (node.moduleSpecifier as ts.StringLiteral).text)
+      .filter((specifier) => !ALLOWED.has(specifier));
+    expect(eager).toEqual([]);
+  });
+});
