@@ -9,6 +9,7 @@ import { auditCommand } from './audit.js';
 import { configCommand } from './config.js';
 import { coverageCommand } from './coverage.js';
 import { type AppContext, type GlobalOptions, openContext } from '../app/context.js';
+import { exportCommand, type ExportCommandOptions } from './export.js';
 import { getCommand } from './get.js';
 import { ingestCommand } from './ingest.js';
 import { orphanDecisionCommand, orphansListCommand } from './orphans.js';
@@ -151,12 +152,37 @@ function addPackageCommands(program: Command): void {
       withContext(program, (ctx, g) => getCommand(ctx, id, { ...options, json: g.json }))(),
     );
 
+  addExportCommand(program);
+
   program
     .command('config')
     .description('print the effective configuration, secrets masked')
     .action(() => {
       process.exitCode = configCommand(program.opts<GlobalOptions>());
     });
+}
+
+/** `export`: hand records out to a requester. */
+function addExportCommand(program: Command): void {
+  program
+    .command('export <target...>')
+    .description(
+      'hand records out (package ids, or a search: identifier:, text:, creator:, from:, to:, file:, digest:, puid: or words) ' +
+        'as E-ARK DIPs, a folder or a ZIP, every file verified, with a receipt',
+    )
+    .requiredOption('-o, --out <dir|file.zip>', 'where to write; must not exist (a folder may be empty)')
+    .addOption(
+      new Option('-f, --format <format>', 'what to hand out')
+        .choices(['dip', 'folder', 'zip'])
+        .default('dip'),
+    )
+    .option('--restricted', 'hand out records with an access restriction (needs --reason and --requester)')
+    .option('--reason <text>', 'why the records are handed out (recorded in the dissemination event)')
+    .option('--requester <name>', 'to whom (recorded in the dissemination event)')
+    .option('--by <user>', 'who hands them out (default: the logged-in user)')
+    .action(async (targets: string[], options: Omit<ExportCommandOptions, 'json'>) =>
+      withContext(program, (ctx, g) => exportCommand(ctx, targets, { ...options, json: g.json }))(),
+    );
 }
 
 /** `orphans list|remove|keep`. */
