@@ -13,13 +13,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { compactTime } from '../catalog/run-id.js';
 import type { EventRecord, PackageRecord } from '../model/package.js';
-import { errorMessage, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import { newPackageId } from '../package/package-id.js';
 import type { Profile } from '../package/profile.js';
-import { disseminationEvent, storeEventLogs } from './dissemination.js';
+import { disseminationEvent } from './dissemination.js';
+import { recordHandOut } from './hand-out-stream.js';
 import { type HandOutDeps, writeDipFile, writeFolder } from './hand-out.js';
 import { type Receipt, type ReceiptRecord, receiptHtml, receiptJson } from './receipt.js';
-import { checkRelease, type RestrictedRelease, restrictionOf } from './restriction.js';
+import { checkRelease, type RestrictedRelease } from './restriction.js';
 import { selectPackages } from './select.js';
 import { writeZipFile } from './zip-export.js';
 
@@ -76,12 +77,13 @@ export async function exportRecords(deps: ExportDeps, options: ExportOptions): P
   };
   try {
     await writeAll(deps, options.format, output, planned, receipt);
-    const receiptFiles = await placeOutput(output, receipt, async () => recordEvents(deps, planned));
+    const receiptFiles = await placeOutput(output, receipt, async () => {
+      for (const { pkg, event } of planned) await recordHandOut(deps, pkg, event);
+    });
     deps.logger.info(
       { exportId, records: receipt.records.length, format: options.format, by: options.by },
       'records handed out',
     );
-    await storeRestrictedEventLogs(deps, planned, exportId, at);
     return { receipt, receiptFiles };
   } finally {
     await fs.rm(output.temp, { recursive: true, force: true });
@@ -115,21 +117,6 @@ function writeDip(deps: ExportDeps, output: OutputPlan, pkg: PackageRecord, even
   const dipId = newPackageId(deps.now());
   const target = output.kind === 'dir' ? path.join(output.temp, `${dipId}.zip`) : output.temp;
   return writeDipFile(deps, pkg, deps.dipProfile, event, target, dipId);
-}
-
-async function recordEvents(deps: ExportDeps, planned: Planned[]): Promise<void> {
-  for (const { event } of planned) await deps.catalog.addEvent(event);
-}
-
-/** A restricted record's history, the release included, also beside its copies (best effort: logged). */
-async function storeRestrictedEventLogs(deps: ExportDeps, planned: Planned[], exportId: string, at: Date) {
-  for (const { pkg } of planned.filter((p) => restrictionOf(p.pkg))) {
-    try {
-      await storeEventLogs(deps, pkg.id, await deps.catalog.listCopies({ packageId: pkg.id }), exportId, at);
-    } catch (err) {
-      deps.logger.error({ packageId: pkg.id, err: errorMessage(err) }, 'event log not stored');
-    }
-  }
 }
 
 interface OutputPlan {

@@ -43,15 +43,19 @@ export async function fromSomeCopy<T>(
       return await attempt(await openCopy(deps.locations.get(copy.location) as Location, copy));
     } catch (err) {
       await undo();
-      deps.logger.warn(
-        { packageId: pkg.id, location: copy.location, key: copy.key, err: errorMessage(err) },
-        'copy not used for the export; trying the next',
-      );
+      skipped(deps, pkg, copy.location, err);
       errors.push(`${copy.location}: ${errorMessage(err)}`);
     }
   }
   throw new PreservationError(
     `[export] record "${pkg.label}" (package ${pkg.id}): no intact copy could be read: ${errors.join('; ') || 'no readable copy'}`,
+  );
+}
+
+function skipped(deps: HandOutDeps, pkg: PackageRecord, location: string, err: unknown): void {
+  deps.logger.warn(
+    { packageId: pkg.id, location, err: errorMessage(err) },
+    'copy not used for the export; trying the next',
   );
 }
 
@@ -128,6 +132,7 @@ export async function writeFolder(
       packageId: pkg.id,
       out: target,
       locations: new Map(deps.locations),
+      onCopySkipped: (location, err) => skipped(deps, pkg, location, err),
     });
     const copy = (await deps.catalog.listCopies({ packageId: pkg.id })).find(
       (c) => c.location === restored.location,

@@ -24,7 +24,8 @@ class CopyFailed extends Error {
   }
 }
 
-interface Opened {
+/** A record and the copy its files are read from. */
+export interface Opened {
   pkg: PackageRecord;
   files: FileRecord[];
   opened: OpenedCopy;
@@ -73,7 +74,7 @@ async function writeOnce(opened: Opened[], target: string): Promise<{ size: numb
   const digester = createDigester('SHA-256');
   let size = 0;
   async function* measured(): AsyncGenerator<Buffer> {
-    for await (const chunk of createZipStream(entries(opened))) {
+    for await (const chunk of recordZipStream(opened)) {
       digester.update(chunk as Buffer);
       size += (chunk as Buffer).length;
       yield chunk as Buffer;
@@ -82,6 +83,9 @@ async function writeOnce(opened: Opened[], target: string): Promise<{ size: numb
   await writeNewFile(Readable.from(measured(), { objectMode: false }), target);
   return { size, sha256: digester.hex() };
 }
+
+/** The records' files as one ZIP stream, `<package id>/<path>`, each verified as it passes. */
+export const recordZipStream = (opened: Opened[]) => createZipStream(entries(opened));
 
 async function* entries(opened: Opened[]): AsyncGenerator<ZipEntrySource> {
   for (const { pkg, files, opened: copy } of opened) {
