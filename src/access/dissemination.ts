@@ -24,8 +24,10 @@ export interface HandOut {
   requester?: string;
   /** Why (the request, a decision, a case number). Required for a restricted record. */
   reason?: string;
-  /** What was handed out: `dip`, `folder`, `zip`, `file "<path>"`, … */
+  /** How it was handed out, e.g. "an E-ARK DIP", "a console download of the package". */
   what: string;
+  /** The one file handed out, when not the whole record (the event's object). */
+  object?: string;
 }
 
 export function disseminationEvent(
@@ -49,6 +51,7 @@ export function disseminationEvent(
     outcome: 'success',
     detail: parts.filter(Boolean).join('; '),
     agent: `person:${handOut.by}`,
+    ...(handOut.object ? { object: handOut.object } : {}),
     ...(runId ? { runId } : {}),
   };
 }

@@ -52,6 +52,10 @@ export async function recordHandOut(
   event: EventRecord,
 ): Promise<void> {
   await deps.catalog.addEvent(event);
+  deps.logger.info(
+    { packageId: pkg.id, agent: event.agent, file: event.object, restricted: Boolean(restrictionOf(pkg)) },
+    'record handed out',
+  );
   if (!restrictionOf(pkg)) return;
   try {
     const copies = await deps.catalog.listCopies({ packageId: pkg.id });
