@@ -86,7 +86,8 @@ export async function exportRecords(deps: ExportDeps, options: ExportOptions): P
     );
     return { receipt, receiptFiles };
   } finally {
-    await fs.rm(output.temp, { recursive: true, force: true });
+    for (const temp of [output.temp, `${output.temp}.json`, `${output.temp}.html`])
+      await fs.rm(temp, { recursive: true, force: true });
   }
 }
 
@@ -168,10 +169,13 @@ async function placeOutput(output: OutputPlan, receipt: Receipt, beforePlacing: 
     await fs.rename(output.temp, output.final).catch(taken(output.final));
     return [output.receipts.json, output.receipts.html];
   }
+  // Beside a file: the receipts are written under temporary names first, so that none is ever found half written.
+  for (const kind of ['json', 'html'] as const)
+    await fs.writeFile(`${output.temp}.${kind}`, texts[kind], { flag: 'wx' });
   await beforePlacing();
   await fs.link(output.temp, output.final).catch(taken(output.final));
   for (const kind of ['json', 'html'] as const)
-    await fs.writeFile(output.receipts[kind], texts[kind], { flag: 'wx' });
+    await fs.link(`${output.temp}.${kind}`, output.receipts[kind]).catch(taken(output.receipts[kind]));
   return [output.receipts.json, output.receipts.html];
 }
 
