@@ -13,7 +13,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { compactTime } from '../catalog/run-id.js';
 import type { EventRecord, PackageRecord } from '../model/package.js';
-import { ValidationError } from '../errors.js';
+import { errorMessage, ValidationError } from '../errors.js';
 import { newPackageId } from '../package/package-id.js';
 import type { Profile } from '../package/profile.js';
 import { disseminationEvent } from './dissemination.js';
@@ -77,8 +77,15 @@ export async function exportRecords(deps: ExportDeps, options: ExportOptions): P
   };
   try {
     await writeAll(deps, options.format, output, planned, receipt);
+    const recorded: Planned[] = [];
     const receiptFiles = await placeOutput(output, receipt, async () => {
-      for (const { pkg, event } of planned) await recordHandOut(deps, pkg, event);
+      for (const p of planned) {
+        await recordHandOut(deps, p.pkg, p.event);
+        recorded.push(p);
+      }
+    }).catch(async (err: unknown) => {
+      await recordUndone(deps, recorded, err);
+      throw err;
     });
     deps.logger.info(
       { exportId, records: receipt.records.length, format: options.format, by: options.by },
@@ -88,6 +95,24 @@ export async function exportRecords(deps: ExportDeps, options: ExportOptions): P
   } finally {
     for (const temp of [output.temp, `${output.temp}.json`, `${output.temp}.html`])
       await fs.rm(temp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The events are recorded before the output is put in place (a release is never unrecorded); when it then cannot
+ * be put in place (its name taken meanwhile), each gets a failed `dissemination` event saying so.
+ */
+async function recordUndone(deps: ExportDeps, recorded: Planned[], err: unknown): Promise<void> {
+  for (const { pkg, event } of recorded) {
+    await deps.catalog
+      .addEvent({
+        ...event,
+        id: `${event.id}-undone`,
+        at: deps.now(),
+        outcome: 'failure',
+        detail: `not handed out after all (event ${event.id}): ${errorMessage(err)}`,
+      })
+      .catch((e) => deps.logger.error({ packageId: pkg.id, err: errorMessage(e) }, 'event not recorded'));
   }
 }
 

@@ -15,6 +15,15 @@ export interface ExportCommandOptions {
   json?: boolean;
 }
 
+/** The user running the command; a uid without a passwd entry (a container) is named by its number. */
+function loggedInUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return `uid-${process.getuid?.() ?? 'unknown'}`;
+  }
+}
+
 /** `bevara export <id|search…> --out <dir|file.zip>`: hand records out as DIPs, a folder or a ZIP, with a receipt. */
 export async function exportCommand(
   ctx: AppContext,
@@ -27,7 +36,7 @@ export async function exportCommand(
       targets,
       out: options.out,
       format: options.format,
-      by: options.by ?? os.userInfo().username,
+      by: options.by ?? loggedInUser(),
       ...(options.restricted ? { restricted: true } : {}),
       ...(options.reason ? { reason: options.reason } : {}),
       ...(options.requester ? { requester: options.requester } : {}),

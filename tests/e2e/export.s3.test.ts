@@ -23,7 +23,7 @@ const env = s3TestEnv();
 const raw = rawS3Client();
 const RELEASE = ['--restricted', '--reason', 'Begäran 2026-12-01', '--requester', 'Anna Andersson'];
 
-describe('bevara export from S3', () => {
+describe('bevara export from S3', { timeout: 300_000 }, () => {
   let bucket: string;
   let work: string;
   let data: string;

@@ -13,7 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CopyRecord, EventRecord, FileRecord, PackageSummary } from '../../src/catalog/types.js';
 import type { Receipt } from '../../src/access/receipt.js';
 import { createXmlValidator } from '../../src/metadata/xml-validator.js';
-import { bevara, copyFixtures, json, listFiles, sha256File, tempDir } from './helpers.js';
+import {
+  bevara,
+  bevaraAsync,
+  type CliResult,
+  copyFixtures,
+  json,
+  listFiles,
+  sha256File,
+  tempDir,
+} from './helpers.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const RESTRICTED = 'SN 2024/0257';
@@ -25,7 +34,8 @@ const RELEASE = [
   'Anna Andersson',
 ];
 
-describe('bevara export: hand records out', () => {
+// Each test runs the CLI several times (two to ten seconds a run on the loaded 2-core machine).
+describe('bevara export: hand records out', { timeout: 300_000 }, () => {
   let work: string;
   let data: string;
   let config: string;
@@ -163,6 +173,28 @@ describe('bevara export: hand records out', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('export-exists');
     expect(sha256File(target)).toBe(before);
+  });
+
+  it('two exports to one output at once: one hands out, the other is refused, and the events say so', async () => {
+    const id = idOf('Medborgarförslag');
+    const target = out('at-once');
+    const runs = await Promise.all(
+      [1, 2].map(
+        () =>
+          bevaraAsync(data, ['-c', config, '--json', 'export', id, '--format', 'folder', '--out', target])
+            .done,
+      ),
+    );
+    expect(runs.map((r) => r.code).sort()).toEqual([0, 2]);
+    expect(runs.find((r) => r.code === 2)?.stderr).toContain('export-exists');
+    const { receipt } = json<{ receipt: Receipt }>(runs.find((r) => r.code === 0) as CliResult);
+    for (const f of receipt.records[0]?.files ?? [])
+      expect(sha256File(path.join(target, id, f.path))).toBe(f.sha256);
+    const events = shown(id).events.filter((e) => e.type === 'dissemination');
+    const given = events.filter((e) => e.outcome === 'success').length;
+    const undone = events.filter((e) => e.outcome === 'failure').length;
+    expect(given - undone).toBe(1);
+    expect(fs.readdirSync(path.join(work, 'out')).filter((n) => n.includes('partial'))).toEqual([]);
   });
 
   it('hands out every record a search finds, one DIP each, with one receipt', () => {
