@@ -14,6 +14,8 @@ export interface RestoreOptions {
   /** Folder to restore into; created when missing. Existing files are never overwritten. */
   out: string;
   locations: Map<string, Location>;
+  /** Told of each copy given up for the next (damaged, unreadable), with why. */
+  onCopySkipped?: (location: string, err: unknown) => void;
 }
 
 export interface RestoreResult {
@@ -78,6 +80,7 @@ export async function restorePackage(catalog: Catalog, options: RestoreOptions):
       return { packageId: pkg.id, location: copy.location, files: restored };
     } catch (err) {
       await Promise.all(written.map((f) => fs.rm(f, { force: true })));
+      options.onCopySkipped?.(copy.location, err);
       errors.push(`${copy.location}: ${errorMessage(err)}`);
     }
   }

@@ -6,6 +6,7 @@ import { PreservationError, ValidationError } from '../errors.js';
 import { printable } from '../printable.js';
 import { bevaraVersion } from '../version.js';
 import type { AppContext, GlobalOptions } from '../app/context.js';
+import type { ExportCommandOptions } from './export.js';
 import { stopOnSignals } from './shutdown.js';
 
 type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
@@ -23,6 +24,7 @@ function lazy<M, K extends keyof M>(load: () => Promise<M>, name: K): Async<M[K]
 }
 
 const auditCommand = lazy(() => import('./audit.js'), 'auditCommand');
+const exportCommand = lazy(() => import('./export.js'), 'exportCommand');
 const configCommand = lazy(() => import('./config.js'), 'configCommand');
 const coverageCommand = lazy(() => import('./coverage.js'), 'coverageCommand');
 const openContext = lazy(() => import('../app/context.js'), 'openContext');
@@ -181,12 +183,37 @@ function addPackageCommands(program: Command): void {
       withContext(program, (ctx, g) => getCommand(ctx, id, { ...options, json: g.json }))(),
     );
 
+  addExportCommand(program);
+
   program
     .command('config')
     .description('print the effective configuration, secrets masked')
     .action(async () => {
       process.exitCode = await configCommand(program.opts<GlobalOptions>());
     });
+}
+
+/** `export`: hand records out to a requester. */
+function addExportCommand(program: Command): void {
+  program
+    .command('export <target...>')
+    .description(
+      'hand records out (package ids, or a search: identifier:, text:, creator:, from:, to:, file:, digest:, puid: or words) ' +
+        'as E-ARK DIPs, a folder or a ZIP, every file verified, with a receipt',
+    )
+    .requiredOption('-o, --out <dir|file.zip>', 'where to write; must not exist (a folder may be empty)')
+    .addOption(
+      new Option('-f, --format <format>', 'what to hand out')
+        .choices(['dip', 'folder', 'zip'])
+        .default('dip'),
+    )
+    .option('--restricted', 'hand out records with an access restriction (needs --reason and --requester)')
+    .option('--reason <text>', 'why the records are handed out (recorded in the dissemination event)')
+    .option('--requester <name>', 'to whom (recorded in the dissemination event)')
+    .option('--by <user>', 'who hands them out (default: the logged-in user)')
+    .action(async (targets: string[], options: Omit<ExportCommandOptions, 'json'>) =>
+      withContext(program, (ctx, g) => exportCommand(ctx, targets, { ...options, json: g.json }))(),
+    );
 }
 
 /** `orphans list|remove|keep`. */

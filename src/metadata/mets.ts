@@ -35,6 +35,8 @@ import {
 export const CSIP_PROFILE_URL = 'https://earkcsip.dilcis.eu/profile/E-ARK-CSIP.xml';
 /** PROFILE the E-ARK AIP profile 2.2 requires (AIPM2; the "earkdip" host is as the profile states it). */
 export const AIP_PROFILE_URL = 'https://earkdip.dilcis.eu/profile/E-ARK-AIP-v2-2-0.xml';
+/** PROFILE of an E-ARK DIP 2.1 (CSIP-based dissemination package). */
+export const DIP_PROFILE_URL = 'https://earkdip.dilcis.eu/profile/E-ARK-DIP.xml';
 /** PROFILE of an E-ARK SIP 2.1. */
 export const SIP_PROFILE_URL = 'https://earksip.dilcis.eu/profile/E-ARK-SIP.xml';
 /** mets/@TYPE, from the CSIP content category vocabulary: a record may hold any kind of document. */
@@ -48,10 +50,11 @@ const SCHEMA_LOCATION = [
   `${NS.csip} https://earkcsip.dilcis.eu/schema/DILCISExtensionMETS.xsd`,
 ].join(' ');
 
-/** The METS PROFILE URL for a package type ("AIP", "SIP", anything else: plain CSIP). */
+/** The METS PROFILE URL for a package type ("AIP", "SIP", "DIP", anything else: plain CSIP). */
 export function profileFor(packageType: string): string {
   if (packageType === 'AIP') return AIP_PROFILE_URL;
   if (packageType === 'SIP') return SIP_PROFILE_URL;
+  if (packageType === 'DIP') return DIP_PROFILE_URL;
   return CSIP_PROFILE_URL;
 }
 

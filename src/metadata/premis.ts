@@ -45,6 +45,7 @@ const EVENT_TYPE_CODES: Record<string, string> = {
   'message digest calculation': 'mes',
   'fixity check': 'fix',
   'virus check': 'vir',
+  dissemination: 'dis',
 };
 
 const OUTCOME_CODES: Record<EventRecord['outcome'], string> = { success: 'suc', failure: 'fai' };

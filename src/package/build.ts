@@ -39,6 +39,11 @@ export interface BuildPackageInput {
   runId?: string;
   /** Fed every chunk of every content file as it is read (progress reporting). */
   onSourceBytes?: (bytes: number) => void;
+  /**
+   * The package's PREMIS events in place of the ingest events (message digest calculation, ingestion): a DIP
+   * carries the dissemination that made it.
+   */
+  events?: EventRecord[];
 }
 
 export interface BuiltPackage {
@@ -409,7 +414,7 @@ function describe(
     descriptive: record.metadata,
     representationId: profile.representation,
     files,
-    events: [
+    events: input.events ?? [
       event('message digest calculation', `SHA-256 of ${files.length} file(s) computed while packaging`),
       event('ingestion', ingestionDetail(input, files)),
     ],

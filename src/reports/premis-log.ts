@@ -42,6 +42,7 @@ export const EVENT_TYPE_CODES: Readonly<Record<string, string>> = {
   transfer: 'tra',
   quarantine: 'qua',
   'metadata modification': 'mem',
+  dissemination: 'dis',
 };
 
 const OUTCOME_CODES: Record<EventRecord['outcome'], string> = { success: 'suc', failure: 'fai' };

@@ -165,7 +165,7 @@ describe('console API on SQLite', () => {
       package: { id: string; sha256: string; size: number };
       restricted: boolean;
       files: { path: string; sha256: string; size: number }[];
-      events: { type: string; agent: string; object?: string }[];
+      events: { type: string; agent: string; object?: string; detail: string }[];
     };
   }
 
@@ -187,14 +187,24 @@ describe('console API on SQLite', () => {
     expect(sha256(bytes)).toBe(
       sha256(fs.readFileSync(path.join(FIXTURES, '2024-0113 Bygglov Östra Gränd 3', file?.path ?? ''))),
     );
-    const whole = await reader.fetch(`/api/packages/${detail.package.id}/download`);
+    // The whole record is an E-ARK DIP by default, made by the export's code: the file inside is the catalogued one.
+    const dip = await reader.fetch(`/api/packages/${detail.package.id}/download`);
+    expect(dip.status).toBe(200);
+    expect(dip.headers.get('content-disposition')).toMatch(/filename="uuid-[0-9a-f-]+\.zip"/);
+    const dipZip = Buffer.from(await dip.arrayBuffer());
+    expect(dipZip.includes(Buffer.from('csip:OAISPACKAGETYPE="DIP"'))).toBe(true);
+    const png = fs.readFileSync(path.join(FIXTURES, '2024-0113 Bygglov Östra Gränd 3', file?.path ?? ''));
+    expect(dipZip.includes(png)).toBe(true);
+    const whole = await reader.fetch(`/api/packages/${detail.package.id}/download?format=aip`);
     const zip = new Uint8Array(await whole.arrayBuffer());
     expect(zip.length).toBe(detail.package.size);
     expect(sha256(zip)).toBe(detail.package.sha256);
+    expect((await reader.fetch(`/api/packages/${detail.package.id}/download?format=tar`)).status).toBe(422);
     const events = (await packageOf('BN 2024/0113')).events.filter((e) => e.type === 'dissemination');
     expect(events).toEqual([
       expect.objectContaining({ agent: 'person:reader', object: 'bilagor/fasadritning söder.png' }),
-      expect.objectContaining({ agent: 'person:reader' }),
+      expect.objectContaining({ agent: 'person:reader', detail: expect.stringContaining('E-ARK DIP') }),
+      expect.objectContaining({ agent: 'person:reader', detail: expect.stringContaining('stored AIP') }),
     ]);
   });
 
@@ -213,6 +223,22 @@ describe('console API on SQLite', () => {
     expect(sha256(new Uint8Array(await given.arrayBuffer()))).toBe(
       detail.files.find((f) => f.path === 'utredning.pdf')?.sha256,
     );
+    const files = await archivist.fetch(`/api/packages/${detail.package.id}/download?format=zip`);
+    expect(files.status).toBe(200);
+    const filesZip = Buffer.from(await files.arrayBuffer());
+    const pdf = fs.readFileSync(path.join(FIXTURES, '2024-0257 Försörjningsstöd', 'utredning.pdf'));
+    expect(filesZip.includes(pdf)).toBe(true);
+    const released = (await packageOf('SN 2024/0257')).events.filter((e) => e.type === 'dissemination');
+    expect(released).toEqual([
+      expect.objectContaining({ agent: 'person:archivist', object: 'utredning.pdf' }),
+      expect.objectContaining({
+        agent: 'person:archivist',
+        detail: expect.stringContaining('OSL 26 kap. 1 §'),
+      }),
+    ]);
+    // A restricted record's release is also kept beside its copy, as a PREMIS event log.
+    const dir = path.join(c.dataDir, 'store', 'local', 'packages', detail.package.id);
+    expect(fs.readdirSync(dir).filter((n) => /^events-.*\.premis\.xml$/.test(n)).length).toBeGreaterThan(0);
   });
 
   /** The stored ZIP of a package in the fs location, damaged at `offset` bytes into `content` while `fn` runs. */
@@ -256,9 +282,11 @@ describe('console API on SQLite', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-length')).toBe('1500000');
       await expect(res.arrayBuffer()).rejects.toThrow();
-      const whole = await reader.fetch(`/api/packages/${detail.package.id}/download`);
-      expect(whole.status).toBe(200);
-      await expect(whole.arrayBuffer()).rejects.toThrow();
+      for (const format of ['dip', 'zip', 'aip']) {
+        const whole = await reader.fetch(`/api/packages/${detail.package.id}/download?format=${format}`);
+        expect(whole.status).toBe(200);
+        await expect(whole.arrayBuffer(), format).rejects.toThrow();
+      }
     });
     const intact = await reader.fetch(`/api/packages/${detail.package.id}/file?path=plan.bin`);
     expect(sha256(new Uint8Array(await intact.arrayBuffer()))).toBe(sha256(plan));

@@ -139,7 +139,10 @@ export const OPERATIONS: Operation[] = [
     method: 'get',
     path: '/api/packages/{id}/download',
     permission: 'download',
-    summary: 'The package ZIP, verified against its SHA-256 as it streams (restricted: archivist)',
+    summary:
+      'The whole record: format=dip (default) an E-ARK DIP made as it streams, zip its files, aip the stored package; ' +
+      'every file verified against its SHA-256 (restricted: archivist)',
+    query: ['format'],
     response: { status: 200, schema: 'binary' },
   },
   {

@@ -5,7 +5,13 @@ import { who } from '../auth/guard.js';
 import { can } from '../auth/roles.js';
 import type { ConsoleDeps } from '../deps.js';
 import { HttpProblem } from '../problem.js';
-import { contentDisposition, type Download, fileDownload, packageDownload } from '../services/downloads.js';
+import {
+  contentDisposition,
+  type Download,
+  fileDownload,
+  type PackageDownloadFormat,
+  packageDownload,
+} from '../services/downloads.js';
 import {
   encodeCursor,
   isRestricted,
@@ -15,6 +21,10 @@ import {
 } from '../services/packages.js';
 
 type ById = { Params: { id: string } };
+
+const DOWNLOAD_FORMATS: PackageDownloadFormat[] = ['dip', 'zip', 'aip'];
+const isDownloadFormat = (format: string): format is PackageDownloadFormat =>
+  (DOWNLOAD_FORMATS as string[]).includes(format);
 
 /** The package, once the account may download it: restricted records need the `restricted` permission. */
 async function downloadable(deps: ConsoleDeps, request: FastifyRequest<ById>) {
@@ -33,9 +43,9 @@ async function downloadable(deps: ConsoleDeps, request: FastifyRequest<ById>) {
 }
 
 function send(reply: FastifyReply, download: Download) {
+  if (download.size !== undefined) reply.header('content-length', String(download.size));
   return reply
     .type(download.type)
-    .header('content-length', String(download.size))
     .header('content-disposition', contentDisposition(download.name))
     .header('cache-control', 'no-store')
     .header('x-bevara-location', download.location)
@@ -50,10 +60,21 @@ export function registerPackageApi(app: FastifyInstance, deps: ConsoleDeps): voi
   app.get<ById>('/api/packages/:id', { config: { access: 'read' } }, async (request) =>
     packageDetail(deps.ctx, request.params.id),
   );
-  app.get<ById>('/api/packages/:id/download', { config: { access: 'download' } }, async (request, reply) => {
-    const { pkg, user } = await downloadable(deps, request);
-    return send(reply, await packageDownload(deps.ctx, pkg, user.name));
-  });
+  app.get<ById & { Querystring: { format?: string } }>(
+    '/api/packages/:id/download',
+    { config: { access: 'download' } },
+    async (request, reply) => {
+      const format = request.query.format ?? 'dip';
+      if (!isDownloadFormat(format))
+        throw new HttpProblem(
+          422,
+          `format "${format}" is not one of ${DOWNLOAD_FORMATS.join(', ')}`,
+          'download-format',
+        );
+      const { pkg, user } = await downloadable(deps, request);
+      return send(reply, await packageDownload(deps.ctx, pkg, user.name, format));
+    },
+  );
   app.get<ById & { Querystring: { path?: string } }>(
     '/api/packages/:id/file',
     { config: { access: 'download' } },

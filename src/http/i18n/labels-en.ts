@@ -167,7 +167,7 @@ export const EN: Record<LabelKey, string> = {
   'packages.format': 'Format',
   'packages.download': 'Download',
   'packages.downloadFile': 'Download {file}',
-  'packages.downloadPackage': 'Download the whole package (ZIP)',
+  'packages.downloadPackage': 'Download the record as an E-ARK DIP (ZIP)',
   'packages.location': 'Location',
   'packages.key': 'Key',
   'packages.copyStatus': 'Status',

@@ -167,7 +167,7 @@ export const SV = {
   'packages.format': 'Format',
   'packages.download': 'Ladda ner',
   'packages.downloadFile': 'Ladda ner {file}',
-  'packages.downloadPackage': 'Ladda ner hela paketet (ZIP)',
+  'packages.downloadPackage': 'Ladda ner handlingen som E-ARK DIP (ZIP)',
   'packages.location': 'Plats',
   'packages.key': 'Nyckel',
   'packages.copyStatus': 'Status',

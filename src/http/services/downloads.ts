@@ -1,25 +1,29 @@
 /**
- * Downloads of one file of a package, or of the whole package ZIP, each verified against its catalogued SHA-256
- * while it streams: the last piece is held back until the digest and size are known to match, so a damaged copy
- * never reaches the client whole (the response breaks off instead, short of its Content-Length). A file is read
- * with one ranged request for its entry only. Copies are tried verified first; one that cannot be opened gives
- * way to the next. Every download is logged with who, and recorded as a PREMIS `dissemination` event.
+ * Downloads of one file of a package, or of the whole record, each verified against its catalogued SHA-256 while
+ * it streams, through the same code as `bevara export` (src/access): the whole record is an E-ARK DIP by default
+ * (or a ZIP of its files, or the stored AIP as it is). A single file or the AIP is held back by its last piece
+ * until the digest and size are known to match, so a damaged copy never reaches the client whole (the response
+ * breaks off instead, short of its Content-Length). A file is read with one ranged request for its entry only.
+ * Copies are tried verified first; one that cannot be opened gives way to the next. Every download is logged with
+ * who, and recorded as a PREMIS `dissemination` event (a restricted record's also beside its copies).
  */
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { entryNameOf, openCopy, verifiedFileBytes } from '../../access/copy-reader.js';
+import { DIP_PROFILE } from '../../access/dip.js';
+import { disseminationEvent } from '../../access/dissemination.js';
+import { recordHandOut, streamDip, streamFilesZip } from '../../access/hand-out-stream.js';
 import type { AppContext } from '../../app/context.js';
-import { compactTime } from '../../catalog/run-id.js';
 import type { CopyRecord, FileRecord, PackageRecord } from '../../model/package.js';
 import { errorMessage, FixityError, NotFoundError, PreservationError } from '../../errors.js';
 import { createDigester } from '../../fixity/digest.js';
-import { readZipDirectory, walkZip } from '../../zip/reader.js';
-import { readRange } from '../../storage/read-range.js';
+import { withHeader } from '../../package/profile.js';
 
 export interface Download {
   /** File name for Content-Disposition. */
   name: string;
-  size: number;
+  /** Bytes, when known before sending (a DIP or ZIP made as it streams has none: sent chunked). */
+  size: number | undefined;
   type: string;
   /** The bytes, verified as they pass (errors out on a mismatch). */
   body: Readable;
@@ -30,7 +34,7 @@ export interface Download {
 const ORDER: Record<CopyRecord['status'], number> = { verified: 0, stored: 1, failed: 2, missing: 3 };
 
 /** Copies worth reading, verified first; a copy known failed or missing is not offered. */
-async function readableCopies(ctx: AppContext, pkg: PackageRecord): Promise<CopyRecord[]> {
+async function downloadableCopies(ctx: AppContext, pkg: PackageRecord): Promise<CopyRecord[]> {
   const copies = (await ctx.catalog.listCopies({ packageId: pkg.id }))
     .filter((c) => c.status === 'verified' || c.status === 'stored')
     .filter((c) => ctx.locations.has(c.location))
@@ -80,44 +84,53 @@ async function firstOpening<T>(copies: CopyRecord[], open: (copy: CopyRecord) =>
   throw new PreservationError(`[download] no copy could be opened: ${errors.join('; ')}`);
 }
 
-/** The PREMIS event and the log line of one download. */
-function recorder(ctx: AppContext, pkg: PackageRecord, user: string, object: string | undefined) {
+/** Records one download as a dissemination event (and, restricted, beside the package), the way exports do. */
+function recorder(ctx: AppContext, pkg: PackageRecord, user: string, what: string, object?: string) {
   return async (location: string) => {
-    const at = ctx.now();
-    const detail = `downloaded by ${user} from location "${location}"${object ? `: file "${object}"` : ': whole package'}${
-      pkg.metadata.accessRestriction ? ` (restricted: ${pkg.metadata.accessRestriction})` : ''
-    }`;
-    ctx.logger.info(
-      {
-        user,
-        packageId: pkg.id,
-        file: object,
-        location,
-        restricted: Boolean(pkg.metadata.accessRestriction),
-      },
-      'download verified',
+    const event = disseminationEvent(
+      pkg,
+      { by: user, what: `${what} (console download, location "${location}")`, ...(object ? { object } : {}) },
+      ctx.now(),
     );
-    await ctx.catalog
-      .addEvent({
-        id: `${pkg.id}-dissemination-${compactTime(at)}-${randomBytes(3).toString('hex')}`,
-        packageId: pkg.id,
-        type: 'dissemination',
-        at,
-        outcome: 'success',
-        detail,
-        agent: `person:${user}`,
-        ...(object ? { object } : {}),
-      })
-      .catch((err) =>
-        ctx.logger.error({ err: errorMessage(err), packageId: pkg.id }, 'download event not recorded'),
-      );
+    await recordHandOut(ctx, pkg, event).catch((err) =>
+      ctx.logger.error({ err: errorMessage(err), packageId: pkg.id }, 'download event not recorded'),
+    );
   };
 }
 
-/** The whole package ZIP from the first copy that opens. */
-export async function packageDownload(ctx: AppContext, pkg: PackageRecord, user: string): Promise<Download> {
-  const record = recorder(ctx, pkg, user, undefined);
-  return firstOpening(await readableCopies(ctx, pkg), async (copy) => {
+/** What a whole-record download hands out: an E-ARK DIP (default), a ZIP of the files, or the stored AIP. */
+export type PackageDownloadFormat = 'dip' | 'zip' | 'aip';
+
+/**
+ * The whole record, made by the same code as `bevara export`: a DIP or a ZIP of its files streamed as it is made
+ * (no Content-Length; a damaged file breaks it off), or the stored AIP as it is, verified against its SHA-256.
+ */
+export async function packageDownload(
+  ctx: AppContext,
+  pkg: PackageRecord,
+  user: string,
+  format: PackageDownloadFormat = 'dip',
+): Promise<Download> {
+  if (format === 'aip') return aipDownload(ctx, pkg, user);
+  const event = disseminationEvent(
+    pkg,
+    {
+      by: user,
+      what: format === 'dip' ? 'an E-ARK DIP (console download)' : 'a ZIP of its files (console download)',
+    },
+    ctx.now(),
+  );
+  const stream =
+    format === 'dip'
+      ? await streamDip(ctx, withHeader(DIP_PROFILE, ctx.config.organisation), pkg, event)
+      : await streamFilesZip(ctx, pkg, event);
+  return { ...stream, size: undefined };
+}
+
+/** The stored package ZIP from the first copy that opens. */
+async function aipDownload(ctx: AppContext, pkg: PackageRecord, user: string): Promise<Download> {
+  const record = recorder(ctx, pkg, user, 'the stored AIP');
+  return firstOpening(await downloadableCopies(ctx, pkg), async (copy) => {
     const driver = ctx.locations.get(copy.location)?.driver;
     if (!driver) throw new NotFoundError(`location "${copy.location}" is not configured`);
     const stream = await driver.get(copy.key);
@@ -128,71 +141,36 @@ export async function packageDownload(ctx: AppContext, pkg: PackageRecord, user:
   });
 }
 
-/** One file of a package, read from its entry alone. */
+/** Passes `source` on one chunk behind, so that an error at its end (a digest) comes before its last chunk. */
+async function* holdingLast(
+  source: AsyncIterable<Buffer>,
+  done: () => Promise<void>,
+): AsyncGenerator<Buffer> {
+  let held: Buffer | undefined;
+  for await (const chunk of source) {
+    if (held) yield held;
+    held = chunk;
+  }
+  if (held) yield held;
+  await done();
+}
+
+/** One file of a package, read from its entry alone (one ranged request), verified by the export's reader. */
 export async function fileDownload(
   ctx: AppContext,
   pkg: PackageRecord,
   file: FileRecord,
   user: string,
 ): Promise<Download> {
-  const record = recorder(ctx, pkg, user, file.path);
-  const entryName = `${pkg.id}/${file.entryPath}`;
-  return firstOpening(await readableCopies(ctx, pkg), async (copy) => {
-    const driver = ctx.locations.get(copy.location)?.driver;
-    if (!driver) throw new NotFoundError(`location "${copy.location}" is not configured`);
-    const directory = await readZipDirectory(
-      (s, e) => readRange(driver, copy.key, s, e),
-      (await driver.head(copy.key))?.size ?? copy.size,
-    );
-    const ordered = [...directory.entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
-    const index = ordered.findIndex((e) => e.name === entryName);
-    const entry = ordered[index];
-    if (!entry) throw new NotFoundError(`copy lacks entry "${entryName}"`);
-    const start = entry.localHeaderOffset;
-    const end = ordered[index + 1]?.localHeaderOffset ?? directory.centralDirectoryOffset;
-    const ranged = await driver.get(copy.key, { range: { start, end: end - 1 } });
-    const pipe = new PassThrough();
-    const STOP = Symbol('entry read');
-    // The entry alone, as if it were an archive of its own: offsets from its local header.
-    walkZip(
-      ranged,
-      {
-        entries: [{ ...entry, localHeaderOffset: 0 }],
-        centralDirectoryOffset: end - start,
-        archiveSize: end - start,
-      },
-      {
-        onEntry: () => ({
-          skipCrc: true, // the SHA-256 is checked instead
-          write: (chunk) =>
-            pipe.write(Buffer.from(chunk))
-              ? undefined
-              : new Promise<void>((resolve) => pipe.once('drain', resolve)),
-          end: () => {
-            pipe.end();
-            throw STOP;
-          },
-        }),
-      },
-    ).catch((err: unknown) => {
-      if (err !== STOP) pipe.destroy(err instanceof Error ? err : new Error(String(err)));
-    });
-    // A copy whose entry cannot be read at all gives way to the next before anything is sent.
-    await new Promise<void>((resolve, reject) => {
-      const settle = (err?: Error) => {
-        pipe.off('readable', settle);
-        pipe.off('error', settle);
-        if (err) reject(err);
-        else resolve();
-      };
-      pipe.once('readable', settle);
-      pipe.once('error', settle);
-    });
-    const body = Readable.from(
-      verified(pipe, file, `file "${file.path}" of package ${pkg.id} (${copy.location})`, () =>
-        record(copy.location),
-      ),
-    );
+  const record = recorder(ctx, pkg, user, `file "${file.path}"`, file.path);
+  return firstOpening(await downloadableCopies(ctx, pkg), async (copy) => {
+    const location = ctx.locations.get(copy.location);
+    if (!location) throw new NotFoundError(`location "${copy.location}" is not configured`);
+    // A copy whose directory or entry cannot be read gives way to the next before anything is sent.
+    const opened = await openCopy(location, copy);
+    if (!opened.entries.has(entryNameOf(file)))
+      throw new NotFoundError(`copy lacks entry "${entryNameOf(file)}"`);
+    const body = Readable.from(holdingLast(verifiedFileBytes(opened, file), () => record(copy.location)));
     return {
       name: path.posix.basename(file.path),
       size: file.size,
