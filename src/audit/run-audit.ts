@@ -27,6 +27,7 @@ import { type AuditPlan, planAudit, planRequested } from './planner.js';
 import { publishReports } from './publish-reports.js';
 import { type PackageResolution, resolvePackage } from './repair.js';
 import type { CopyVerifier } from './verifier.js';
+import { softwareAgentId } from '../metadata/events.js';
 
 export interface AuditDeps {
   catalog: Catalog;
@@ -150,7 +151,7 @@ async function audit(deps: AuditDeps, options: AuditOptions, runId: string): Pro
   );
   options.progress?.start({ records: plan.copies.length, bytes: plan.bytes });
   const verified = await verifyPlan(
-    { catalog, now, agentId: `${deps.agent.name}/${deps.agent.version}` },
+    { catalog, now, agentId: softwareAgentId(deps.agent) },
     options,
     run,
     plan,

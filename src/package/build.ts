@@ -28,6 +28,7 @@ import { bagEntries } from './bag-layout.js';
 import type { Profile } from './profile.js';
 import { packageGuide, schemaFiles } from './self-description.js';
 import { createZipStream, type ZipEntrySource } from '../zip/writer.js';
+import { createEvent, type EventType, softwareAgentId } from '../metadata/events.js';
 
 export interface BuildPackageInput {
   record: SourceRecord;
@@ -385,17 +386,15 @@ function describe(
   digestedAt: Date,
 ): PackageDescription {
   const { record, profile, packageId, agent } = input;
-  const agentId = `${agent.name}/${agent.version}`;
-  const event = (type: string, detail: string): EventRecord => ({
-    id: `${packageId}-${type.replace(/\s+/g, '-')}`,
-    packageId,
-    type,
-    at: digestedAt,
-    outcome: 'success',
-    detail,
-    agent: agentId,
-    runId: input.runId,
-  });
+  const event = (type: EventType, detail: string): EventRecord =>
+    createEvent({
+      type,
+      packageId,
+      at: digestedAt,
+      detail,
+      agent: softwareAgentId(agent),
+      runId: input.runId,
+    });
   return {
     id: packageId,
     label: record.metadata.title,

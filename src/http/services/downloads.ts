@@ -5,11 +5,10 @@
  * with one ranged request for its entry only. Copies are tried verified first; one that cannot be opened gives
  * way to the next. Every download is logged with who, and recorded as a PREMIS `dissemination` event.
  */
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import type { AppContext } from '../../app/context.js';
-import { compactTime } from '../../catalog/run-id.js';
+import { createEvent, personAgentId } from '../../metadata/events.js';
 import type { CopyRecord, FileRecord, PackageRecord } from '../../model/package.js';
 import { errorMessage, FixityError, NotFoundError, PreservationError } from '../../errors.js';
 import { createDigester } from '../../fixity/digest.js';
@@ -98,16 +97,16 @@ function recorder(ctx: AppContext, pkg: PackageRecord, user: string, object: str
       'download verified',
     );
     await ctx.catalog
-      .addEvent({
-        id: `${pkg.id}-dissemination-${compactTime(at)}-${randomBytes(3).toString('hex')}`,
-        packageId: pkg.id,
-        type: 'dissemination',
-        at,
-        outcome: 'success',
-        detail,
-        agent: `person:${user}`,
-        ...(object ? { object } : {}),
-      })
+      .addEvent(
+        createEvent({
+          type: 'dissemination',
+          packageId: pkg.id,
+          at,
+          detail,
+          agent: personAgentId(user),
+          object,
+        }),
+      )
       .catch((err) =>
         ctx.logger.error({ err: errorMessage(err), packageId: pkg.id }, 'download event not recorded'),
       );
