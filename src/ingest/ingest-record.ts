@@ -68,7 +68,7 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
   const logger = deps.logger.child({ record: record.key, packageId });
   const key = packageKey(packageId);
   const { built, stored, missing } = await deps.writer.write(
-    { record, profile, packageId, agent, runId, copies: input.copies },
+    { record, profile, packageId, agent, runId, copies: input.copies, startedAt: now() },
     input.onSourceBytes,
     input.signal,
   );
