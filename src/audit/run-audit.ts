@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
 import type { Alerter } from '../alerts/types.js';
 import { type BatchWriter, createBatchWriter } from '../catalog/batch-writer.js';
-import { newRunId } from '../catalog/run-id.js';
 import type { Catalog } from '../catalog/types.js';
 import type { CopyCheckRecord, EventRecord } from '../model/package.js';
-import type { RunItem, RunStatus } from '../model/run.js';
+import { newRunId } from '../catalog/run-id.js';
+import type { RunItem, RunRecord, RunStatus } from '../model/run.js';
+import { closeRun, openRun, runLanes, runStatus, withRun } from '../runs/run-skeleton.js';
 import {
   type AuditConfig,
   type LocationAuditPolicy,
@@ -113,6 +114,7 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
 
 /** What the phases of one audit run share. */
 interface AuditRun {
+  record: RunRecord;
   runId: string;
   startedAt: Date;
   params: { packageId?: string; location?: string; all: boolean };
@@ -128,12 +130,19 @@ interface AuditRun {
 }
 
 async function audit(deps: AuditDeps, options: AuditOptions, runId: string): Promise<AuditSummary> {
-  const { catalog, now, config } = { ...deps, config: options.config };
-  const startedAt = now();
   const params = { packageId: options.packageId, location: options.location, all: options.all ?? false };
-  await catalog.startRun({ id: runId, kind: 'audit', startedAt, status: 'running', params });
+  const record = await openRun(deps, { kind: 'audit', id: runId, params });
+  return withRun(deps, record, () => auditWork(deps, options, record));
+}
+
+/** The phases of an audit run: plan, verify (and repair), orphans, finish. */
+async function auditWork(deps: AuditDeps, options: AuditOptions, record: RunRecord): Promise<AuditSummary> {
+  const { catalog, now, config } = { ...deps, config: options.config };
+  const { id: runId, startedAt } = record;
+  const params = record.params as AuditRun['params'];
   const names = [...options.locations.keys()].filter((n) => !options.location || n === options.location);
   const run: AuditRun = {
+    record,
     runId,
     startedAt,
     params,
@@ -147,7 +156,7 @@ async function audit(deps: AuditDeps, options: AuditOptions, runId: string): Pro
   const plan = await planRun(catalog, options, run);
   run.log.info(
     { ...params, planned: plan.copies.length, bytes: plan.bytes, deferred: plan.deferred },
-    'audit run started',
+    'audit run planned',
   );
   options.progress?.start({ records: plan.copies.length, bytes: plan.bytes });
   const verified = await verifyPlan(
@@ -208,7 +217,7 @@ async function finishAudit(
   outcome: VerifiedPlan & { orphans: number },
 ): Promise<AuditSummary> {
   const { catalog, now } = deps;
-  const { runId, startedAt, items, log } = run;
+  const { runId, items, log } = run;
   const config = options.config;
   const count = (status: RunItem['status']) => items.filter((i) => i.status === status).length;
   const finishedAt = now();
@@ -223,45 +232,36 @@ async function finishAudit(
     deferred: outcome.deferred,
     files: outcome.checked.reduce((sum, c) => sum + c.check.filesVerified, 0),
     bytes: outcome.checked.reduce((sum, c) => sum + c.check.bytes, 0),
-    durationMs: finishedAt.getTime() - startedAt.getTime(),
     interrupted: options.signal?.aborted ?? false,
   };
   const coverage = await coverageOf(catalog, run.policies, finishedAt);
-  const status: RunStatus =
-    summary.failed + summary.missing + summary.damaged + summary.orphans > 0 || summary.interrupted
-      ? 'completed-with-failures'
-      : 'succeeded';
   await run.itemWriter.flush();
-  const record = {
-    id: runId,
-    kind: 'audit' as const,
-    startedAt,
-    finishedAt,
-    status,
-    params: run.params,
+  const closed = await closeRun({ ...deps, logger: log }, run.record, {
+    items,
     summary,
-  };
-  const files = await deps.reports.write(record, items, {
-    coverage,
-    trend: await trendOf(catalog, runId),
-    events: run.events,
+    finishedAt,
+    status: runStatus({
+      problems: summary.failed + summary.missing + summary.damaged + summary.orphans,
+      interrupted: summary.interrupted,
+    }),
+    reportExtras: { coverage, trend: await trendOf(catalog, runId), events: run.events },
+    publish: (files) =>
+      publishReports(
+        { catalog, locations: options.locations, logger: log, now },
+        options.reportLocation,
+        files,
+      ),
   });
-  const stored = await publishReports(
-    { catalog, locations: options.locations, logger: log, now },
-    options.reportLocation,
-    files,
-  );
-  const reports = [...files, ...stored];
-  await catalog.finishRun(runId, status, finishedAt, summary, reports);
+  const { status, reports } = closed;
   const threshold = config.alerts?.coverageThreshold ?? 1;
   const alerts = auditAlerts(runId, items, outcome.resolutions, coverage, threshold, outcome.orphans);
   const delivery = alerts.length > 0 ? await deps.alerts.send(alerts) : undefined;
   const behind = coverage.filter((c) => c.copies > 0 && c.withinPolicy / c.copies < threshold);
-  log.info({ ...summary, status, reports, alerts: alerts.length, delivery }, 'audit run finished');
+  log.info({ alerts: alerts.length, delivery }, 'audit alerts sent');
   return {
     runId,
     status,
-    ...summary,
+    ...closed.summary,
     coverageBehind: behind.map((c) => c.location),
     alerts: alerts.length,
     alertsDelivered: delivery?.delivered ?? true,
@@ -342,16 +342,13 @@ async function verifyPlan(
     config.window !== undefined && !options.all && !options.packageId
       ? run.startedAt.getTime() + config.window
       : Infinity;
-  let reached = 0;
   const queue = [...plan.copies];
-  const lanes = Array.from({ length: Math.min(inFlight * 2, queue.length) }, async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      if (options.signal?.aborted || now().getTime() >= deadline) {
-        queue.unshift(next);
-        return;
-      }
+  const reached = await runLanes({
+    lanes: inFlight * 2,
+    next: () => queue.shift(),
+    stop: () => options.signal?.aborted === true || now().getTime() >= deadline,
+    async work(next) {
       await options.yieldTo?.();
-      reached++;
       const checked = await checker.check(next.copy, next.level);
       options.progress?.advance({ records: 1 });
       if (checked.check.status === 'verified') await addItems(undefined, [checked]);
@@ -359,9 +356,8 @@ async function verifyPlan(
         const resolution = await resolve(next.copy.packageId);
         await addItems(resolution, resolution.copies);
       }
-    }
+    },
   });
-  await Promise.all(lanes);
   await checks.flush();
   return {
     copies: addItems.count(),
