@@ -75,7 +75,7 @@ export function buildPackage(input: BuildPackageInput): PackageBuild {
   const files: PackagedFile[] = [];
   // What the E-ARK rules are checked against once the ZIP is written: every entry's path and size, and the METS.
   const entryList: { path: string; size: number }[] = [];
-  const metsTexts = new Map<string, string>();
+  const metsTexts = new Map<string, string | Buffer[]>();
   const extraFiles: FileRecord[] = [];
   let description: PackageDescription | undefined;
 
@@ -179,7 +179,7 @@ async function* metadataEntries(
   root: string,
   description: PackageDescription,
   digestedAt: Date,
-  out: { extraFiles: FileRecord[]; metsTexts: Map<string, string> },
+  out: { extraFiles: FileRecord[]; metsTexts: Map<string, string | Buffer[]> },
 ): AsyncGenerator<ZipEntrySource> {
   const { record, profile, packageId } = input;
   const descriptive: MetadataFileRef[] = [];
@@ -217,15 +217,16 @@ async function* metadataEntries(
     digestedAt,
   );
   yield premis.entry(root);
-  const repMetsParts = representationMetsParts(description);
+  // The check after writing reads the representation METS as the write pass made it: generated twice, not three times.
+  const written: Buffer[] = [];
   const repMets = partsFile(
     `representations/${profile.representation}/METS.xml`,
-    repMetsParts,
+    representationMetsParts(description),
     'text/xml',
     digestedAt,
   );
-  yield repMets.entry(root);
-  out.metsTexts.set(repMets.ref.path, [...repMetsParts()].join(''));
+  yield repMets.entry(root, (chunk) => written.push(chunk));
+  out.metsTexts.set(repMets.ref.path, written);
   const guide = metadataFile('documentation/README.txt', packageGuide(description), 'text/plain', digestedAt);
   yield guide.entry(root);
   const schemas: MetadataFileRef[] = [];
@@ -257,9 +258,12 @@ async function checkWrittenPackage(
   profile: Profile,
   record: string,
   entryList: { path: string; size: number }[],
-  metsTexts: ReadonlyMap<string, string>,
+  metsTexts: ReadonlyMap<string, string | Buffer[]>,
 ): Promise<void> {
-  const result = await validateOpened(memoryPackage(packageId, entryList, metsTexts), {
+  const texts = new Map(
+    [...metsTexts].map(([path, text]) => [path, typeof text === 'string' ? text : Buffer.concat(text)]),
+  );
+  const result = await validateOpened(memoryPackage(packageId, entryList, texts), {
     profile: profile.packageType === 'SIP' ? 'sip' : 'csip',
     schema: false,
     verifyChecksums: false,
@@ -323,8 +327,9 @@ const PART_CHUNK = 64 << 10;
 
 /**
  * A generated document written from its parts (see `buildXmlParts`) without being held whole: one pass measures
- * its size and SHA-256 for the METS that references it, a second writes it. Generating twice costs CPU on large
- * records only, and keeps memory flat whatever the number of files.
+ * its size and SHA-256 for the METS that references it, a second writes it (and hands its chunks to `keep`, when
+ * the caller keeps them). Generating twice costs CPU on large records only, and keeps memory flat whatever the
+ * number of files.
  */
 function partsFile(path: string, parts: XmlParts, mimeType: string, createdAt: Date) {
   const digester = createDigester('SHA-256');
@@ -336,11 +341,11 @@ function partsFile(path: string, parts: XmlParts, mimeType: string, createdAt: D
   const ref: MetadataFileRef = { path, size, sha256: digester.hex(), mimeType, createdAt };
   return {
     ref,
-    entry: (root: string): ZipEntrySource => ({
+    entry: (root: string, keep?: (chunk: Buffer) => void): ZipEntrySource => ({
       name: root + path,
       mtime: createdAt,
       size,
-      data: toAsync(chunked(parts)),
+      data: toAsync(chunked(parts), keep),
     }),
   };
 }
@@ -361,8 +366,11 @@ function* chunked(parts: XmlParts): Generator<Buffer> {
   if (pending.length > 0) yield Buffer.from(pending.join(''), 'utf8');
 }
 
-async function* toAsync(chunks: Iterable<Buffer>): AsyncIterable<Uint8Array> {
-  yield* chunks;
+async function* toAsync(chunks: Iterable<Buffer>, keep?: (chunk: Buffer) => void): AsyncIterable<Uint8Array> {
+  for (const chunk of chunks) {
+    keep?.(chunk);
+    yield chunk;
+  }
 }
 
 function metadataFile(path: string, content: string | Buffer, mimeType: string, createdAt: Date) {
