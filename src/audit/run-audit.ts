@@ -17,6 +17,7 @@ import { LEASE_MS, LEASES } from '../leases.js';
 import type { Logger } from '../logger.js';
 import type { SoftwareAgent } from '../metadata/types.js';
 import type { Progress } from '../progress.js';
+import type { AuditCounts } from '../reports/audit-items.js';
 import type { ReportWriter } from '../reports/write-report.js';
 import type { Location } from '../storage/index.js';
 import { auditAlerts } from './audit-alerts.js';
@@ -63,20 +64,10 @@ export interface AuditOptions {
   progress?: Progress;
 }
 
-export interface AuditSummary {
+/** The outcome of an audit run: its counts (as the report shows them), status, coverage, alerts, items, reports. */
+export interface AuditSummary extends Required<AuditCounts> {
   runId: string;
   status: RunStatus;
-  copies: number;
-  verified: number;
-  failed: number;
-  missing: number;
-  repaired: number;
-  damaged: number;
-  orphans: number;
-  deferred: number;
-  files: number;
-  bytes: number;
-  durationMs: number;
   /** Locations whose share of copies verified within their period is below the alert threshold. */
   coverageBehind: string[];
   /** Alerts raised, and whether they reached the webhook (true when none were configured or raised). */
