@@ -1,13 +1,13 @@
 /**
  * The PREMIS `dissemination` event of a record handed out (export or console download): who handed it out (the
- * agent), to whom and why (the detail), and the access restriction it was handed out under. Created in one small
- * function so that it can move to the shared event builder; kept in the catalog and, for restricted records, in an
+ * agent), to whom and why (the detail), and the access restriction it was handed out under. Made by the shared event
+ * builder (metadata/events.ts); kept in the catalog and, for restricted records, in an
  * event log object beside each copy of the package (`packages/<id>/events-<time>.premis.xml`, as audits write).
  */
-import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Catalog } from '../catalog/types.js';
 import { compactTime } from '../catalog/run-id.js';
+import { createEvent, personAgentId } from '../metadata/events.js';
 import type { CopyRecord, EventRecord, PackageRecord } from '../model/package.js';
 import { errorMessage } from '../errors.js';
 import { sha256Hex } from '../fixity/digest.js';
@@ -43,17 +43,15 @@ export function disseminationEvent(
     handOut.reason ? `reason: ${handOut.reason}` : undefined,
     rule ? `restricted record (${rule}), released explicitly` : undefined,
   ];
-  return {
-    id: `${pkg.id}-dissemination-${compactTime(at)}-${randomBytes(3).toString('hex')}`,
-    packageId: pkg.id,
+  return createEvent({
     type: 'dissemination',
+    packageId: pkg.id,
     at,
-    outcome: 'success',
     detail: parts.filter(Boolean).join('; '),
-    agent: `person:${handOut.by}`,
-    ...(handOut.object ? { object: handOut.object } : {}),
-    ...(runId ? { runId } : {}),
-  };
+    agent: personAgentId(handOut.by),
+    object: handOut.object,
+    runId,
+  });
 }
 
 export interface EventLogDeps {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { BatchWriter } from '../catalog/batch-writer.js';
 import type { Catalog } from '../catalog/types.js';
 import type { AuditLevel } from '../config/audit-schema.js';
@@ -9,6 +8,7 @@ import type { Location } from '../storage/index.js';
 import { quickCheck } from './quick-check.js';
 import type { CopyVerifier } from './verifier.js';
 import type { CopyCheck } from './verify-copy.js';
+import { createEvent } from '../metadata/events.js';
 
 /** A copy checked in this run, at the level it was checked. */
 export interface CheckedCopy {
@@ -44,11 +44,6 @@ export interface CopyChecker {
 
 export const copyId = (copy: { packageId: string; location: string }) =>
   `${copy.location}\n${copy.packageId}`;
-
-/** Eventually unique, sortable id for an event about a copy. */
-export function eventId(packageId: string, type: string, location: string, at: Date): string {
-  return `${packageId}-${type.replace(/\s+/g, '-')}-${location}-${at.getTime()}-${randomUUID().slice(0, 8)}`;
-}
 
 /**
  * Checks copies (full: every byte through the verifier; quick: metadata only) and records each outcome with its
@@ -89,8 +84,7 @@ export function createCopyChecker(deps: CopyCheckerDeps): CopyChecker {
     }
     const at = deps.now();
     const ok = check.status === 'verified';
-    const event: EventRecord = {
-      id: eventId(copy.packageId, 'fixity check', copy.location, at),
+    const event = createEvent({
       packageId: copy.packageId,
       type: 'fixity check',
       at,
@@ -99,7 +93,7 @@ export function createCopyChecker(deps: CopyCheckerDeps): CopyChecker {
       agent: deps.agentId,
       object: subject,
       runId: deps.runId,
-    };
+    });
     deps.onEvent(event);
     // An unreachable copy keeps its status: nothing was learnt about its bytes.
     if (!unreachable)

@@ -1,5 +1,4 @@
 import type { Catalog } from '../catalog/types.js';
-import type { EventRecord } from '../model/package.js';
 import type { RunItem } from '../model/run.js';
 import { newRunId } from '../catalog/run-id.js';
 import { NotFoundError, ValidationError } from '../errors.js';
@@ -8,6 +7,7 @@ import type { SoftwareAgent } from '../metadata/types.js';
 import type { ReportWriter } from '../reports/write-report.js';
 import type { Location } from '../storage/index.js';
 import { validateKey } from '../storage/keys.js';
+import { createEvent, personAgentId } from '../metadata/events.js';
 
 export interface OrphanDecisionDeps {
   catalog: Catalog;
@@ -95,17 +95,15 @@ export async function decideOrphan(
       by: decision.by,
     },
   };
-  const event: EventRecord = {
-    id: `${runId}-${decision.action}`,
+  const event = createEvent({
     packageId: packageIdOf(key),
     type: decision.action === 'remove' ? 'deletion' : 'appraisal',
     at,
-    outcome: 'success',
     detail: message,
-    agent: `person:${decision.by}`,
+    agent: personAgentId(decision.by),
     object: decision.object,
     runId,
-  };
+  });
   await catalog.addRunItems([item]);
   const finishedAt = now();
   const summary = { orphans: 1, decision: decision.action };

@@ -9,7 +9,8 @@ import { renderPremisEventLog } from '../reports/premis-log.js';
 import type { Location } from '../storage/index.js';
 import { validateKey } from '../storage/keys.js';
 import { replicateObject } from '../storage/replicate.js';
-import { type CheckedCopy, type CopyChecker, eventId } from './copy-checks.js';
+import type { CheckedCopy, CopyChecker } from './copy-checks.js';
+import { createEvent } from '../metadata/events.js';
 
 /** What became of one failed copy. */
 export interface CopyRepair {
@@ -144,30 +145,20 @@ async function repairCopy(deps: RepairDeps, bad: CopyRecord, healthy: CheckedCop
 
 function repairEvents(deps: RepairDeps, bad: CopyRecord, repair: CopyRepair): EventRecord[] {
   const object = `${bad.location}:${repair.key}`;
-  const base = {
-    packageId: bad.packageId,
-    agent: deps.agentId,
-    object,
-    runId: deps.runId,
-    outcome: 'success' as const,
-  };
+  const base = { packageId: bad.packageId, agent: deps.agentId, object, runId: deps.runId, at: repair.at };
   return [
-    {
+    createEvent({
       ...base,
-      id: eventId(bad.packageId, 'replication', bad.location, repair.at),
       type: 'replication',
-      at: repair.at,
       detail:
         `damaged copy "${bad.location}:${bad.key}" replaced from the healthy copy in "${repair.from}"` +
         (repair.key !== bad.key ? ` under the new key "${repair.key}"` : ''),
-    },
-    {
+    }),
+    createEvent({
       ...base,
-      id: eventId(bad.packageId, 'fixity check', bad.location, repair.at),
       type: 'fixity check',
-      at: repair.at,
       detail: `repaired copy read back: ${bad.size} bytes, SHA-256 ${bad.sha256} matches the catalog`,
-    },
+    }),
   ];
 }
 

@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
 import type { Alerter } from '../alerts/types.js';
 import { type BatchWriter, createBatchWriter } from '../catalog/batch-writer.js';
-import { newRunId } from '../catalog/run-id.js';
 import type { Catalog } from '../catalog/types.js';
 import type { CopyCheckRecord, EventRecord } from '../model/package.js';
-import type { RunItem, RunStatus } from '../model/run.js';
+import { newRunId } from '../catalog/run-id.js';
+import type { RunItem, RunRecord, RunStatus } from '../model/run.js';
+import { closeRun, openRun, runLanes, runStatus, withRun } from '../runs/run-skeleton.js';
 import {
   type AuditConfig,
   type AuditLevel,
@@ -17,6 +18,7 @@ import { LEASE_MS, LEASES } from '../leases.js';
 import type { Logger } from '../logger.js';
 import type { SoftwareAgent } from '../metadata/types.js';
 import type { Progress } from '../progress.js';
+import type { AuditCounts } from '../reports/audit-items.js';
 import type { ReportWriter } from '../reports/write-report.js';
 import type { Location } from '../storage/index.js';
 import { auditAlerts } from './audit-alerts.js';
@@ -28,6 +30,7 @@ import { type AuditPlan, planAudit, planRequested } from './planner.js';
 import { publishReports } from './publish-reports.js';
 import { type PackageResolution, resolvePackage } from './repair.js';
 import type { CopyVerifier } from './verifier.js';
+import { softwareAgentId } from '../metadata/events.js';
 
 export interface AuditDeps {
   catalog: Catalog;
@@ -64,20 +67,10 @@ export interface AuditOptions {
   progress?: Progress;
 }
 
-export interface AuditSummary {
+/** The outcome of an audit run: its counts (as the report shows them), status, coverage, alerts, items, reports. */
+export interface AuditSummary extends Required<AuditCounts> {
   runId: string;
   status: RunStatus;
-  copies: number;
-  verified: number;
-  failed: number;
-  missing: number;
-  repaired: number;
-  damaged: number;
-  orphans: number;
-  deferred: number;
-  files: number;
-  bytes: number;
-  durationMs: number;
   /** Locations whose share of copies verified within their period is below the alert threshold. */
   coverageBehind: string[];
   /** Alerts raised, and whether they reached the webhook (true when none were configured or raised). */
@@ -115,6 +108,7 @@ export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<
 
 /** What the phases of one audit run share. */
 interface AuditRun {
+  record: RunRecord;
   runId: string;
   startedAt: Date;
   params: { packageId?: string; location?: string; all: boolean };
@@ -130,12 +124,19 @@ interface AuditRun {
 }
 
 async function audit(deps: AuditDeps, options: AuditOptions, runId: string): Promise<AuditSummary> {
-  const { catalog, now, config } = { ...deps, config: options.config };
-  const startedAt = now();
   const params = { packageId: options.packageId, location: options.location, all: options.all ?? false };
-  await catalog.startRun({ id: runId, kind: 'audit', startedAt, status: 'running', params });
+  const record = await openRun(deps, { kind: 'audit', id: runId, params });
+  return withRun(deps, record, () => auditWork(deps, options, record));
+}
+
+/** The phases of an audit run: plan, verify (and repair), orphans, finish. */
+async function auditWork(deps: AuditDeps, options: AuditOptions, record: RunRecord): Promise<AuditSummary> {
+  const { catalog, now, config } = { ...deps, config: options.config };
+  const { id: runId, startedAt } = record;
+  const params = record.params as AuditRun['params'];
   const names = [...options.locations.keys()].filter((n) => !options.location || n === options.location);
   const run: AuditRun = {
+    record,
     runId,
     startedAt,
     params,
@@ -149,11 +150,11 @@ async function audit(deps: AuditDeps, options: AuditOptions, runId: string): Pro
   const plan = await planRun(catalog, options, run);
   run.log.info(
     { ...params, planned: plan.copies.length, bytes: plan.bytes, deferred: plan.deferred },
-    'audit run started',
+    'audit run planned',
   );
   options.progress?.start({ records: plan.copies.length, bytes: plan.bytes });
   const verified = await verifyPlan(
-    { catalog, now, agentId: `${deps.agent.name}/${deps.agent.version}` },
+    { catalog, now, agentId: softwareAgentId(deps.agent) },
     options,
     run,
     plan,
@@ -212,7 +213,7 @@ async function finishAudit(
   outcome: VerifiedPlan & { orphans: number },
 ): Promise<AuditSummary> {
   const { catalog, now } = deps;
-  const { runId, startedAt, items, log } = run;
+  const { runId, items, log } = run;
   const config = options.config;
   const count = (status: RunItem['status']) => items.filter((i) => i.status === status).length;
   const finishedAt = now();
@@ -227,45 +228,36 @@ async function finishAudit(
     deferred: outcome.deferred,
     files: outcome.checked.reduce((sum, c) => sum + c.check.filesVerified, 0),
     bytes: outcome.checked.reduce((sum, c) => sum + c.check.bytes, 0),
-    durationMs: finishedAt.getTime() - startedAt.getTime(),
     interrupted: options.signal?.aborted ?? false,
   };
   const coverage = await coverageOf(catalog, run.policies, finishedAt);
-  const status: RunStatus =
-    summary.failed + summary.missing + summary.damaged + summary.orphans > 0 || summary.interrupted
-      ? 'completed-with-failures'
-      : 'succeeded';
   await run.itemWriter.flush();
-  const record = {
-    id: runId,
-    kind: 'audit' as const,
-    startedAt,
-    finishedAt,
-    status,
-    params: run.params,
+  const closed = await closeRun({ ...deps, logger: log }, run.record, {
+    items,
     summary,
-  };
-  const files = await deps.reports.write(record, items, {
-    coverage,
-    trend: await trendOf(catalog, runId),
-    events: run.events,
+    finishedAt,
+    status: runStatus({
+      problems: summary.failed + summary.missing + summary.damaged + summary.orphans,
+      interrupted: summary.interrupted,
+    }),
+    reportExtras: { coverage, trend: await trendOf(catalog, runId), events: run.events },
+    publish: (files) =>
+      publishReports(
+        { catalog, locations: options.locations, logger: log, now },
+        options.reportLocation,
+        files,
+      ),
   });
-  const stored = await publishReports(
-    { catalog, locations: options.locations, logger: log, now },
-    options.reportLocation,
-    files,
-  );
-  const reports = [...files, ...stored];
-  await catalog.finishRun(runId, status, finishedAt, summary, reports);
+  const { status, reports } = closed;
   const threshold = config.alerts?.coverageThreshold ?? 1;
   const alerts = auditAlerts(runId, items, outcome.resolutions, coverage, threshold, outcome.orphans);
   const delivery = alerts.length > 0 ? await deps.alerts.send(alerts) : undefined;
   const behind = coverage.filter((c) => c.copies > 0 && c.withinPolicy / c.copies < threshold);
-  log.info({ ...summary, status, reports, alerts: alerts.length, delivery }, 'audit run finished');
+  log.info({ alerts: alerts.length, delivery }, 'audit alerts sent');
   return {
     runId,
     status,
-    ...summary,
+    ...closed.summary,
     coverageBehind: behind.map((c) => c.location),
     alerts: alerts.length,
     alertsDelivered: delivery?.delivered ?? true,
@@ -346,16 +338,13 @@ async function verifyPlan(
     config.window !== undefined && !options.all && !options.packageId
       ? run.startedAt.getTime() + config.window
       : Infinity;
-  let reached = 0;
   const queue = [...plan.copies];
-  const lanes = Array.from({ length: Math.min(inFlight * 2, queue.length) }, async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      if (options.signal?.aborted || now().getTime() >= deadline) {
-        queue.unshift(next);
-        return;
-      }
+  const reached = await runLanes({
+    lanes: inFlight * 2,
+    next: () => queue.shift(),
+    stop: () => options.signal?.aborted === true || now().getTime() >= deadline,
+    async work(next) {
       await options.yieldTo?.();
-      reached++;
       const checked = await checker.check(next.copy, next.level);
       options.progress?.advance({ records: 1 });
       if (checked.check.status === 'verified') await addItems(undefined, [checked]);
@@ -363,9 +352,8 @@ async function verifyPlan(
         const resolution = await resolve(next.copy.packageId);
         await addItems(resolution, resolution.copies);
       }
-    }
+    },
   });
-  await Promise.all(lanes);
   await checks.flush();
   return {
     copies: addItems.count(),

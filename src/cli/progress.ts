@@ -21,6 +21,7 @@ export function createProgress(label: string, terminal: Terminal, enabled: boole
     cliProgress.Presets.shades_classic,
   );
   let bar: cliProgress.SingleBar | undefined;
+  // Wall-clock time only to measure the transfer rate on the terminal; nothing recorded comes from it.
   const started = Date.now();
   let records = 0;
   let bytes = 0;

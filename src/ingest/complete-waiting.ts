@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/types.js';
-import type { CopyRecord, EventRecord, PackageRecord } from '../model/package.js';
+import type { CopyRecord, PackageRecord } from '../model/package.js';
 import type { RunItem } from '../model/run.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -7,6 +7,7 @@ import type { SoftwareAgent } from '../metadata/types.js';
 import type { Location } from '../storage/index.js';
 import { packageKey } from '../storage/keys.js';
 import { replicateObject } from '../storage/replicate.js';
+import { createEvent, softwareAgentId } from '../metadata/events.js';
 
 export interface CompleteWaitingDeps {
   catalog: Catalog;
@@ -43,7 +44,7 @@ async function completePackage(
   const { catalog, now } = deps;
   const logger = deps.logger.child({ packageId: pkg.id, record: pkg.sourceKey });
   const key = packageKey(pkg.id);
-  const agentId = `${deps.agent.name}/${deps.agent.version}`;
+  const agentId = softwareAgentId(deps.agent);
   const verified = (await catalog.listCopies({ packageId: pkg.id })).filter((c) => c.status === 'verified');
   // A copy repaired by an audit may live under another key than the package's usual one.
   const sources = verified
@@ -78,17 +79,15 @@ async function completePackage(
           lastVerifiedAt: at,
           lastCheckedAt: at,
         };
-        const event: EventRecord = {
-          id: `${pkg.id}-replication-${name}-${at.getTime()}`,
-          packageId: pkg.id,
+        const event = createEvent({
           type: 'replication',
+          packageId: pkg.id,
           at,
-          outcome: 'success',
           detail: `copied from location "${source.location.name}" to "${name}" and read back: ${pkg.size} bytes, SHA-256 ${pkg.sha256}`,
           agent: agentId,
           object: `${name}:${key}`,
           runId: options.runId,
-        };
+        });
         await catalog.putCopy(copy);
         await catalog.addEvent(event);
         added.push(name);

@@ -1,7 +1,7 @@
 /** The end of a job run: its report and status, written once, also for a run this process was stopped in. */
 import { CLAIMABLE_STATES, type JobRecordState, type RecordState } from '../model/job.js';
 import type { RunItem, RunRecord, RunStatus } from '../model/run.js';
-import { errorMessage } from '../errors.js';
+import { closeRun, failureItem, runStatus } from '../runs/run-skeleton.js';
 import { LEASE_MS, LEASES } from '../leases.js';
 import type { Logger } from '../logger.js';
 import type { JobRunDeps } from './job-run.js';
@@ -51,23 +51,13 @@ export async function finishRun(
   // Records whose worker was killed between their last state and their run item: the report tells of them too.
   const itemized = new Set(items.map((i) => i.subject));
   const standIns = records.filter((r) => !itemized.has(r.sourceKey)).map((r) => standInItem(run.id, r));
-  if (failure !== undefined) {
-    const message = `the run could not go on: ${errorMessage(failure)}`;
-    standIns.push({
-      runId: run.id,
-      subject: run.id,
-      status: 'failed',
-      message,
-      details: { rule: 'run-failed' },
-    });
-  }
+  if (failure !== undefined) standIns.push(failureItem(run.id, failure));
   if (standIns.length > 0) {
     await catalog.addRunItems(standIns);
     items.push(...standIns);
   }
   // Counts come from the records' states, which are durable; items carry the details.
   const states = await catalog.countRecordStates(run.id);
-  const finishedAt = now();
   const summary = {
     archived: states.released ?? 0,
     unchanged: states.unchanged ?? 0,
@@ -81,19 +71,13 @@ export async function finishRun(
       (s, i) => s + (typeof i.details?.sourceBytes === 'number' ? i.details.sourceBytes : 0),
       0,
     ),
-    durationMs: finishedAt.getTime() - run.startedAt.getTime(),
     records: states,
   };
-  const status: RunStatus =
-    failure !== undefined
-      ? 'failed'
-      : summary.rejected + summary.failed + summary.waiting + summary.interrupted > 0
-        ? 'completed-with-failures'
-        : 'succeeded';
-  const reports = await deps.reports.write({ ...run, finishedAt, status, summary }, items);
-  await catalog.finishRun(run.id, status, finishedAt, summary, reports);
-  log.info({ ...summary, status, reports }, 'job run finished');
-  return status;
+  const status = runStatus({
+    problems: summary.rejected + summary.failed + summary.waiting + summary.interrupted,
+    failed: failure !== undefined,
+  });
+  return (await closeRun({ ...deps, logger: log }, run, { items, summary, status })).status;
 }
 
 const STAND_IN_STATUS: Partial<Record<JobRecordState['state'], RunItem['status']>> = {

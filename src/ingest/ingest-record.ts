@@ -8,6 +8,7 @@ import type { SourceRecord } from '../sources/types.js';
 import { packageKey } from '../storage/keys.js';
 import type { PackageWriter } from './package-writer.js';
 import type { MissingCopy } from './store-copies.js';
+import { createEvent, softwareAgentId } from '../metadata/events.js';
 
 export interface IngestDeps {
   catalog: Catalog;
@@ -67,7 +68,7 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
   const logger = deps.logger.child({ record: record.key, packageId });
   const key = packageKey(packageId);
   const { built, stored, missing } = await deps.writer.write(
-    { record, profile, packageId, agent, runId, copies: input.copies },
+    { record, profile, packageId, agent, runId, copies: input.copies, startedAt: now() },
     input.onSourceBytes,
     input.signal,
   );
@@ -93,18 +94,18 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
     predecessorId: previous?.id,
     metadata: record.metadata,
   };
-  const agentId = `${agent.name}/${agent.version}`;
-  const copyEvents: EventRecord[] = stored.map((copy) => ({
-    id: `${packageId}-fixity-check-${copy.location}-${storedAt.getTime()}`,
-    packageId,
-    type: 'fixity check',
-    at: storedAt,
-    outcome: 'success',
-    detail: `copy read back after writing; ${built.size} bytes, SHA-256 ${built.sha256} as written`,
-    agent: agentId,
-    object: `${copy.location}:${key}`,
-    runId,
-  }));
+  const agentId = softwareAgentId(agent);
+  const copyEvents: EventRecord[] = stored.map((copy) =>
+    createEvent({
+      type: 'fixity check',
+      packageId,
+      at: storedAt,
+      detail: `copy read back after writing; ${built.size} bytes, SHA-256 ${built.sha256} as written`,
+      agent: agentId,
+      object: `${copy.location}:${key}`,
+      runId,
+    }),
+  );
   const copies: CopyRecord[] = stored.map((copy) => ({
     packageId,
     location: copy.location,
@@ -117,17 +118,18 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
     lastVerifiedAt: storedAt,
     lastCheckedAt: storedAt,
   }));
-  const missingEvents: EventRecord[] = missing.map((copy) => ({
-    id: `${packageId}-replication-${copy.location}-${storedAt.getTime()}`,
-    packageId,
-    type: 'replication',
-    at: storedAt,
-    outcome: 'failure',
-    detail: `copy to location "${copy.location}" not stored (${copy.code}): ${copy.message}; a later run completes it`,
-    agent: agentId,
-    object: `${copy.location}:${key}`,
-    runId,
-  }));
+  const missingEvents: EventRecord[] = missing.map((copy) =>
+    createEvent({
+      type: 'replication',
+      packageId,
+      at: storedAt,
+      outcome: 'failure',
+      detail: `copy to location "${copy.location}" not stored (${copy.code}): ${copy.message}; a later run completes it`,
+      agent: agentId,
+      object: `${copy.location}:${key}`,
+      runId,
+    }),
+  );
   // The package enters the catalog with its verified copies in one transaction: archived when every copy the
   // policy asks for is there, otherwise stored and waiting for the missing ones.
   await catalog.addPackage(

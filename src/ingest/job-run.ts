@@ -4,7 +4,8 @@ import type { Catalog } from '../catalog/types.js';
 import { CLAIMABLE_STATES, type JobRecord, type RecordState } from '../model/job.js';
 import type { RunItem, RunRecord, RunStatus } from '../model/run.js';
 import type { Config } from '../config/schema.js';
-import { compactTime, newRunId } from '../catalog/run-id.js';
+import { compactTime } from '../catalog/run-id.js';
+import { openRun, runLanes } from '../runs/run-skeleton.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SoftwareAgent } from '../metadata/types.js';
@@ -107,7 +108,7 @@ export async function startOrJoinJobRun(
 }
 
 async function startUnlessRunning(deps: JobRunDeps, job: JobRecord): Promise<RunRecord | null> {
-  const { catalog, now } = deps;
+  const { catalog } = deps;
   const running = await catalog.listRuns({ kind: 'ingest', status: 'running', job: job.name, limit: 1 });
   if (running.length > 0) {
     deps.logger.warn(
@@ -117,11 +118,9 @@ async function startUnlessRunning(deps: JobRunDeps, job: JobRecord): Promise<Run
     return null;
   }
   const profile = deps.profile(job.profile);
-  const run: RunRecord = {
-    id: newRunId('ingest', now(), job.name),
+  return openRun(deps, {
     kind: 'ingest',
-    startedAt: now(),
-    status: 'running',
+    label: job.name,
     params: {
       job: job.name,
       input: job.source.path,
@@ -130,10 +129,7 @@ async function startUnlessRunning(deps: JobRunDeps, job: JobRecord): Promise<Run
       copies: deps.copyPolicy(profile).map((l) => l.name),
       afterSuccess: job.afterSuccess,
     },
-  };
-  await catalog.startRun(run);
-  deps.logger.info({ job: job.name, runId: run.id }, 'job run started');
-  return run;
+  });
 }
 
 /**
@@ -335,24 +331,21 @@ async function processPass(
 ): Promise<Set<string>> {
   const seen = new Set<string>();
   const iterator = source.scan()[Symbol.asyncIterator]();
-  let pulling: Promise<SourceRecord | undefined> = Promise.resolve(undefined);
-  const pull = () => {
-    pulling = pulling.then(async () => {
+  await runLanes<SourceRecord>({
+    lanes: deps.writer.concurrency * 2,
+    async next() {
       for (;;) {
         const next = await iterator.next();
         if (next.done) return undefined;
         if (next.value.ok) return next.value.record;
       }
-    });
-    return pulling;
-  };
-  const lanes = Array.from({ length: deps.writer.concurrency * 2 }, async () => {
-    for (let record = await pull(); record && !options.signal?.aborted; record = await pull()) {
+    },
+    async work(record) {
       seen.add(record.key);
       await processClaimed(deps, run, job, record.key, record, options);
-    }
+    },
+    stop: () => options.signal?.aborted === true,
   });
-  await Promise.all(lanes);
   return seen;
 }
 

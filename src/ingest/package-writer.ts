@@ -21,6 +21,8 @@ export interface WritePackageRequest {
   runId: string;
   /** Names of the locations that must each hold a verified copy. */
   copies: string[];
+  /** When packaging starts, by the app's clock: the date of the package's METS and of its PREMIS events. */
+  startedAt: Date;
 }
 
 export interface WrittenPackage {
@@ -69,7 +71,8 @@ export async function writePackage(
     profile,
     packageId,
     agent,
-    now: () => new Date(),
+    // A packaging thread cannot call the app's clock: the package is dated by the time the caller took from it.
+    now: () => request.startedAt,
     runId,
     onSourceBytes,
   });

@@ -8,56 +8,21 @@
  * LinkObjectXmlID attributes (xs:ID / xs:IDREF; note that libxml2's schema validation does not check that an
  * IDREF resolves).
  */
-import type { EventRecord } from '../model/package.js';
+import { premisAgentElement, premisEventElement, softwareAgentId } from './events.js';
+import { locAuthority as authority, premisIdentifier, premisRootAttributes } from './premis-vocabulary.js';
 import type { PackageDescription, PackagedFile } from './types.js';
 import {
   buildXmlParts,
   element,
-  NS,
   representationObjectId,
   textElement,
-  type XmlAttributes,
   type XmlElement,
   type XmlParts,
-  xmlDateTime,
   xmlId,
   xmlSlot,
 } from './xml.js';
 
-/** Value of the `version` attribute on the root element. */
-export const PREMIS_VERSION = '3.0';
-
-const PREMIS_SCHEMA_LOCATION = 'http://www.loc.gov/standards/premis/v3/premis.xsd';
-const LOC = 'http://id.loc.gov/vocabulary/preservation/';
-const LOCAL = 'local';
-
-function authority(vocabulary: string, code?: string): XmlAttributes {
-  return {
-    authority: vocabulary,
-    authorityURI: `${LOC}${vocabulary}`,
-    valueURI: code === undefined ? undefined : `${LOC}${vocabulary}/${code}`,
-  };
-}
-
-/** LoC eventType codes for the event types bevara records. */
-const EVENT_TYPE_CODES: Record<string, string> = {
-  ingestion: 'ing',
-  'message digest calculation': 'mes',
-  'fixity check': 'fix',
-  'virus check': 'vir',
-  dissemination: 'dis',
-};
-
-const OUTCOME_CODES: Record<EventRecord['outcome'], string> = { success: 'suc', failure: 'fai' };
-
-/** Identifier of the agent as events name it ("bevara/0.1.0"). */
-export function agentIdentifier(agent: { name: string; version: string }): string {
-  return `${agent.name}/${agent.version}`;
-}
-
-function identifier(prefix: string, type: string, value: string, attributes: XmlAttributes = {}): XmlElement {
-  return element(attributes, { [`premis:${prefix}Type`]: type, [`premis:${prefix}Value`]: value });
-}
+export { PREMIS_VERSION } from './premis-vocabulary.js';
 
 interface ObjectRef {
   xmlId: string;
@@ -68,7 +33,7 @@ function fileObject(desc: PackageDescription, file: PackagedFile, ref: ObjectRef
   return element(
     { 'xsi:type': 'premis:file', xmlID: ref.xmlId },
     {
-      'premis:objectIdentifier': identifier('objectIdentifier', LOCAL, ref.value),
+      'premis:objectIdentifier': premisIdentifier('objectIdentifier', ref.value),
       'premis:objectCharacteristics': element(
         {},
         {
@@ -165,9 +130,14 @@ function representationObject(
       {
         'premis:relationshipType': 'derivation',
         'premis:relationshipSubType': 'has source',
-        'premis:relatedObjectIdentifier': identifier('relatedObjectIdentifier', 'OBJID', submission.objid),
+        'premis:relatedObjectIdentifier': premisIdentifier(
+          'relatedObjectIdentifier',
+          submission.objid,
+          {},
+          'OBJID',
+        ),
         'premis:relatedEventIdentifier': ingestion
-          ? identifier('relatedEventIdentifier', LOCAL, ingestion.value, { RelEventXmlID: ingestion.xmlId })
+          ? premisIdentifier('relatedEventIdentifier', ingestion.value, { RelEventXmlID: ingestion.xmlId })
           : undefined,
       },
     );
@@ -175,76 +145,8 @@ function representationObject(
   return element(
     { 'xsi:type': 'premis:representation', xmlID: ref.xmlId },
     {
-      'premis:objectIdentifier': identifier('objectIdentifier', LOCAL, ref.value),
+      'premis:objectIdentifier': premisIdentifier('objectIdentifier', ref.value),
       'premis:relationship': relationships.length > 1 ? relationships : relationships[0],
-    },
-  );
-}
-
-function eventElement(
-  event: EventRecord,
-  index: number,
-  agents: Map<string, AgentRef>,
-  objectFor: (object: string | undefined) => { value: string; xmlId?: string },
-): XmlElement {
-  const code = EVENT_TYPE_CODES[event.type];
-  const object = objectFor(event.object);
-  return element(
-    { xmlID: xmlId('premis-event', index + 1) },
-    {
-      'premis:eventIdentifier': identifier('eventIdentifier', LOCAL, event.id),
-      'premis:eventType': textElement(event.type, code ? authority('eventType', code) : {}),
-      'premis:eventDateTime': xmlDateTime(event.at),
-      'premis:eventDetailInformation': event.detail
-        ? element({}, { 'premis:eventDetail': event.detail })
-        : undefined,
-      'premis:eventOutcomeInformation': element(
-        {},
-        {
-          'premis:eventOutcome': textElement(
-            event.outcome,
-            authority('eventOutcome', OUTCOME_CODES[event.outcome]),
-          ),
-        },
-      ),
-      'premis:linkingAgentIdentifier': element(
-        { LinkAgentXmlID: agents.get(event.agent)?.xmlId },
-        {
-          'premis:linkingAgentIdentifierType': LOCAL,
-          'premis:linkingAgentIdentifierValue': event.agent,
-          'premis:linkingAgentRole': textElement(
-            'executing program',
-            authority('eventRelatedAgentRole', 'exe'),
-          ),
-        },
-      ),
-      'premis:linkingObjectIdentifier': identifier('linkingObjectIdentifier', LOCAL, object.value, {
-        LinkObjectXmlID: object.xmlId,
-      }),
-    },
-  );
-}
-
-interface AgentRef {
-  xmlId: string;
-  name: string;
-  version?: string;
-}
-
-/** Name and version of an agent known only by its identifier: "name/version", or just a name. */
-function parseAgent(id: string, xmlId: string): AgentRef {
-  const slash = id.lastIndexOf('/');
-  return slash > 0 ? { xmlId, name: id.slice(0, slash), version: id.slice(slash + 1) } : { xmlId, name: id };
-}
-
-function agentElement(id: string, { xmlId: xmlID, name, version }: AgentRef): XmlElement {
-  return element(
-    { xmlID },
-    {
-      'premis:agentIdentifier': identifier('agentIdentifier', LOCAL, id),
-      'premis:agentName': name,
-      'premis:agentType': textElement('software', authority('agentType', 'sof')),
-      'premis:agentVersion': version,
     },
   );
 }
@@ -282,31 +184,28 @@ export function premisParts(desc: PackageDescription, options: PremisOptions = {
   const objectFor = (object: string | undefined) =>
     object === undefined ? rep : (byPath.get(object) ?? { value: object });
 
-  const agents = new Map<string, AgentRef>([
-    [agentIdentifier(desc.agent), { xmlId: xmlId('premis-agent', 1), ...desc.agent }],
-  ]);
+  // bevara itself first, then any other agent in order of its first event.
+  const agents = new Map<string, string>([[softwareAgentId(desc.agent), xmlId('premis-agent', 1)]]);
   for (const { agent } of desc.events) {
-    if (!agents.has(agent)) agents.set(agent, parseAgent(agent, xmlId('premis-agent', agents.size + 1)));
+    if (!agents.has(agent)) agents.set(agent, xmlId('premis-agent', agents.size + 1));
   }
 
-  const root = element(
-    {
-      'xmlns:premis': NS.premis,
-      'xmlns:xsi': NS.xsi,
-      'xsi:schemaLocation': `${NS.premis} ${PREMIS_SCHEMA_LOCATION}`,
-      version: PREMIS_VERSION,
-    },
-    {
-      'premis:object': representationObject(desc, rep, options.submission, ingestionEvent(desc)),
-      [xmlSlot('objects')]: '',
-      'premis:event': desc.events.map((e, i) => eventElement(e, i, agents, objectFor)),
-      'premis:agent': [...agents].map(([id, ref]) => agentElement(id, ref)),
-    },
-  );
+  const root = element(premisRootAttributes(), {
+    'premis:object': representationObject(desc, rep, options.submission, ingestionEvent(desc)),
+    [xmlSlot('objects')]: '',
+    'premis:event': desc.events.map((e, i) =>
+      premisEventElement(e, {
+        xmlId: xmlId('premis-event', i + 1),
+        agentXmlId: agents.get(e.agent),
+        objects: [objectFor(e.object)],
+      }),
+    ),
+    'premis:agent': [...agents].map(([id, ref]) => premisAgentElement(id, ref)),
+  });
   function* related(): Generator<XmlElement> {
     for (const [i, file] of desc.files.entries()) {
       const f = fileRef(file, i);
-      yield identifier('relatedObjectIdentifier', LOCAL, f.value, { RelObjectXmlID: f.xmlId });
+      yield premisIdentifier('relatedObjectIdentifier', f.value, { RelObjectXmlID: f.xmlId });
     }
   }
   function* fileObjects(): Generator<XmlElement> {

@@ -28,6 +28,7 @@ import { bagEntries } from './bag-layout.js';
 import type { Profile } from './profile.js';
 import { packageGuide, schemaFiles } from './self-description.js';
 import { createZipStream, type ZipEntrySource } from '../zip/writer.js';
+import { createEvent, type EventType, softwareAgentId } from '../metadata/events.js';
 
 export interface BuildPackageInput {
   record: SourceRecord;
@@ -79,7 +80,7 @@ export function buildPackage(input: BuildPackageInput): PackageBuild {
   const files: PackagedFile[] = [];
   // What the E-ARK rules are checked against once the ZIP is written: every entry's path and size, and the METS.
   const entryList: { path: string; size: number }[] = [];
-  const metsTexts = new Map<string, string>();
+  const metsTexts = new Map<string, string | Buffer[]>();
   const extraFiles: FileRecord[] = [];
   let description: PackageDescription | undefined;
 
@@ -183,7 +184,7 @@ async function* metadataEntries(
   root: string,
   description: PackageDescription,
   digestedAt: Date,
-  out: { extraFiles: FileRecord[]; metsTexts: Map<string, string> },
+  out: { extraFiles: FileRecord[]; metsTexts: Map<string, string | Buffer[]> },
 ): AsyncGenerator<ZipEntrySource> {
   const { record, profile, packageId } = input;
   const descriptive: MetadataFileRef[] = [];
@@ -221,15 +222,16 @@ async function* metadataEntries(
     digestedAt,
   );
   yield premis.entry(root);
-  const repMetsParts = representationMetsParts(description);
+  // The check after writing reads the representation METS as the write pass made it: generated twice, not three times.
+  const written: Buffer[] = [];
   const repMets = partsFile(
     `representations/${profile.representation}/METS.xml`,
-    repMetsParts,
+    representationMetsParts(description),
     'text/xml',
     digestedAt,
   );
-  yield repMets.entry(root);
-  out.metsTexts.set(repMets.ref.path, [...repMetsParts()].join(''));
+  yield repMets.entry(root, (chunk) => written.push(chunk));
+  out.metsTexts.set(repMets.ref.path, written);
   const guide = metadataFile('documentation/README.txt', packageGuide(description), 'text/plain', digestedAt);
   yield guide.entry(root);
   const schemas: MetadataFileRef[] = [];
@@ -261,9 +263,12 @@ async function checkWrittenPackage(
   profile: Profile,
   record: string,
   entryList: { path: string; size: number }[],
-  metsTexts: ReadonlyMap<string, string>,
+  metsTexts: ReadonlyMap<string, string | Buffer[]>,
 ): Promise<void> {
-  const result = await validateOpened(memoryPackage(packageId, entryList, metsTexts), {
+  const texts = new Map(
+    [...metsTexts].map(([path, text]) => [path, typeof text === 'string' ? text : Buffer.concat(text)]),
+  );
+  const result = await validateOpened(memoryPackage(packageId, entryList, texts), {
     profile: profile.packageType === 'SIP' ? 'sip' : 'csip',
     schema: false,
     verifyChecksums: false,
@@ -327,8 +332,9 @@ const PART_CHUNK = 64 << 10;
 
 /**
  * A generated document written from its parts (see `buildXmlParts`) without being held whole: one pass measures
- * its size and SHA-256 for the METS that references it, a second writes it. Generating twice costs CPU on large
- * records only, and keeps memory flat whatever the number of files.
+ * its size and SHA-256 for the METS that references it, a second writes it (and hands its chunks to `keep`, when
+ * the caller keeps them). Generating twice costs CPU on large records only, and keeps memory flat whatever the
+ * number of files.
  */
 function partsFile(path: string, parts: XmlParts, mimeType: string, createdAt: Date) {
   const digester = createDigester('SHA-256');
@@ -340,11 +346,11 @@ function partsFile(path: string, parts: XmlParts, mimeType: string, createdAt: D
   const ref: MetadataFileRef = { path, size, sha256: digester.hex(), mimeType, createdAt };
   return {
     ref,
-    entry: (root: string): ZipEntrySource => ({
+    entry: (root: string, keep?: (chunk: Buffer) => void): ZipEntrySource => ({
       name: root + path,
       mtime: createdAt,
       size,
-      data: toAsync(chunked(parts)),
+      data: toAsync(chunked(parts), keep),
     }),
   };
 }
@@ -365,8 +371,11 @@ function* chunked(parts: XmlParts): Generator<Buffer> {
   if (pending.length > 0) yield Buffer.from(pending.join(''), 'utf8');
 }
 
-async function* toAsync(chunks: Iterable<Buffer>): AsyncIterable<Uint8Array> {
-  yield* chunks;
+async function* toAsync(chunks: Iterable<Buffer>, keep?: (chunk: Buffer) => void): AsyncIterable<Uint8Array> {
+  for (const chunk of chunks) {
+    keep?.(chunk);
+    yield chunk;
+  }
 }
 
 function metadataFile(path: string, content: string | Buffer, mimeType: string, createdAt: Date) {
@@ -390,17 +399,15 @@ function describe(
   digestedAt: Date,
 ): PackageDescription {
   const { record, profile, packageId, agent } = input;
-  const agentId = `${agent.name}/${agent.version}`;
-  const event = (type: string, detail: string): EventRecord => ({
-    id: `${packageId}-${type.replace(/\s+/g, '-')}`,
-    packageId,
-    type,
-    at: digestedAt,
-    outcome: 'success',
-    detail,
-    agent: agentId,
-    runId: input.runId,
-  });
+  const event = (type: EventType, detail: string): EventRecord =>
+    createEvent({
+      type,
+      packageId,
+      at: digestedAt,
+      detail,
+      agent: softwareAgentId(agent),
+      runId: input.runId,
+    });
   return {
     id: packageId,
     label: record.metadata.title,

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * A new package identifier: "uuid-" + a UUID version 7 (RFC 9562), so ids sort by creation time and are safe as
- * folder names, ZIP root folders, storage keys and xs:ID-like values everywhere.
+ * folder names, ZIP root folders, storage keys and xs:ID-like values everywhere. `now` comes from the app clock.
  */
-export function newPackageId(now: Date = new Date()): string {
+export function newPackageId(now: Date): string {
   const bytes = randomBytes(16);
   const ms = BigInt(now.getTime());
   for (let i = 0; i < 6; i++) bytes[i] = Number((ms >> BigInt(8 * (5 - i))) & 0xffn);

@@ -11,120 +11,14 @@
  */
 import type { EventRecord } from '../model/package.js';
 import { PreservationError } from '../errors.js';
-import { PREMIS_VERSION } from '../metadata/premis.js';
-import {
-  buildXml,
-  element,
-  NS,
-  textElement,
-  type XmlAttributes,
-  type XmlElement,
-  xmlDateTime,
-  xmlId,
-} from '../metadata/xml.js';
-
-const PREMIS_SCHEMA_LOCATION = 'http://www.loc.gov/standards/premis/v3/premis.xsd';
-const LOC = 'http://id.loc.gov/vocabulary/preservation/';
-const LOCAL = 'local';
-
-/** LoC eventType codes (id.loc.gov/vocabulary/preservation/eventType) of the event types bevara may record. */
-export const EVENT_TYPE_CODES: Readonly<Record<string, string>> = {
-  ingestion: 'ing',
-  'message digest calculation': 'mes',
-  'fixity check': 'fix',
-  replication: 'rep',
-  'virus check': 'vir',
-  validation: 'val',
-  'format identification': 'for',
-  'information package creation': 'ipc',
-  deletion: 'del',
-  recovery: 'rec',
-  transfer: 'tra',
-  quarantine: 'qua',
-  'metadata modification': 'mem',
-  dissemination: 'dis',
-};
-
-const OUTCOME_CODES: Record<EventRecord['outcome'], string> = { success: 'suc', failure: 'fai' };
+import { premisAgentElement, premisEventElement } from '../metadata/events.js';
+import { premisIdentifier, premisRootAttributes } from '../metadata/premis-vocabulary.js';
+import { buildXml, element, xmlId } from '../metadata/xml.js';
 
 /** Options of {@link renderPremisEventLog}. */
 export interface PremisEventLogOptions {
   /** The run the log belongs to; named in each event's details unless the event names its own run. */
   runId: string;
-}
-
-function authority(vocabulary: string, code?: string): XmlAttributes {
-  return {
-    authority: vocabulary,
-    authorityURI: `${LOC}${vocabulary}`,
-    valueURI: code === undefined ? undefined : `${LOC}${vocabulary}/${code}`,
-  };
-}
-
-function identifier(prefix: string, value: string, attributes: XmlAttributes = {}): XmlElement {
-  return element(attributes, { [`premis:${prefix}Type`]: LOCAL, [`premis:${prefix}Value`]: value });
-}
-
-/** Events read back from a JSON report carry their date as an ISO string. */
-function dateOf(at: Date | string): Date {
-  return at instanceof Date ? at : new Date(at);
-}
-
-function eventElement(
-  event: EventRecord,
-  index: number,
-  runId: string,
-  packageRef: string | undefined,
-  agentRef: string | undefined,
-): XmlElement {
-  const code = EVENT_TYPE_CODES[event.type];
-  const details = [event.detail, `bevara run ${event.runId ?? runId}`].filter(Boolean);
-  const objects = [identifier('linkingObjectIdentifier', event.packageId, { LinkObjectXmlID: packageRef })];
-  if (event.object) objects.push(identifier('linkingObjectIdentifier', event.object));
-  return element(
-    { xmlID: xmlId('premis-event', index + 1) },
-    {
-      'premis:eventIdentifier': identifier('eventIdentifier', event.id),
-      'premis:eventType': textElement(event.type, code ? authority('eventType', code) : {}),
-      'premis:eventDateTime': xmlDateTime(dateOf(event.at)),
-      'premis:eventDetailInformation': details.map((d) => element({}, { 'premis:eventDetail': d })),
-      'premis:eventOutcomeInformation': element(
-        {},
-        {
-          'premis:eventOutcome': textElement(
-            event.outcome,
-            authority('eventOutcome', OUTCOME_CODES[event.outcome]),
-          ),
-        },
-      ),
-      'premis:linkingAgentIdentifier': element(
-        { LinkAgentXmlID: agentRef },
-        {
-          'premis:linkingAgentIdentifierType': LOCAL,
-          'premis:linkingAgentIdentifierValue': event.agent,
-          'premis:linkingAgentRole': textElement(
-            'executing program',
-            authority('eventRelatedAgentRole', 'exe'),
-          ),
-        },
-      ),
-      'premis:linkingObjectIdentifier': objects,
-    },
-  );
-}
-
-/** An agent known by its identifier: "name/version", or just a name. */
-function agentElement(id: string, ref: string): XmlElement {
-  const slash = id.lastIndexOf('/');
-  return element(
-    { xmlID: ref },
-    {
-      'premis:agentIdentifier': identifier('agentIdentifier', id),
-      'premis:agentName': slash > 0 ? id.slice(0, slash) : id,
-      'premis:agentType': textElement('software', authority('agentType', 'sof')),
-      'premis:agentVersion': slash > 0 ? id.slice(slash + 1) : undefined,
-    },
-  );
 }
 
 /** Assigns xs:ID values in order of first appearance. */
@@ -152,25 +46,25 @@ export function renderPremisEventLog(events: EventRecord[], options: PremisEvent
     events.map((e) => e.agent),
     'premis-agent',
   );
-  const root = element(
-    {
-      'xmlns:premis': NS.premis,
-      'xmlns:xsi': NS.xsi,
-      'xsi:schemaLocation': `${NS.premis} ${PREMIS_SCHEMA_LOCATION}`,
-      version: PREMIS_VERSION,
-    },
-    {
-      'premis:object': [...packages].map(([id, ref]) =>
-        element(
-          { 'xsi:type': 'premis:intellectualEntity', xmlID: ref },
-          { 'premis:objectIdentifier': identifier('objectIdentifier', id) },
-        ),
+  const root = element(premisRootAttributes(), {
+    'premis:object': [...packages].map(([id, ref]) =>
+      element(
+        { 'xsi:type': 'premis:intellectualEntity', xmlID: ref },
+        { 'premis:objectIdentifier': premisIdentifier('objectIdentifier', id) },
       ),
-      'premis:event': events.map((e, i) =>
-        eventElement(e, i, options.runId, packages.get(e.packageId), agents.get(e.agent)),
-      ),
-      'premis:agent': [...agents].map(([id, ref]) => agentElement(id, ref)),
-    },
-  );
+    ),
+    'premis:event': events.map((e, i) =>
+      premisEventElement(e, {
+        xmlId: xmlId('premis-event', i + 1),
+        agentXmlId: agents.get(e.agent),
+        objects: [
+          { value: e.packageId, xmlId: packages.get(e.packageId) },
+          ...(e.object ? [{ value: e.object }] : []),
+        ],
+        moreDetails: [`bevara run ${e.runId ?? options.runId}`],
+      }),
+    ),
+    'premis:agent': [...agents].map(([id, ref]) => premisAgentElement(id, ref)),
+  });
   return buildXml('premis:premis', root);
 }

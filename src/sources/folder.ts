@@ -17,7 +17,6 @@
 
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { ValidationError } from '../errors.js';
 import { createXmlValidator, type XmlValidator } from '../metadata/xml-validator.js';
 import { checkErmsFile, ERMS_FILE_NAME } from './erms-file.js';
 import {
@@ -27,8 +26,8 @@ import {
   recordError,
 } from './file-reader.js';
 import { isolateRecord } from './isolate.js';
-import { entryKind, readInputRoot, sortMarkingCollisions } from './input-root.js';
-import { comparePaths, decodeName, nameProblem, printableName } from './names.js';
+import { listRootFolders, type RootFolder } from './input-root.js';
+import { comparePaths, printableName } from './names.js';
 import { walkRecord } from './record-walk.js';
 import type { RecordSource, ScannedRecord, SourceFile, SourceFileRef } from './types.js';
 
@@ -56,11 +55,7 @@ export const DEFAULT_MAX_PATH_LENGTH = 255;
 /** Default {@link FolderSourceOptions.maxMetadataBytes}: 1 MiB. */
 export const DEFAULT_MAX_METADATA_BYTES = 1024 * 1024;
 
-interface RecordEntry {
-  raw: Buffer;
-  key: string;
-  errors: ValidationError[];
-}
+type RecordEntry = RootFolder;
 
 /** Creates the source of kind "folder". Nothing is read until `scan()` is iterated. */
 export function createFolderSource(options: FolderSourceOptions): RecordSource {
@@ -74,7 +69,11 @@ export function createFolderSource(options: FolderSourceOptions): RecordSource {
   };
 
   async function* scan(): AsyncGenerator<ScannedRecord> {
-    for (const entry of await listRecords(root, options.onIgnored)) {
+    for (const entry of await listRootFolders(
+      root,
+      { source: '[source:folder]', noun: 'record' },
+      options.onIgnored,
+    )) {
       const location = `${root}/${printableName(entry.key)}`;
       yield await isolateRecord({ kind: 'folder', key: entry.key, location, entry: entry.raw }, () =>
         scanRecord(entry),
@@ -170,36 +169,4 @@ export function openFolderFile(ref: FolderFileRef, options: { sync?: boolean } =
   const path = Buffer.isBuffer(ref.path) ? ref.path : Buffer.from(ref.path);
   const read = options.sync ? createVerifiedReadStreamSync : createVerifiedReadStream;
   return read({ path, record: ref.record, file: ref.file, expected: ref.identity });
-}
-
-/**
- * Lists the root: folders become record entries (sorted by key), everything else goes to `onIgnored`.
- * Problems with a record folder's own name are attached to the entry so the record is rejected, not skipped.
- */
-async function listRecords(
-  root: string,
-  onIgnored: FolderSourceOptions['onIgnored'],
-): Promise<RecordEntry[]> {
-  const dirents = await readInputRoot(root, '[source:folder] input folder');
-  const entries: RecordEntry[] = [];
-  for (const dirent of dirents) {
-    const decoded = decodeName(dirent.name);
-    const key = decoded.ok ? decoded.name : decoded.escaped;
-    if (!dirent.isDirectory()) {
-      onIgnored?.(
-        printableName(key),
-        `${entryKind(dirent)} at the input root is not a record (records are folders)`,
-      );
-      continue;
-    }
-    const errors: ValidationError[] = [];
-    if (!decoded.ok) {
-      errors.push(recordError('name-encoding', key, undefined, 'folder name is not valid UTF-8'));
-    } else {
-      const problem = nameProblem(key);
-      if (problem) errors.push(recordError('name-invalid', key, undefined, `folder ${problem}`));
-    }
-    entries.push({ raw: dirent.name, key, errors });
-  }
-  return sortMarkingCollisions(entries, 'another record folder has the same name after NFC normalisation');
 }

@@ -3,7 +3,7 @@ import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { describeFsError, recordError } from './file-reader.js';
-import { comparePaths } from './names.js';
+import { comparePaths, decodeName, nameProblem, printableName } from './names.js';
 
 /**
  * The entries of the input folder, names as raw bytes (not every name is UTF-8). `what` opens the messages, e.g.
@@ -42,4 +42,49 @@ export function sortMarkingCollisions<E extends { key: string; raw: Buffer; erro
     }
   }
   return entries;
+}
+
+/** A folder at the input root: its raw name, its key (the decoded name, or the escaped one), its name's problems. */
+export interface RootFolder {
+  raw: Buffer;
+  key: string;
+  errors: ValidationError[];
+}
+
+/**
+ * Lists the input root of a source whose records are folders (folder, bagit): folders become entries, sorted by
+ * key, everything else goes to `onIgnored`. Problems with a folder's own name (not UTF-8, control characters,
+ * the same key as another's) are attached to the entry so that the record is rejected, not skipped.
+ * `source` opens messages (`[source:bagit]`); `noun` names a record of the source ("bag", "record").
+ */
+export async function listRootFolders(
+  root: string,
+  names: { source: string; noun: string },
+  onIgnored?: (path: string, reason: string) => void,
+): Promise<RootFolder[]> {
+  const dirents = await readInputRoot(root, `${names.source} input folder`);
+  const entries: RootFolder[] = [];
+  for (const dirent of dirents) {
+    const decoded = decodeName(dirent.name);
+    const key = decoded.ok ? decoded.name : decoded.escaped;
+    if (!dirent.isDirectory()) {
+      onIgnored?.(
+        printableName(key),
+        `${entryKind(dirent)} at the input root is not a ${names.noun} (${names.noun}s are folders)`,
+      );
+      continue;
+    }
+    const errors: ValidationError[] = [];
+    if (!decoded.ok) {
+      errors.push(recordError('name-encoding', key, undefined, 'folder name is not valid UTF-8'));
+    } else {
+      const problem = nameProblem(key);
+      if (problem) errors.push(recordError('name-invalid', key, undefined, `folder ${problem}`));
+    }
+    entries.push({ raw: dirent.name, key, errors });
+  }
+  return sortMarkingCollisions(
+    entries,
+    `another ${names.noun} folder has the same name after NFC normalisation`,
+  );
 }

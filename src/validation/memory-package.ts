@@ -2,14 +2,14 @@ import { indexFiles } from './package-index.js';
 import type { PackageReader } from './package-reader.js';
 
 /**
- * A package known by its file list and the text of its METS files, as the package builder holds it before the
+ * A package known by its file list and the text (or UTF-8 bytes) of its METS files, as the package builder holds it before the
  * ZIP is stored: enough for every CSIP rule except the checksum comparison (validate it with
  * `verifyChecksums: false`; the builder computed those checksums from the bytes themselves).
  */
 export function memoryPackage(
   root: string,
   files: { path: string; size: number }[],
-  texts: ReadonlyMap<string, string>,
+  texts: ReadonlyMap<string, string | Buffer>,
 ): PackageReader {
   const index = indexFiles(files, []);
   return {
@@ -20,12 +20,12 @@ export function memoryPackage(
     async *stream(path) {
       const text = texts.get(path);
       if (text === undefined) throw new Error(`[validate] ${root}/${path}: content not held in memory`);
-      yield Buffer.from(text, 'utf8');
+      yield typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     },
     async read(path) {
       const text = texts.get(path);
       if (text === undefined) throw new Error(`[validate] ${root}/${path}: content not held in memory`);
-      return Buffer.from(text, 'utf8');
+      return typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
     },
     async close() {},
   };

@@ -72,7 +72,7 @@ ${field('quarantine')}${field('maxRecords')}${field('maxBytes')}
 const NEXT_RUNS = 3;
 
 /** The next firings of a scheduled job, in its own time zone, as the worker computes them; nothing when paused. */
-function nextRuns(pc: PageContext, job: JobWithLastRun): Html {
+function nextRuns(pc: PageContext, job: JobWithLastRun, now: Date): Html {
   if (!job.schedule || !job.enabled) return html``;
   const { cron, timezone } = job.schedule;
   const local = new Intl.DateTimeFormat('sv-SE', {
@@ -82,7 +82,7 @@ function nextRuns(pc: PageContext, job: JobWithLastRun): Html {
   });
   const next = cronTimes(cron, timezone);
   const times: string[] = [];
-  for (let at = next(new Date()); at && times.length < NEXT_RUNS; at = next(at)) times.push(local.format(at));
+  for (let at = next(now); at && times.length < NEXT_RUNS; at = next(at)) times.push(local.format(at));
   return html`<br><small>${pc.t('jobs.nextRuns', { timezone })}: ${times.join(', ')}</small>`;
 }
 
@@ -97,7 +97,8 @@ function actions(pc: PageContext, job: JobWithLastRun, canChange: boolean): Html
 export function jobsPage(
   pc: PageContext,
   jobs: JobWithLastRun[],
-  options: { canChange: boolean; form?: JobForm; notice?: string },
+  /** `now`: the app clock's time, from which the next firings are counted. */
+  options: { canChange: boolean; now: Date; form?: JobForm; notice?: string },
 ): string {
   const { t } = pc;
   const list =
@@ -119,7 +120,7 @@ export function jobsPage(
             html`<b>${job.name}</b>`,
             code(describeSource(job.source)),
             html`${job.profile}`,
-            html`${describeSchedule(job)}${nextRuns(pc, job)}`,
+            html`${describeSchedule(job)}${nextRuns(pc, job, options.now)}`,
             html`${describeAfterSuccess(job)}`,
             html`${job.enabled ? t('jobs.enabled') : t('jobs.paused')}`,
             job.lastRun

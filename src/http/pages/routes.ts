@@ -65,6 +65,7 @@ function registerJobPages(app: FastifyInstance, deps: ConsoleDeps, page: PageOf)
       reply,
       jobsPage(pc, jobs, {
         canChange: may(request, 'jobs'),
+        now: ctx.now(),
         ...(form ? { form } : {}),
         ...(notice ? { notice } : {}),
       }),

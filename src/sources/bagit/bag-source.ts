@@ -23,16 +23,11 @@ import { lstat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ValidationError } from '../../errors.js';
-import {
-  createVerifiedReadStream,
-  createVerifiedReadStreamSync,
-  type FileIdentity,
-  recordError,
-} from '../file-reader.js';
+import { createVerifiedReadStream, createVerifiedReadStreamSync, type FileIdentity } from '../file-reader.js';
 import { DEFAULT_MAX_PATH_LENGTH } from '../folder.js';
 import { isolateRecord } from '../isolate.js';
-import { entryKind, readInputRoot, sortMarkingCollisions } from '../input-root.js';
-import { decodeName, nameProblem, printableName } from '../names.js';
+import { listRootFolders } from '../input-root.js';
+import { decodeName } from '../names.js';
 import type { RecordSource, ScannedRecord, SourceFile, SourceFileRef, SourceRecord } from '../types.js';
 import { BAG_DECLARATION_NAME } from './bag-declaration.js';
 import { type BagInfo, bagInfoToMetadata } from './bag-info.js';
@@ -106,7 +101,11 @@ export function createBagitSource(options: BagitSourceOptions): RecordSource {
       );
       return;
     }
-    for (const entry of await listBags(root, options.onIgnored)) {
+    for (const entry of await listRootFolders(
+      root,
+      { source: '[source:bagit]', noun: 'bag' },
+      options.onIgnored,
+    )) {
       const dir = Buffer.concat([Buffer.from(`${root}/`), entry.raw]);
       const record = { kind: 'bagit', key: entry.key, location: dir.toString('utf8'), entry: entry.raw };
       yield await isolateRecord(record, () => scanBag(dir, entry.key, entry.errors, entry.raw));
@@ -189,33 +188,4 @@ async function isBag(dir: Buffer): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-interface BagEntry {
-  raw: Buffer;
-  key: string;
-  errors: ValidationError[];
-}
-
-/** Lists the root: folders are bags (sorted by key), everything else goes to `onIgnored`. */
-async function listBags(root: string, onIgnored: BagitSourceOptions['onIgnored']): Promise<BagEntry[]> {
-  const dirents = await readInputRoot(root, '[source:bagit] input folder');
-  const entries: BagEntry[] = [];
-  for (const dirent of dirents) {
-    const decoded = decodeName(dirent.name);
-    const key = decoded.ok ? decoded.name : decoded.escaped;
-    if (!dirent.isDirectory()) {
-      onIgnored?.(
-        printableName(key),
-        `${entryKind(dirent)} at the input root is not a bag (bags are folders)`,
-      );
-      continue;
-    }
-    const errors: ValidationError[] = [];
-    const problem = decoded.ok ? nameProblem(key) : 'folder name is not valid UTF-8';
-    if (problem)
-      errors.push(recordError(decoded.ok ? 'name-invalid' : 'name-encoding', key, undefined, problem));
-    entries.push({ raw: dirent.name, key, errors });
-  }
-  return sortMarkingCollisions(entries, 'another bag folder has the same name after NFC normalisation');
 }

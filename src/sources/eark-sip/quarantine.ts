@@ -14,6 +14,7 @@
  * modification times; special files (FIFOs, sockets, devices) are not copied. Copies get bevara's modes (its umask),
  * not the inbox's.
  */
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type Dirent } from 'node:fs';
 import { lstat, mkdir, readdir, readlink, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -43,7 +44,8 @@ export async function quarantineSip(
   // ever replaced (a SIP named "...zip" has the key "..").
   const folder = safeName(key);
   const target = join(quarantineDir, folder);
-  const temp = join(quarantineDir, `.${folder}.${process.pid}.${Date.now()}.tmp`);
+  // A name no other attempt uses (pid and random), not a time: the app clock has no say in temporary names.
+  const temp = join(quarantineDir, `.${folder}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   if (dirname(target) !== resolve(quarantineDir) || dirname(temp) !== resolve(quarantineDir))
     throw new Error(`[quarantine] SIP "${key}": no safe folder name in ${quarantineDir}`);
   await rm(temp, { recursive: true, force: true });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../../src/catalog/types.js';
 import { createXmlValidator } from '../../../src/metadata/xml-validator.js';
-import { EVENT_TYPE_CODES, renderPremisEventLog } from '../../../src/reports/premis-log.js';
+import { eventTypeCode } from '../../../src/metadata/events.js';
+import { renderPremisEventLog } from '../../../src/reports/premis-log.js';
 import { type Parsed, parseXml, textOf } from '../metadata/parse.js';
 import { sampleAudit } from './sample-audit.js';
 
@@ -42,7 +43,7 @@ describe('renderPremisEventLog', () => {
       const type = node['premis:eventType'];
       expect(textOf(type)).toBe(event.type);
       expect(type['@_valueURI']).toBe(
-        `http://id.loc.gov/vocabulary/preservation/eventType/${EVENT_TYPE_CODES[event.type]}`,
+        `http://id.loc.gov/vocabulary/preservation/eventType/${eventTypeCode(event.type)}`,
       );
       expect(textOf(node['premis:eventDateTime'])).toBe(event.at.toISOString());
       const details = asArray(node['premis:eventDetailInformation']).map((d) =>
