@@ -19,7 +19,8 @@ import type { AppContext } from '../app/context.js';
 import { registerApi } from './api/index.js';
 import { registerAssets } from './assets.js';
 import { registerGuard } from './auth/guard.js';
-import { registerLogin } from './auth/login.js';
+import { loginRateLimit, registerLogin } from './auth/login.js';
+import { registerOidcLogin } from './auth/oidc-routes.js';
 import { registerMetrics } from './metrics.js';
 import { registerHealth, createStorageProbe } from './health.js';
 import { PROBLEM_TYPE, problem, problemOf } from './problem.js';
@@ -120,6 +121,8 @@ export async function createServer(
   await app.register(cookie);
   registerGuard(app, ctx);
   await registerLogin(app, ctx, options);
+  const oidc = ctx.config.http.oidc;
+  if (oidc) registerOidcLogin(app, ctx, options, oidc, loginRateLimit(options));
 
   const storage = createStorageProbe(ctx, options.storageCheckMs);
   const work = createBackgroundWork(ctx);
