@@ -22,7 +22,7 @@ import { registerGuard } from './auth/guard.js';
 import { loginRateLimit, registerLogin } from './auth/login.js';
 import { registerOidcLogin } from './auth/oidc-routes.js';
 import { registerMetrics } from './metrics.js';
-import { registerHealth, createStorageProbe } from './health.js';
+import { registerHealth, createStorageProbe, type WorkerProbe } from './health.js';
 import { PROBLEM_TYPE, problem, problemOf } from './problem.js';
 import { pageContext, sendPage } from './pages/context.js';
 import { registerPages } from './pages/routes.js';
@@ -57,6 +57,8 @@ export interface ServerOptions {
   trustProxy: boolean;
   /** How long a storage check is reused by `/readyz` and the overview. Default 30 s. */
   storageCheckMs: number;
+  /** Inside `bevara worker --http`: the worker's health, which `/healthz` and `/readyz` then tell too. */
+  worker?: WorkerProbe;
 }
 
 export function serverOptions(ctx: AppContext, overrides: Partial<ServerOptions> = {}): ServerOptions {
@@ -128,7 +130,7 @@ export async function createServer(
   const work = createBackgroundWork(ctx);
   app.addHook('onClose', async () => work.close());
   const deps = { ctx, options, storage, work };
-  registerHealth(app, ctx, storage);
+  registerHealth(app, ctx, storage, options.worker);
   registerAssets(app);
   registerMetrics(app, deps);
   registerApi(app, deps);

@@ -8,7 +8,6 @@
  */
 import { createSign, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import http from 'node:http';
-import net from 'node:net';
 import Provider from 'oidc-provider';
 
 export const CLIENT_ID = 'bevara-console';
@@ -29,15 +28,6 @@ export interface TestProvider {
   /** Until set back to undefined, every ID token the token endpoint gives is replaced by this forgery. */
   forge: Forgery | undefined;
   close(): Promise<void>;
-}
-
-/** A port free at this moment on 127.0.0.1 (for a redirect URL that must be known before the server starts). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
 }
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Hop, Jar, loginAt } from './browser-jar.js';
 import { type Console, startConsole, tempDir } from './harness.js';
-import { CLIENT_ID, CLIENT_SECRET, freePort, startProvider, type TestProvider } from './oidc-provider.js';
+import { CLIENT_ID, CLIENT_SECRET, startProvider, type TestProvider } from './oidc-provider.js';
+import { freePort } from './ports.js';
 
 let provider: TestProvider;
 let consoleServer: Console;
