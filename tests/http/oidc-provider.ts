@@ -1,5 +1,5 @@
 /**
- * A real OpenID provider (the `oidc-provider` package) in the test process on 127.0.0.1, with one confidential
+ * A real OpenID provider (the `oidc-provider` package) in the test process on loopback, with one confidential
  * client for the console and accounts with role claims. Its login and consent pages are oidc-provider's own
  * development interactions (any password), driven over HTTP by `loginAt` with a cookie jar.
  *
@@ -63,11 +63,19 @@ function forgeIdToken(genuine: string, forgery: Forgery, kid: string): string {
   return signRs256({ ...header, kid }, payload, attacker);
 }
 
-export async function startProvider(redirectUrl: string): Promise<TestProvider> {
+/**
+ * `host: 'localhost'` puts the provider on another site than a console on 127.0.0.1 (sites ignore ports), as a
+ * real provider is, so that a browser applies its cross-site cookie rules to the redirect back.
+ */
+export async function startProvider(
+  redirectUrl: string,
+  host: '127.0.0.1' | 'localhost' = '127.0.0.1',
+): Promise<TestProvider> {
   const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // `localhost` may resolve to ::1 or 127.0.0.1: listen on both.
+  await new Promise<void>((resolve) => server.listen(0, host === 'localhost' ? '::' : host, resolve));
   const address = server.address();
-  const issuer = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const issuer = `http://${host}:${typeof address === 'object' && address ? address.port : 0}`;
   const kid = 'test-key-1';
   const signing = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const jwk = { ...(signing.export({ format: 'jwk' }) as JsonWebKey), kid, use: 'sig', alg: 'RS256' };
