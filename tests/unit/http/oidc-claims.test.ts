@@ -1,5 +1,12 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { maskSecrets } from '../../../src/config/load.js';
 import { oidcSchema } from '../../../src/config/oidc-schema.js';
+import { configSchema } from '../../../src/config/schema.js';
+import { ConfigError } from '../../../src/errors.js';
+import { readClientSecret } from '../../../src/http/auth/oidc-client.js';
 import { nameFromClaims, OidcRefusal, roleFromClaims } from '../../../src/http/auth/oidc-claims.js';
 
 const settings = oidcSchema.parse({
@@ -61,5 +68,34 @@ describe('oidc config', () => {
     expect(bad.success).toBe(false);
     const paths = bad.error?.issues.map((i) => i.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['issuer', 'redirectUrl', 'scopes', 'roles']));
+  });
+});
+
+describe('http config with oidc', () => {
+  const oidc = {
+    issuer: 'https://id.kommun.example',
+    clientId: 'bevara',
+    clientSecretFile: '/run/secrets/oidc',
+    redirectUrl: 'https://bevara.kommun.example/login/oidc/callback',
+    roleClaim: 'groups',
+    roles: { arkiv: 'archivist' },
+  };
+  it('refuses localLogin: false without an oidc section, and masks the secret file in bevara config', () => {
+    const alone = configSchema.safeParse({ http: { localLogin: false } });
+    expect(alone.success).toBe(false);
+    expect(alone.error?.issues[0]?.message).toMatch(/nobody could log in/);
+    const config = configSchema.parse({ http: { localLogin: false, oidc } });
+    expect(config.http.oidc?.scopes).toEqual(['openid', 'profile', 'email']);
+    expect(maskSecrets(config).http.oidc?.clientSecretFile).toBe('***');
+  });
+
+  it('reads the first line of the secret file, and names a missing or empty one', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bevara-oidc-'));
+    fs.writeFileSync(path.join(dir, 's'), 'hemlig-nyckel\nrest\n');
+    fs.writeFileSync(path.join(dir, 'empty'), '\n');
+    expect(readClientSecret(path.join(dir, 's'))).toBe('hemlig-nyckel');
+    expect(() => readClientSecret(path.join(dir, 'missing'))).toThrow(ConfigError);
+    expect(() => readClientSecret(path.join(dir, 'missing'))).toThrow(/clientSecretFile: cannot read/);
+    expect(() => readClientSecret(path.join(dir, 'empty'))).toThrow(/is empty/);
   });
 });
