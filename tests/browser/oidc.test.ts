@@ -12,7 +12,7 @@ import { translator } from '../../src/http/i18n/labels.js';
 import { type Console, startConsole, tempDir } from '../http/harness.js';
 import { CLIENT_ID, CLIENT_SECRET, startProvider, type TestProvider } from '../http/oidc-provider.js';
 import { freePort } from '../http/ports.js';
-import { launchChromium, VIEWPORT } from './chromium.js';
+import { launchChromium, screenshot, VIEWPORT } from './chromium.js';
 
 const PROVIDER = 'Kommunens inloggning';
 
@@ -64,6 +64,7 @@ describe('OpenID Connect login in Chromium', () => {
       expect(new URL(page.url()).pathname).toBe('/login');
       // Local accounts are off: only the provider's button.
       expect(await page.getByLabel(t('login.password')).count()).toBe(0);
+      await screenshot(page, 'login-oidc', 'sv');
       await page.getByRole('link', { name: t('login.oidc', { provider: PROVIDER }) }).click();
 
       await page.waitForURL(`${provider.issuer}/interaction/**`);
