@@ -44,9 +44,10 @@ export async function workerCommand(ctx: AppContext, options: WorkerCommandOptio
       signal: stop.signal,
     });
   } finally {
-    await server?.close();
-    stop.dispose();
-    // Work still in flight after the grace period must not keep the process alive.
+    // Work still in flight after the grace period (or a download the console is still sending) must not keep
+    // the process alive.
     if (stop.signal.aborted) setTimeout(() => process.exit(), 2000).unref();
+    stop.dispose();
+    await server?.close();
   }
 }
