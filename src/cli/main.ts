@@ -388,7 +388,11 @@ function addServiceCommands(program: Command): void {
       '--health-file <file>',
       'JSON health file rewritten on every look (default: <dataDir>/worker-<id>.health.json)',
     )
-    .action(async (options: { once?: boolean; id?: string; healthFile?: string }) =>
+    .option(
+      '--http [host:port]',
+      'serve the console and API in this process too (default address: config http.listen, 127.0.0.1:8080)',
+    )
+    .action(async (options: { once?: boolean; id?: string; healthFile?: string; http?: boolean | string }) =>
       withContext(program, (ctx, g) => workerCommand(ctx, { ...options, json: g.json }))(),
     );
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { auditSchema } from './audit-schema.js';
+import { oidcSchema } from './oidc-schema.js';
 import { bytesSchema } from './units.js';
 
 /**
@@ -236,14 +237,23 @@ export const configSchema = z
         loginAttemptsPerMinute: z.number().int().min(1).max(1000).default(10),
         /** Behind a reverse proxy: take the client address and protocol from X-Forwarded-* headers. */
         trustProxy: z.boolean().default(false),
+        /** Log in with the local accounts of `bevara users add`; `false` leaves only OpenID Connect (`oidc`). */
+        localLogin: z.boolean().default(true),
+        /** OpenID Connect login beside (or, with `localLogin: false`, instead of) local accounts. */
+        oidc: oidcSchema.optional(),
       })
       .strict()
+      .refine((http) => http.localLogin || http.oidc, {
+        message: 'localLogin: false needs an oidc section, or nobody could log in',
+        path: ['localLogin'],
+      })
       .default({
         listen: '127.0.0.1:8080',
         metrics: 'login',
         sessionHours: 8,
         loginAttemptsPerMinute: 10,
         trustProxy: false,
+        localLogin: true,
       }),
     /** Copy policy override: location names that must each hold a verified copy. Default: the profile's. */
     copies: z.array(z.string()).min(1).optional(),

@@ -2,11 +2,15 @@
  * `/healthz`: the process answers. `/readyz`: the catalog answers a query and every configured location is
  * reachable and writable as `bevara storage check` finds it (the check writes and removes a probe, so its result
  * is kept for `cacheMs` rather than probing storage on every call of a load balancer).
+ *
+ * Inside `bevara worker --http` both also tell the worker's own health: running and looking for work recently
+ * (its last report younger than `staleMs`), else 503, so that a supervisor restarts a worker that hangs.
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app/context.js';
 import { errorMessage } from '../errors.js';
 import { checkStorage, type StorageCheckReport } from '../storage/check.js';
+import type { WorkerHealth } from '../worker/health.js';
 
 export interface Readiness {
   ready: boolean;
@@ -14,6 +18,39 @@ export interface Readiness {
   /** Names and whether each answers; what a location lacks goes to the log, not to unauthenticated callers. */
   locations: { name: string; ok: boolean }[];
   checkedAt: string;
+  /** Inside `bevara worker --http`: the worker's health. */
+  worker?: WorkerState;
+}
+
+/** The worker of this process, for `/healthz` and `/readyz`. */
+export interface WorkerProbe {
+  /** Its last health report; undefined before the first. */
+  health(): WorkerHealth | undefined;
+  /** A report older than this means the worker hangs. */
+  staleMs: number;
+}
+
+/** What unauthenticated callers learn of the worker: no errors, no run ids. */
+export interface WorkerState {
+  ok: boolean;
+  id?: string;
+  status: WorkerHealth['status'] | 'starting' | 'stale';
+  updatedAt?: string;
+  activeRuns: number;
+}
+
+export function workerState(probe: WorkerProbe, now: Date): WorkerState {
+  const health = probe.health();
+  if (!health) return { ok: false, status: 'starting', activeRuns: 0 };
+  const stale = now.getTime() - health.updatedAt.getTime() > probe.staleMs;
+  const status = health.status === 'running' && stale ? 'stale' : health.status;
+  return {
+    ok: status === 'running',
+    id: health.id,
+    status,
+    updatedAt: health.updatedAt.toISOString(),
+    activeRuns: health.activeRuns.length,
+  };
 }
 
 /** The storage check of every location, run at most once per `cacheMs` (callers at once share one check). */
@@ -46,6 +83,7 @@ export function createStorageProbe(ctx: AppContext, cacheMs: number) {
 export async function readiness(
   ctx: AppContext,
   storage: () => Promise<StorageCheckReport>,
+  worker?: WorkerProbe,
 ): Promise<Readiness> {
   let catalog: Readiness['catalog'];
   try {
@@ -68,11 +106,13 @@ export async function readiness(
       );
     return { name: l.location, ok: blocking.length === 0 };
   });
+  const workerNow = worker ? workerState(worker, ctx.now()) : undefined;
   return {
-    ready: catalog.ok && locations.every((l) => l.ok),
+    ready: catalog.ok && locations.every((l) => l.ok) && (workerNow?.ok ?? true),
     catalog,
     locations,
     checkedAt: ctx.now().toISOString(),
+    ...(workerNow ? { worker: workerNow } : {}),
   };
 }
 
@@ -80,10 +120,15 @@ export function registerHealth(
   app: FastifyInstance,
   ctx: AppContext,
   storage: () => Promise<StorageCheckReport>,
+  worker?: WorkerProbe,
 ) {
-  app.get('/healthz', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { config: { access: 'public' } }, async (_request, reply) => {
+    if (!worker) return { status: 'ok' };
+    const state = workerState(worker, ctx.now());
+    return reply.code(state.ok ? 200 : 503).send({ status: state.ok ? 'ok' : 'unhealthy', worker: state });
+  });
   app.get('/readyz', { config: { access: 'public' } }, async (_request, reply) => {
-    const result = await readiness(ctx, storage);
+    const result = await readiness(ctx, storage, worker);
     return reply.code(result.ready ? 200 : 503).send(result);
   });
 }

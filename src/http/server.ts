@@ -19,9 +19,10 @@ import type { AppContext } from '../app/context.js';
 import { registerApi } from './api/index.js';
 import { registerAssets } from './assets.js';
 import { registerGuard } from './auth/guard.js';
-import { registerLogin } from './auth/login.js';
+import { loginRateLimit, registerLogin } from './auth/login.js';
+import { registerOidcLogin } from './auth/oidc-routes.js';
 import { registerMetrics } from './metrics.js';
-import { registerHealth, createStorageProbe } from './health.js';
+import { registerHealth, createStorageProbe, type WorkerProbe } from './health.js';
 import { PROBLEM_TYPE, problem, problemOf } from './problem.js';
 import { pageContext, sendPage } from './pages/context.js';
 import { registerPages } from './pages/routes.js';
@@ -56,6 +57,8 @@ export interface ServerOptions {
   trustProxy: boolean;
   /** How long a storage check is reused by `/readyz` and the overview. Default 30 s. */
   storageCheckMs: number;
+  /** Inside `bevara worker --http`: the worker's health, which `/healthz` and `/readyz` then tell too. */
+  worker?: WorkerProbe;
 }
 
 export function serverOptions(ctx: AppContext, overrides: Partial<ServerOptions> = {}): ServerOptions {
@@ -120,12 +123,14 @@ export async function createServer(
   await app.register(cookie);
   registerGuard(app, ctx);
   await registerLogin(app, ctx, options);
+  const oidc = ctx.config.http.oidc;
+  if (oidc) registerOidcLogin(app, ctx, options, oidc, loginRateLimit(options));
 
   const storage = createStorageProbe(ctx, options.storageCheckMs);
   const work = createBackgroundWork(ctx);
   app.addHook('onClose', async () => work.close());
   const deps = { ctx, options, storage, work };
-  registerHealth(app, ctx, storage);
+  registerHealth(app, ctx, storage, options.worker);
   registerAssets(app);
   registerMetrics(app, deps);
   registerApi(app, deps);

@@ -52,3 +52,30 @@ export async function removeUser(catalog: Catalog, name: string): Promise<void> 
 export function publicUser(user: UserRecord) {
   return { name: user.name, role: user.role, createdAt: user.createdAt, updatedAt: user.updatedAt };
 }
+
+/**
+ * The account of a person who logged in with OpenID Connect (`oidc:<name>`): added at the first login, its role
+ * set from the provider's claims at every login. It has no password (an empty hash verifies nothing), so it opens
+ * only through the provider. Two first logins at once both end with the account.
+ */
+export async function upsertOidcUser(
+  catalog: Catalog,
+  name: string,
+  role: UserRole,
+  now: Date,
+): Promise<UserRecord> {
+  const existing = await catalog.getUser(name);
+  if (existing) {
+    if (existing.role !== role) await catalog.updateUser(name, { role }, now);
+    return { ...existing, role, updatedAt: existing.role !== role ? now : existing.updatedAt };
+  }
+  const user: UserRecord = { name, role, passwordHash: '', createdAt: now, updatedAt: now };
+  try {
+    await catalog.addUser(user);
+  } catch (err) {
+    // Added meanwhile by a login in another tab or server: the account is there; set its role.
+    if (!(await catalog.getUser(name))) throw err;
+    await catalog.updateUser(name, { role }, now);
+  }
+  return user;
+}

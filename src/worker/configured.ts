@@ -7,6 +7,7 @@ import type { RunRecord } from '../model/run.js';
 import { startOrJoinJobRun, workOnRun } from '../ingest/job-run.js';
 import { createConfiguredPackageWriter, type PackageWriter } from '../ingest/package-writer.js';
 import { syncJobs } from '../jobs/job-actions.js';
+import type { WorkerHealth } from './health.js';
 import { runWorker } from './worker.js';
 
 export interface ConfiguredWorkerOptions {
@@ -16,6 +17,8 @@ export interface ConfiguredWorkerOptions {
   once?: boolean;
   /** Default the config's `worker.healthFile`, or `worker-<id>.health.json` in the data folder. */
   healthFile?: string;
+  /** Every health report of the worker (see `WorkerOptions.onHealth`). */
+  onHealth?: (health: WorkerHealth) => void;
   signal: AbortSignal;
 }
 
@@ -60,6 +63,7 @@ export async function runConfiguredWorker(
             settings.healthFile ??
             path.join(ctx.config.dataDir, `worker-${id}.health.json`),
         ),
+        onHealth: options.onHealth,
         signal: options.signal,
       },
     );

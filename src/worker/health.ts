@@ -17,13 +17,16 @@ export interface WorkerHealth {
 
 /**
  * A writer of the worker's health file: one JSON line, replaced atomically (written beside it, then renamed), so
- * that a reader never sees half of it. Without a file it writes nothing.
+ * that a reader never sees half of it. Without a file it writes nothing. `onReport` gets every report too (the
+ * console of `bevara worker --http` answers `/healthz` from it).
  */
 export function createHealthFile(
   file: string | undefined,
   report: (status: WorkerHealth['status']) => WorkerHealth,
+  onReport?: (health: WorkerHealth) => void,
 ): (status: WorkerHealth['status']) => Promise<void> {
   return async (status) => {
+    if (onReport) onReport(report(status));
     if (!file) return;
     await fs.writeFile(`${file}.tmp`, `${JSON.stringify(report(status))}\n`);
     await fs.rename(`${file}.tmp`, file);

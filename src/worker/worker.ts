@@ -4,7 +4,7 @@ import { sleep } from '../sleep.js';
 import { type Clock, createTimerClock } from './clock.js';
 import { createExecutor, jobRunFunctions, type RunFunctions, type WorkerTally } from './executor.js';
 import { settleWithin } from './grace.js';
-import { createHealthFile } from './health.js';
+import { createHealthFile, type WorkerHealth } from './health.js';
 import { createScheduler } from './scheduler.js';
 import { scheduledJob, scheduleLabel, workerSchedules } from './schedules.js';
 
@@ -30,6 +30,8 @@ export interface WorkerOptions {
   graceMs: number;
   /** A JSON file rewritten on every look, for supervisors: fresh `updatedAt` means alive. */
   healthFile?: string;
+  /** Every health report as it is written (for a console in the same process). */
+  onHealth?: (health: WorkerHealth) => void;
   signal: AbortSignal;
 }
 
@@ -56,16 +58,20 @@ export async function runWorker(deps: WorkerDeps, options: WorkerOptions): Promi
   });
   const scheduler = createScheduler(deps.clock ?? createTimerClock(now), log);
   const startedAt = now();
-  const health = createHealthFile(options.healthFile, (status) => ({
-    id: options.id,
-    pid: process.pid,
-    status,
-    startedAt,
-    updatedAt: now(),
-    activeRuns: executor.activeRuns(),
-    schedules: scheduler.names().map(scheduleLabel),
-    lastError: tally.lastError,
-  }));
+  const health = createHealthFile(
+    options.healthFile,
+    (status) => ({
+      id: options.id,
+      pid: process.pid,
+      status,
+      startedAt,
+      updatedAt: now(),
+      activeRuns: executor.activeRuns(),
+      schedules: scheduler.names().map(scheduleLabel),
+      lastError: tally.lastError,
+    }),
+    options.onHealth,
+  );
 
   /** Reloads the jobs, reschedules what changed, and joins every running job run. */
   const look = async () => {

@@ -36,6 +36,8 @@ export async function startConsole(
      * threads load compiled files, which tests running the TypeScript sources do not have).
      */
     config?: Record<string, unknown>;
+    /** Port to listen on (a redirect URL may have to name it before the start); default any free one. */
+    port?: number;
   } = {},
 ): Promise<Console> {
   const dataDir = options.dataDir ?? tempDir('data');
@@ -58,7 +60,7 @@ export async function startConsole(
       sink: { write: (line) => void logs.push(line) },
     });
   const app = await createServer(ctx, options.server);
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: '127.0.0.1', port: options.port ?? 0 });
   const address = app.addresses()[0];
   const port = typeof address === 'object' ? address.port : 0;
   return {

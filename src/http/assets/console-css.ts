@@ -48,6 +48,8 @@ input[aria-invalid=true]{border:2px solid #b3261e}
 .field-error{display:block;color:#b3261e;font-weight:600;font-size:.95rem}
 button{padding:.35rem .9rem;border:1px solid #0a4fa8;border-radius:.25rem;background:#0a4fa8;color:#fff;cursor:pointer}
 button.secondary{background:#fff;color:#0a4fa8}
+a.button{display:inline-block;padding:.35rem .9rem;border:1px solid #0a4fa8;border-radius:.25rem;background:#0a4fa8;color:#fff;text-decoration:none}
+a.button:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}
 button.danger{background:#b3261e;border-color:#b3261e}
 .error-summary{border:3px solid #b3261e;padding:.6rem 1rem;margin-bottom:1rem}
 .error-summary:focus{outline:3px solid #b35c00}

@@ -7,6 +7,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app/context.js';
+import type { UserRecord } from '../../catalog/types.js';
 import { pageContext, sendPage } from '../pages/context.js';
 import { loginPage } from '../pages/login.js';
 import { HttpProblem } from '../problem.js';
@@ -29,13 +30,23 @@ export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?![/\\])/.test(next) && !next.startsWith('/login') ? next : '/';
 }
 
-export async function registerLogin(
-  app: FastifyInstance,
+/** Starts a session for `user` and sets its cookie (the same for local and OpenID Connect logins). */
+export async function openSession(
   ctx: AppContext,
   options: ServerOptions,
-): Promise<void> {
-  await app.register(rateLimit, { global: false });
-  const limited = {
+  reply: FastifyReply,
+  request: FastifyRequest,
+  user: UserRecord,
+) {
+  const { id, session } = await startSession(ctx.catalog, user, ctx.now(), options.sessionMs);
+  reply.setCookie(SESSION_COOKIE, id, { ...COOKIE_OPTIONS, maxAge: Math.floor(options.sessionMs / 1000) });
+  request.log.info({ user: user.name, role: user.role }, 'logged in');
+  return session;
+}
+
+/** Route config of every login route: public, and at most `loginAttemptsPerMinute` per client address. */
+export function loginRateLimit(options: ServerOptions) {
+  return {
     access: 'public' as const,
     rateLimit: {
       max: options.loginAttemptsPerMinute,
@@ -44,22 +55,22 @@ export async function registerLogin(
         new HttpProblem(429, 'too many login attempts from this address; wait a minute', 'login-rate'),
     },
   };
+}
+
+export async function registerLogin(
+  app: FastifyInstance,
+  ctx: AppContext,
+  options: ServerOptions,
+): Promise<void> {
+  const http = ctx.config.http;
+  await app.register(rateLimit, { global: false });
+  const limited = loginRateLimit(options);
 
   async function check(name: unknown, password: unknown) {
     if (typeof name !== 'string' || typeof password !== 'string') return null;
-    const user = await ctx.catalog.getUser(name.normalize('NFC'));
+    // Accounts of OpenID Connect logins (`oidc:…`) have no password: they are as unknown here as any other.
+    const user = name.includes(':') ? null : await ctx.catalog.getUser(name.normalize('NFC'));
     return (await verifyPassword(user?.passwordHash, password)) ? user : null;
-  }
-
-  async function openSession(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    user: NonNullable<Awaited<ReturnType<typeof check>>>,
-  ) {
-    const { id, session } = await startSession(ctx.catalog, user, ctx.now(), options.sessionMs);
-    reply.setCookie(SESSION_COOKIE, id, { ...COOKIE_OPTIONS, maxAge: Math.floor(options.sessionMs / 1000) });
-    request.log.info({ user: user.name, role: user.role }, 'logged in');
-    return session;
   }
 
   const renderLogin = (
@@ -75,7 +86,8 @@ export async function registerLogin(
     const held = request.cookies[LOGIN_COOKIE];
     const token = isLoginToken(held) ? held : newLoginToken();
     reply.setCookie(LOGIN_COOKIE, token, { ...COOKIE_OPTIONS, maxAge: 3600 });
-    return sendPage(reply, loginPage(pageContext(ctx, request, reply), token, next, error), status);
+    const form = { token, next, local: http.localLogin, provider: http.oidc?.name };
+    return sendPage(reply, loginPage(pageContext(ctx, request, reply), form, error), status);
   };
 
   app.get('/login', { config: { access: 'public' } }, async (request, reply) => {
@@ -88,6 +100,14 @@ export async function registerLogin(
     const body = (request.body ?? {}) as Record<string, unknown>;
     const next = safeNext(body.next);
     const t = pageContext(ctx, request, reply).t;
+    if (!http.localLogin)
+      return renderLogin(
+        request,
+        reply,
+        next,
+        t('login.localDisabled', { provider: http.oidc?.name ?? '' }),
+        403,
+      );
     if (!sameToken(request.cookies[LOGIN_COOKIE], body._csrf))
       return renderLogin(request, reply, next, t('login.expired'), 403);
     const user = await check(body.name, body.password);
@@ -98,7 +118,7 @@ export async function registerLogin(
       );
       return renderLogin(request, reply, next, t('login.failed'), 401);
     }
-    await openSession(request, reply, user);
+    await openSession(ctx, options, reply, request, user);
     reply.clearCookie(LOGIN_COOKIE, COOKIE_OPTIONS);
     return reply.redirect(next, 303);
   });
@@ -106,6 +126,12 @@ export async function registerLogin(
   app.post('/api/login', { config: limited }, async (request, reply) => {
     if (!request.headers['content-type']?.startsWith('application/json'))
       throw new HttpProblem(415, 'send {"name", "password"} as application/json', 'login-json');
+    if (!http.localLogin)
+      throw new HttpProblem(
+        403,
+        'local accounts are turned off (http.localLogin: false)',
+        'login-local-disabled',
+      );
     const body = (request.body ?? {}) as Record<string, unknown>;
     const user = await check(body.name, body.password);
     if (!user) {
@@ -115,7 +141,7 @@ export async function registerLogin(
       );
       throw new HttpProblem(401, 'wrong user name or password', 'login-failed');
     }
-    const session = await openSession(request, reply, user);
+    const session = await openSession(ctx, options, reply, request, user);
     return {
       user: { name: user.name, role: user.role },
       csrfToken: session.csrfToken,

@@ -35,6 +35,18 @@ export const EN: Record<LabelKey, string> = {
   'login.failed': 'Wrong user name or password.',
   'login.expired': 'The form had expired. Please try again.',
   'login.tooMany': 'Too many login attempts. Wait a minute and try again.',
+  'login.oidc': 'Log in with {provider}',
+  'login.or': 'or with a local account',
+  'login.oidcNoRole':
+    'You are logged in at {provider}, but your account there has no role in this console. Ask an administrator to give you one.',
+  'login.oidcAmbiguousRole':
+    'Your account at {provider} has several roles in this console that cannot be combined. Ask an administrator to give you one.',
+  'login.oidcNoName': '{provider} did not say who you are (no user name). Ask an administrator.',
+  'login.oidcFailed': 'The login with {provider} failed or was not accepted. Please try again.',
+  'login.oidcExpired':
+    'The login with {provider} had expired or was started in another window. Please try again.',
+  'login.localDisabled': 'Local accounts are turned off here; log in with {provider}.',
+  'login.continue': 'Logged in. Continue',
 
   'error.title': 'Something went wrong',
   'error.back': 'To the overview',

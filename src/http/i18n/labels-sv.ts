@@ -36,6 +36,18 @@ export const SV = {
   'login.failed': 'Fel användarnamn eller lösenord.',
   'login.expired': 'Formuläret hade gått ut. Försök igen.',
   'login.tooMany': 'För många inloggningsförsök. Vänta en minut och försök igen.',
+  'login.oidc': 'Logga in med {provider}',
+  'login.or': 'eller med ett lokalt konto',
+  'login.oidcNoRole':
+    'Du är inloggad hos {provider}, men ditt konto där har ingen roll i den här konsolen. Be en administratör om en.',
+  'login.oidcAmbiguousRole':
+    'Ditt konto hos {provider} har flera roller i den här konsolen som inte kan kombineras. Be en administratör om en.',
+  'login.oidcNoName': '{provider} angav inte vem du är (inget användarnamn). Kontakta en administratör.',
+  'login.oidcFailed': 'Inloggningen med {provider} misslyckades eller godtogs inte. Försök igen.',
+  'login.oidcExpired':
+    'Inloggningen med {provider} hade gått ut eller startades i ett annat fönster. Försök igen.',
+  'login.localDisabled': 'Lokala konton är avstängda här; logga in med {provider}.',
+  'login.continue': 'Inloggad. Fortsätt',
 
   'error.title': 'Något gick fel',
   'error.back': 'Till översikten',
