@@ -181,6 +181,15 @@ export function consoleContract(state: SuiteState): void {
         'p3',
         'p1',
       ]);
+      // Ranges before or after every record match nothing (SQLite starts from the bound's index).
+      for (const [from, to] of [
+        ['1990-01-01', '1990-12-31'],
+        ['2090-01-01', '2090-12-31'],
+      ])
+        expect(ids(await catalog.searchPackages({ from, to, limit: 10 })), `${from}..${to}`).toEqual([]);
+      expect(ids(await catalog.searchPackages({ from: '2024-03-05', to: '2090-12-31', limit: 10 }))).toEqual([
+        'p2',
+      ]);
       await expect(catalog.searchPackages({ from: '2024-3-5', limit: 10 })).rejects.toThrow(/YYYY-MM-DD/);
     });
 
