@@ -12,6 +12,7 @@ import { type AppContext, type GlobalOptions, openContext } from '../app/context
 import { getCommand } from './get.js';
 import { ingestCommand } from './ingest.js';
 import { orphanDecisionCommand, orphansListCommand } from './orphans.js';
+import { quarantineDecisionCommand, quarantineListCommand, quarantineShowCommand } from './quarantine.js';
 import {
   jobsAddCommand,
   jobsListCommand,
@@ -76,6 +77,7 @@ export function buildProgram(): Command {
 
   addPackageCommands(program);
   addOrphansCommands(program);
+  addQuarantineCommands(program);
   addReportsCommands(program);
   addJobsCommands(program);
   addRunsAndStorageCommands(program);
@@ -189,6 +191,49 @@ function addOrphansCommands(program: Command): void {
         )(),
       );
   }
+}
+
+/** `quarantine list|show|release|discard`. */
+function addQuarantineCommands(program: Command): void {
+  const quarantine = program
+    .command('quarantine')
+    .description('records ingest refused, and the decisions on them (release back to the inbox, or discard)');
+  quarantine
+    .command('list')
+    .description('refused records awaiting a decision, newest first')
+    .option('--job <name>', 'only records of this job')
+    .action(async (options: { job?: string }) =>
+      withContext(program, (ctx, g) => quarantineListCommand(ctx, { ...options, json: g.json }))(),
+    );
+  quarantine
+    .command('show <id>')
+    .description('why a record was refused (rule, record, file), where it is, and the run report')
+    .action(async (id: string) =>
+      withContext(program, (ctx, g) => quarantineShowCommand(ctx, id, { json: g.json }))(),
+    );
+  quarantine
+    .command('release <id>')
+    .description(
+      'give a refused record back to its inbox (never over anything) so the next run takes it again',
+    )
+    .requiredOption('--by <who>', 'who decided')
+    .option('--reason <why>', 'why, for the record')
+    .action(async (id: string, options: { by: string; reason?: string }) =>
+      withContext(program, (ctx, g) =>
+        quarantineDecisionCommand(ctx, 'release', id, { ...options, json: g.json }),
+      )(),
+    );
+  quarantine
+    .command('discard <id>')
+    .description('delete a refused record from quarantine for good (never from the inbox)')
+    .requiredOption('--by <who>', 'who decided')
+    .requiredOption('--reason <why>', 'why, for the record')
+    .option('--yes', 'confirm: the quarantined copy is deleted')
+    .action(async (id: string, options: { by: string; reason: string; yes?: boolean }) =>
+      withContext(program, (ctx, g) =>
+        quarantineDecisionCommand(ctx, 'discard', id, { ...options, json: g.json }),
+      )(),
+    );
 }
 
 /** `reports list|show`. */

@@ -25,6 +25,7 @@ import { type JobForm, jobsPage } from './jobs.js';
 import type { PageContext } from './layout.js';
 import { overviewPage } from './overview.js';
 import { packagePage, searchPage } from './packages.js';
+import { registerQuarantinePages } from './quarantine.js';
 import { runPage, runsPage } from './runs.js';
 
 type Fields = Record<string, string | undefined>;
@@ -45,6 +46,7 @@ export function registerPages(app: FastifyInstance, deps: ConsoleDeps): void {
   registerRunAndPackagePages(app, deps, page);
   registerAuditPages(app, deps, page);
   registerOrphanPages(app, deps, page);
+  registerQuarantinePages(app, deps);
 }
 
 /** The job list and form, and the job actions: add, pause, resume, run now. */
