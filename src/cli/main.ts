@@ -23,7 +23,7 @@ import {
 } from './jobs.js';
 import { listCommand } from './list.js';
 import { reportsListCommand, reportsShowCommand } from './reports.js';
-import { runsListCommand, runsShowCommand } from './runs.js';
+import { runsListCommand, runsRetryCommand, runsShowCommand } from './runs.js';
 import { serveCommand } from './serve.js';
 import { usersAddCommand, usersListCommand, usersRemoveCommand } from './users.js';
 import { showCommand } from './show.js';
@@ -345,6 +345,14 @@ function addRunsAndStorageCommands(program: Command): void {
     .description('one run: counts, records that need attention and why, where the packages went')
     .action(async (runId: string) =>
       withContext(program, (ctx, g) => runsShowCommand(ctx, runId, { json: g.json }))(),
+    );
+  runs
+    .command('retry <run> <record>')
+    .description(
+      'take a failed or waiting record of the run again: runs its job now (exit as jobs run); refused records: quarantine release',
+    )
+    .action(async (runId: string, record: string) =>
+      withContext(program, (ctx, g) => runsRetryCommand(ctx, runId, record, { json: g.json }))(),
     );
 
   const storage = program.command('storage').description('storage locations');

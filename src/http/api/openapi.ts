@@ -193,6 +193,14 @@ export const OPERATIONS: Operation[] = [
     body: 'OrphanDecision',
   },
   {
+    method: 'post',
+    path: '/api/runs/{id}/retry',
+    permission: 'jobs',
+    summary: 'Retry a failed or waiting record of the run: a new run of its job now (202, the new run)',
+    body: 'RetryRecord',
+    response: { status: 202, schema: 'Run' },
+  },
+  {
     method: 'get',
     path: '/api/quarantine',
     permission: 'read',
@@ -384,6 +392,11 @@ const SCHEMAS: Record<string, object> = {
       validation: { type: 'string', description: 'a refused SIP: its validation report as text' },
       decision: S('QuarantineDecision'),
     },
+  },
+  RetryRecord: {
+    type: 'object',
+    required: ['record'],
+    properties: { record: { type: 'string', description: 'the record key, as the run lists it' } },
   },
   QuarantineEntries: { type: 'array', items: S('QuarantineEntry') },
   QuarantineRelease: { type: 'object', properties: { reason: text } },

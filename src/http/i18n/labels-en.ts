@@ -223,5 +223,6 @@ export const EN: Record<LabelKey, string> = {
   'quarantine.entry': 'Quarantined record: {record}',
   'quarantine.validation': 'Validation report',
   'quarantine.decision': 'Decision',
+  'runs.retry': 'Retry',
   'quarantine.run': 'The run that refused it',
 };

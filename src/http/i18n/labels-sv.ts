@@ -223,6 +223,7 @@ export const SV = {
   'quarantine.entry': 'Post i karantän: {record}',
   'quarantine.validation': 'Valideringsrapport',
   'quarantine.decision': 'Beslut',
+  'runs.retry': 'Försök igen',
   'quarantine.run': 'Körningen som vägrade',
 } as const;
 

@@ -8,7 +8,7 @@ import { ValidationError } from '../../errors.js';
 import { listJobsWithLastRun } from '../../jobs/job-actions.js';
 import { JobSpecError } from '../../jobs/job-spec.js';
 import { auditRow } from '../api/audits.js';
-import { listRuns } from '../api/jobs-runs.js';
+import { listRuns, retryRecord } from '../api/jobs-runs.js';
 import { who } from '../auth/guard.js';
 import { can } from '../auth/roles.js';
 import type { ConsoleDeps } from '../deps.js';
@@ -129,7 +129,19 @@ function registerRunAndPackagePages(app: FastifyInstance, deps: ConsoleDeps, pag
     sendPage(reply, runsPage(page(request, reply), await listRuns(deps, request.query as Fields))),
   );
   app.get<{ Params: { id: string } }>('/runs/:id', { config: { access: 'read' } }, async (request, reply) =>
-    sendPage(reply, runPage(page(request, reply), await runDetail(ctx, request.params.id))),
+    sendPage(
+      reply,
+      runPage(page(request, reply), await runDetail(ctx, request.params.id), may(request, 'jobs')),
+    ),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/runs/:id/retry',
+    { config: { access: 'jobs' } },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as Fields;
+      const run = await retryRecord(deps, request.params.id, body.record, who(request).user.name);
+      return reply.redirect(`/runs/${encodeURIComponent(run.id)}`, 303);
+    },
   );
 
   app.get('/packages', { config: { access: 'read' } }, async (request, reply) => {
