@@ -82,6 +82,10 @@ export const STATS_SQL = {
   records: 'SELECT state, COUNT(*) AS count FROM job_records GROUP BY state',
 } as const;
 
+/** Copies' bytes by location and day stored (`storageByDay`): one row per location and day, days in order. */
+export const STORAGE_BY_DAY_SQL = `SELECT location, SUBSTR(stored_at, 1, 10) AS day, COALESCE(SUM(size), 0) AS bytes
+  FROM copies GROUP BY location, SUBSTR(stored_at, 1, 10) ORDER BY 2, 1`;
+
 /** The sum of `repaired` over finished audit runs (few rows: one per run), `repairs` of `CatalogStats`. */
 export const repairsSql = (d: SqlDialect) =>
   `SELECT COALESCE(SUM(CAST(${d.jsonText('summary_json', 'repaired')} AS BIGINT)), 0) AS repairs

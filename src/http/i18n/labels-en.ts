@@ -224,5 +224,10 @@ export const EN: Record<LabelKey, string> = {
   'quarantine.validation': 'Validation report',
   'quarantine.decision': 'Decision',
   'runs.retry': 'Retry',
+  'overview.growth': 'Storage over time',
+  'overview.growthNone': 'No copies stored yet.',
+  'overview.growthDesc':
+    'Bytes each location holds, day by day, {days} days from {from} to {to}. Now: {now}.',
+  'chart.day': 'Day',
   'quarantine.run': 'The run that refused it',
 };

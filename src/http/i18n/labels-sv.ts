@@ -224,6 +224,11 @@ export const SV = {
   'quarantine.validation': 'Valideringsrapport',
   'quarantine.decision': 'Beslut',
   'runs.retry': 'Försök igen',
+  'overview.growth': 'Lagring över tid',
+  'overview.growthNone': 'Inga kopior lagrade ännu.',
+  'overview.growthDesc':
+    'Byte som varje lagringsplats har, dag för dag, {days} dagar från {from} till {to}. Nu: {now}.',
+  'chart.day': 'Dag',
   'quarantine.run': 'Körningen som vägrade',
 } as const;
 
