@@ -251,7 +251,9 @@ async function finishAudit(
     files,
   );
   const reports = [...files, ...stored];
-  await catalog.finishRun(runId, status, finishedAt, summary, reports);
+  // Each location's coverage at the end, kept in the summary: the audits page charts it run by run.
+  const covered = coverage.map(({ location, copies, withinPolicy }) => ({ location, copies, withinPolicy }));
+  await catalog.finishRun(runId, status, finishedAt, { ...summary, coverage: covered }, reports);
   const threshold = config.alerts?.coverageThreshold ?? 1;
   const alerts = auditAlerts(runId, items, outcome.resolutions, coverage, threshold, outcome.orphans);
   const delivery = alerts.length > 0 ? await deps.alerts.send(alerts) : undefined;

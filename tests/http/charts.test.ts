@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coverageTrend } from '../../src/http/services/coverage-trend.js';
 import { storageTrend } from '../../src/http/services/storage-trend.js';
 import { formatBytes } from '../../src/reports/format-bytes.js';
 import { FIXTURES } from '../e2e/helpers.js';
@@ -41,6 +42,31 @@ describe('storage over time', () => {
       days: ['2026-01-02'],
       locations: [{ name: 'a', bytes: [3] }],
     });
+  });
+
+  it('charts each location’s coverage run by run, leaving out runs that did not report it', () => {
+    const run = (id: string, at: string, coverage?: unknown) => ({
+      id,
+      kind: 'audit' as const,
+      status: 'succeeded' as const,
+      startedAt: new Date(at),
+      finishedAt: new Date(at),
+      params: {},
+      summary: coverage ? { coverage } : {},
+    });
+    const trend = coverageTrend([
+      run('b', '2026-01-02T00:00:00Z', [{ location: 'local', copies: 4, withinPolicy: 3 }]),
+      run('decision', '2026-01-03T00:00:00Z'),
+      run('a', '2026-01-01T00:00:00Z', [
+        { location: 'local', copies: 4, withinPolicy: 2 },
+        { location: 'offsite', copies: 0, withinPolicy: 0 },
+      ]),
+    ]);
+    expect(trend.runs.map((r) => r.id)).toEqual(['a', 'b']);
+    expect(trend.locations).toEqual([
+      { name: 'local', percent: [50, 75] },
+      { name: 'offsite', percent: [100, undefined] },
+    ]);
   });
 
   describe('on the overview', () => {
@@ -89,6 +115,29 @@ describe('storage over time', () => {
       // The table below the chart carries the same total as the catalog.
       const figure = /<figure class="chart">[\s\S]*?<\/figure>/.exec(page)?.[0] ?? '';
       expect(figure).toContain(`<td class="num">${formatBytes(bytes)}</td>`);
+    });
+
+    it('charts coverage per location on the audits page after an audit', async () => {
+      expect(await (await reader.fetch('/audits?lang=en')).text()).toContain(
+        'No audit has reported coverage yet.',
+      );
+      const operations = await login(c.url, 'operations');
+      const started = (await (
+        await operations.fetch('/api/audits', { method: 'POST', json: {} })
+      ).json()) as {
+        runId?: string;
+      };
+      expect(started.runId).toBeDefined();
+      for (let i = 0; i < 300; i++) {
+        const run = (await (await reader.fetch(`/api/audits/${started.runId}`)).json()) as { status: string };
+        if (run.status !== 'running') break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const page = await (await reader.fetch('/audits?lang=en')).text();
+      const svg = /<svg[^>]*role="img"[^>]*>[\s\S]*?<\/svg>/.exec(page)?.[0] ?? '';
+      expect(svg).toContain('<title id="coverage-chart-title">Coverage over time</title>');
+      expect(svg).toMatch(/Now: local 100\.0 %, offsite 100\.0 %/);
+      expect((svg.match(/<polyline /g) ?? []).length).toBe(2);
     });
   });
 });

@@ -229,5 +229,10 @@ export const EN: Record<LabelKey, string> = {
   'overview.growthDesc':
     'Bytes each location holds, day by day, {days} days from {from} to {to}. Now: {now}.',
   'chart.day': 'Day',
+  'audits.coverage': 'Coverage over time',
+  'audits.coverageNone': 'No audit has reported coverage yet.',
+  'audits.coverageDesc':
+    'Share of each location’s copies verified within its period, after each of the last {runs} audits. Now: {now}.',
+  'audits.coverageRun': 'Audit ended',
   'quarantine.run': 'The run that refused it',
 };

@@ -229,6 +229,11 @@ export const SV = {
   'overview.growthDesc':
     'Byte som varje lagringsplats har, dag för dag, {days} dagar från {from} till {to}. Nu: {now}.',
   'chart.day': 'Dag',
+  'audits.coverage': 'Täckning över tid',
+  'audits.coverageNone': 'Ingen granskning har rapporterat täckning ännu.',
+  'audits.coverageDesc':
+    'Andel av varje lagringsplats kopior som kontrollerats inom sin period, efter var och en av de senaste {runs} granskningarna. Nu: {now}.',
+  'audits.coverageRun': 'Granskning avslutad',
   'quarantine.run': 'Körningen som vägrade',
 } as const;
 

@@ -23,6 +23,8 @@ export interface ChartInput {
   format: (value: number) => string;
   /** Header of the x column in the table. */
   xLabel: string;
+  /** Top of the y axis (default: the largest value). */
+  max?: number;
 }
 
 const WIDTH = 640;
@@ -33,7 +35,8 @@ const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#000000', '#E69F00
 const DASHES = ['', '6 3', '2 3', '8 3 2 3', '', '4 4'];
 
 export function lineChart(c: ChartInput): Html {
-  const max = Math.max(1, ...c.series.flatMap((s) => s.values.filter((v): v is number => v !== undefined)));
+  const max =
+    c.max ?? Math.max(1, ...c.series.flatMap((s) => s.values.filter((v): v is number => v !== undefined)));
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   const xAt = (i: number) => PAD.left + (c.x.length <= 1 ? plotW / 2 : (i * plotW) / (c.x.length - 1));

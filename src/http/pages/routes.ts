@@ -14,6 +14,7 @@ import { can } from '../auth/roles.js';
 import type { ConsoleDeps } from '../deps.js';
 import type { Permission } from '../server.js';
 import { startedByMarker } from '../services/background.js';
+import { coverageTrend } from '../services/coverage-trend.js';
 import { changeJob, createJob, runJob } from '../services/jobs.js';
 import { unknownObjects } from '../services/orphans.js';
 import { overview } from '../services/overview.js';
@@ -185,6 +186,7 @@ function registerAuditPages(app: FastifyInstance, deps: ConsoleDeps, page: PageO
         page(request, reply),
         runs.map((r) => auditRow(deps, r)),
         may(request, 'audits'),
+        coverageTrend(runs),
       ),
     );
   });
