@@ -284,5 +284,27 @@ export function consoleContract(state: SuiteState): void {
         repairs: 3,
       });
     });
+
+    it('sums the copies each location holds by the day each was stored, days in order', async () => {
+      const { catalog } = state;
+      expect(await catalog.storageByDay()).toEqual([]);
+      await addArchive(state);
+      await catalog.putCopy(
+        makeCopy('p1', 'offsite', { size: 10, storedAt: new Date('2024-05-12T23:59:59.000Z') }),
+      );
+      await catalog.putCopy(
+        makeCopy('p2', 'offsite', { size: 5, storedAt: new Date('2024-05-14T00:00:00.000Z') }),
+      );
+      const rows = await catalog.storageByDay();
+      const days = rows.map((r) => r.day);
+      expect(days).toEqual([...days].sort());
+      expect(rows.filter((r) => r.location === 'offsite')).toEqual([
+        { location: 'offsite', day: '2024-05-12', bytes: 10 },
+        { location: 'offsite', day: '2024-05-14', bytes: 5 },
+      ]);
+      const copies = await catalog.listCopies({ location: 'primär' });
+      const total = rows.filter((r) => r.location === 'primär').reduce((n, r) => n + r.bytes, 0);
+      expect(total).toBe(copies.reduce((n, c) => n + c.size, 0));
+    });
   });
 }
