@@ -232,9 +232,11 @@ async function finishAudit(
   };
   const coverage = await coverageOf(catalog, run.policies, finishedAt);
   await run.itemWriter.flush();
+  // Each location's coverage at the end, kept in the summary: the audits page charts it run by run.
+  const covered = coverage.map(({ location, copies, withinPolicy }) => ({ location, copies, withinPolicy }));
   const closed = await closeRun({ ...deps, logger: log }, run.record, {
     items,
-    summary,
+    summary: { ...summary, coverage: covered },
     finishedAt,
     status: runStatus({
       problems: summary.failed + summary.missing + summary.damaged + summary.orphans,

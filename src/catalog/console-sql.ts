@@ -82,6 +82,10 @@ export const STATS_SQL = {
   records: 'SELECT state, COUNT(*) AS count FROM job_records GROUP BY state',
 } as const;
 
+/** Copies' bytes by location and day stored (`storageByDay`): one row per location and day, days in order. */
+export const STORAGE_BY_DAY_SQL = `SELECT location, SUBSTR(stored_at, 1, 10) AS day, COALESCE(SUM(size), 0) AS bytes
+  FROM copies GROUP BY location, SUBSTR(stored_at, 1, 10) ORDER BY 2, 1`;
+
 /** The sum of `repaired` over finished audit runs (few rows: one per run), `repairs` of `CatalogStats`. */
 export const repairsSql = (d: SqlDialect) =>
   `SELECT COALESCE(SUM(CAST(${d.jsonText('summary_json', 'repaired')} AS BIGINT)), 0) AS repairs
@@ -181,6 +185,20 @@ export function searchProbes(query: PackageQuery, d: SqlDialect): SearchProbe[] 
   const fileName = given(query.fileName);
   if (fileName !== undefined)
     probes.push({ key: `file:${fold(fileName)}`, ...index.count('file', fold(fileName), DRIVE_LIMIT + 1) });
+  // A date bound alone, counted on its own index (migration 6): a range that matches little or nothing (dates
+  // before or after all records) must start there, not walk every package newest first testing each.
+  if (query.from !== undefined && DATE.test(query.from))
+    probes.push({
+      key: `date-end:${query.from}`,
+      sql: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM packages WHERE ${dateEnd(d)} >= ? LIMIT ?)`,
+      params: [query.from, DRIVE_LIMIT + 1],
+    });
+  if (query.to !== undefined && DATE.test(query.to))
+    probes.push({
+      key: `date-start:${query.to}`,
+      sql: `SELECT COUNT(*) AS n FROM (SELECT 1 FROM packages WHERE ${dateStart(d)} <= ? LIMIT ?)`,
+      params: [query.to, DRIVE_LIMIT + 1],
+    });
   const puid = given(query.puid);
   if (puid !== undefined)
     probes.push({
@@ -242,14 +260,15 @@ export function searchSql(
     if (value !== undefined && !DATE.test(value))
       invalid(`${name} must be a date YYYY-MM-DD, got "${value}"`);
   }
-  if (query.from !== undefined) {
-    where.push(`${dateEnd(d)} >= ?`);
-    params.push(query.from);
-  }
-  if (query.to !== undefined) {
-    where.push(`${dateStart(d)} <= ?`);
-    params.push(query.to);
-  }
+  // A rare bound (SQLite's probe) is written as a set of ids, which the planner builds from the bound's index
+  // first; otherwise the plain comparison, tested on each package as the newest-first walk meets it.
+  const bound = (key: string, condition: string, value: string) => {
+    const rare = d.textIndex !== undefined && selective(key);
+    where.push(rare ? `id IN (SELECT id FROM packages WHERE ${condition})` : condition);
+    params.push(value);
+  };
+  if (query.from !== undefined) bound(`date-end:${query.from}`, `${dateEnd(d)} >= ?`, query.from);
+  if (query.to !== undefined) bound(`date-start:${query.to}`, `${dateStart(d)} <= ?`, query.to);
   // Files: an uncorrelated `id IN (SELECT package_id …)` can start from the files' index (PostgreSQL's planner
   // chooses between that and testing each package); on SQLite only when the probe found few matches, else the
   // correlated EXISTS, tested package by package newest first.

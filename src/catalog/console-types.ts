@@ -101,6 +101,13 @@ export interface CatalogStats {
   repairs: number;
 }
 
+/** Bytes of the copies a location holds now, by the UTC day each copy was stored (YYYY-MM-DD). */
+export interface StorageDay {
+  location: string;
+  day: string;
+  bytes: number;
+}
+
 export interface ConsoleCatalog {
   /** Adds an account. Throws `CatalogError` when the name is taken. */
   addUser(user: UserRecord): Promise<void>;
@@ -123,4 +130,6 @@ export interface ConsoleCatalog {
   searchPackages(query: PackageQuery): Promise<PackageSearchPage>;
   /** Counts of packages, files, copies, runs and job records by state. */
   catalogStats(): Promise<CatalogStats>;
+  /** Storage used by location and day stored, days in order: what the overview's growth chart adds up. */
+  storageByDay(): Promise<StorageDay[]>;
 }

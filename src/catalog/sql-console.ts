@@ -10,6 +10,7 @@ import {
   type SessionRow,
   searchPage,
   searchProbes,
+  STORAGE_BY_DAY_SQL,
   searchSql,
   sessionParams,
   toSessionRecord,
@@ -108,6 +109,13 @@ export function createConsoleSql({ db, guard, context }: SqlContext): ConsoleCat
         );
         return withCopies(page, copies.rows);
       });
+    },
+    async storageByDay() {
+      return guard('sum storage by day', 'a table', async () =>
+        (
+          await db.query<{ location: string; day: string; bytes: number | string }>(STORAGE_BY_DAY_SQL)
+        ).rows.map((r) => ({ location: r.location, day: r.day, bytes: Number(r.bytes) })),
+      );
     },
     async catalogStats() {
       return guard('count the catalog', 'a table', () =>

@@ -41,6 +41,10 @@ const jobsShowCommand = lazy(() => import('./jobs.js'), 'jobsShowCommand');
 const listCommand = lazy(() => import('./list.js'), 'listCommand');
 const reportsListCommand = lazy(() => import('./reports.js'), 'reportsListCommand');
 const reportsShowCommand = lazy(() => import('./reports.js'), 'reportsShowCommand');
+const quarantineDecisionCommand = lazy(() => import('./quarantine.js'), 'quarantineDecisionCommand');
+const quarantineListCommand = lazy(() => import('./quarantine.js'), 'quarantineListCommand');
+const quarantineShowCommand = lazy(() => import('./quarantine.js'), 'quarantineShowCommand');
+const runsRetryCommand = lazy(() => import('./runs.js'), 'runsRetryCommand');
 const runsListCommand = lazy(() => import('./runs.js'), 'runsListCommand');
 const runsShowCommand = lazy(() => import('./runs.js'), 'runsShowCommand');
 const serveCommand = lazy(() => import('./serve.js'), 'serveCommand');
@@ -97,6 +101,7 @@ export function buildProgram(): Command {
 
   addPackageCommands(program);
   addOrphansCommands(program);
+  addQuarantineCommands(program);
   addReportsCommands(program);
   addJobsCommands(program);
   addRunsAndStorageCommands(program);
@@ -248,6 +253,49 @@ function addOrphansCommands(program: Command): void {
   }
 }
 
+/** `quarantine list|show|release|discard`. */
+function addQuarantineCommands(program: Command): void {
+  const quarantine = program
+    .command('quarantine')
+    .description('records ingest refused, and the decisions on them (release back to the inbox, or discard)');
+  quarantine
+    .command('list')
+    .description('refused records awaiting a decision, newest first')
+    .option('--job <name>', 'only records of this job')
+    .action(async (options: { job?: string }) =>
+      withContext(program, (ctx, g) => quarantineListCommand(ctx, { ...options, json: g.json }))(),
+    );
+  quarantine
+    .command('show <id>')
+    .description('why a record was refused (rule, record, file), where it is, and the run report')
+    .action(async (id: string) =>
+      withContext(program, (ctx, g) => quarantineShowCommand(ctx, id, { json: g.json }))(),
+    );
+  quarantine
+    .command('release <id>')
+    .description(
+      'give a refused record back to its inbox (never over anything) so the next run takes it again',
+    )
+    .requiredOption('--by <who>', 'who decided')
+    .option('--reason <why>', 'why, for the record')
+    .action(async (id: string, options: { by: string; reason?: string }) =>
+      withContext(program, (ctx, g) =>
+        quarantineDecisionCommand(ctx, 'release', id, { ...options, json: g.json }),
+      )(),
+    );
+  quarantine
+    .command('discard <id>')
+    .description('delete a refused record from quarantine for good (never from the inbox)')
+    .requiredOption('--by <who>', 'who decided')
+    .requiredOption('--reason <why>', 'why, for the record')
+    .option('--yes', 'confirm: the quarantined copy is deleted')
+    .action(async (id: string, options: { by: string; reason: string; yes?: boolean }) =>
+      withContext(program, (ctx, g) =>
+        quarantineDecisionCommand(ctx, 'discard', id, { ...options, json: g.json }),
+      )(),
+    );
+}
+
 /** `reports list|show`. */
 function addReportsCommands(program: Command): void {
   const reports = program.command('reports').description('past ingest and audit runs');
@@ -357,6 +405,14 @@ function addRunsAndStorageCommands(program: Command): void {
     .description('one run: counts, records that need attention and why, where the packages went')
     .action(async (runId: string) =>
       withContext(program, (ctx, g) => runsShowCommand(ctx, runId, { json: g.json }))(),
+    );
+  runs
+    .command('retry <run> <record>')
+    .description(
+      'take a failed or waiting record of the run again: runs its job now (exit as jobs run); refused records: quarantine release',
+    )
+    .action(async (runId: string, record: string) =>
+      withContext(program, (ctx, g) => runsRetryCommand(ctx, runId, record, { json: g.json }))(),
     );
 
   const storage = program.command('storage').description('storage locations');

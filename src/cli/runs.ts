@@ -2,6 +2,8 @@ import { describeSource, formatDuration } from '../jobs/describe.js';
 import { listRow } from '../jobs/run-list.js';
 import { syncJobs } from '../jobs/job-actions.js';
 import { describeRun, type RunView } from '../jobs/run-view.js';
+import { jobToRetry } from '../jobs/retry-record.js';
+import { jobsRunCommand } from './jobs.js';
 import type { AppContext } from '../app/context.js';
 import { formatBytes, print, printableInline, printJson, table } from './output.js';
 
@@ -103,4 +105,17 @@ function printRunView(view: RunView): void {
     }
   }
   for (const report of view.reports) print(`Report: ${report}`);
+}
+
+/** `bevara runs retry <run> <record>`: a failed or waiting record of the run, taken again by a run of its job now. */
+export async function runsRetryCommand(
+  ctx: AppContext,
+  runId: string,
+  record: string,
+  options: { json?: boolean },
+): Promise<number> {
+  await syncJobs(ctx);
+  const job = await jobToRetry(ctx.catalog, runId, record);
+  ctx.logger.info({ runId, record, job }, 'record retried');
+  return jobsRunCommand(ctx, job, options);
 }

@@ -186,5 +186,62 @@ describe('the console in Chromium', () => {
       await page.goto(`${c.url}/audits/${encodeURIComponent(runId)}/report`);
       await screenshot(page, 'audit-report', lang);
     });
+
+    it('shows a refused record in quarantine with its rule, releases it, and the next run archives it', async () => {
+      const root = tempDir('browser-quarantine');
+      const inbox = path.join(root, 'inkorg');
+      const quarantine = path.join(root, 'karantän');
+      const record = path.join(inbox, 'Trasig 2024-07');
+      fs.mkdirSync(record, { recursive: true });
+      fs.writeFileSync(path.join(record, 'record.json'), '{"title": ');
+      fs.writeFileSync(path.join(record, 'brev.txt'), 'Hej!\n');
+      const job = 'karantan';
+      await page.goto(`${c.url}/jobs?lang=${lang}`);
+      await page.getByLabel(t('jobs.name'), { exact: true }).fill(job);
+      await page.getByLabel(t('jobs.sourceKind')).selectOption('folder');
+      await page.getByLabel(t('jobs.sourcePath')).fill(inbox);
+      await page.getByLabel(t('jobs.quarantine')).fill(quarantine);
+      await page.getByRole('button', { name: t('jobs.add') }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: t('jobs.added', { name: job }) })
+        .waitFor();
+      const runNow = async (status: 'completed-with-failures' | 'succeeded') => {
+        await page.goto(`${c.url}/jobs?lang=${lang}`);
+        await page.getByRole('button', { name: `${t('jobs.runNow')}: ${job}` }).click();
+        await page.waitForURL(/\/runs\/ingest-karantan-/);
+        await page
+          .getByRole('progressbar', { name: new RegExp(`^${escapeRegExp(t(`status.${status}`))}: 1 / 1`) })
+          .waitFor({ timeout: WAIT });
+      };
+      await runNow('completed-with-failures');
+
+      await menu('nav.quarantine').click();
+      const row = page
+        .getByRole('table', { name: t('quarantine.title') })
+        .getByRole('row', { name: /Trasig 2024-07/ });
+      await row.waitFor();
+      expect(await row.textContent()).toContain('record-json-invalid');
+      expect(await row.textContent()).toContain('record.json');
+      await screenshot(page, 'quarantine', lang);
+
+      // The archivist mends the record where it lies in quarantine, then gives it back to the inbox.
+      const [moved] = fs.readdirSync(quarantine);
+      fs.writeFileSync(path.join(quarantine, moved as string, 'record.json'), '{"title": "Lagad"}');
+      await row
+        .getByLabel(
+          new RegExp(`^${escapeRegExp(t('quarantine.reason'))} \\(${escapeRegExp(t('quarantine.release'))}`),
+        )
+        .fill('lagad');
+      await row.getByRole('button', { name: `${t('quarantine.release')}: Trasig 2024-07` }).click();
+      await page.getByRole('status').filter({ hasText: 'Trasig 2024-07' }).waitFor();
+      await page.getByText(t('quarantine.none')).waitFor();
+      expect(fs.readdirSync(record).sort()).toEqual(['brev.txt', 'record.json']);
+      expect(fs.readdirSync(quarantine)).toEqual([]);
+
+      await runNow('succeeded');
+      const archived = page.getByRole('table', { name: t('runs.packages') }).getByRole('row');
+      expect(await archived.count()).toBe(2);
+    });
   });
 });

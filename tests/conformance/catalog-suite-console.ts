@@ -181,6 +181,15 @@ export function consoleContract(state: SuiteState): void {
         'p3',
         'p1',
       ]);
+      // Ranges before or after every record match nothing (SQLite starts from the bound's index).
+      for (const [from, to] of [
+        ['1990-01-01', '1990-12-31'],
+        ['2090-01-01', '2090-12-31'],
+      ])
+        expect(ids(await catalog.searchPackages({ from, to, limit: 10 })), `${from}..${to}`).toEqual([]);
+      expect(ids(await catalog.searchPackages({ from: '2024-03-05', to: '2090-12-31', limit: 10 }))).toEqual([
+        'p2',
+      ]);
       await expect(catalog.searchPackages({ from: '2024-3-5', limit: 10 })).rejects.toThrow(/YYYY-MM-DD/);
     });
 
@@ -274,6 +283,28 @@ export function consoleContract(state: SuiteState): void {
         ],
         repairs: 3,
       });
+    });
+
+    it('sums the copies each location holds by the day each was stored, days in order', async () => {
+      const { catalog } = state;
+      expect(await catalog.storageByDay()).toEqual([]);
+      await addArchive(state);
+      await catalog.putCopy(
+        makeCopy('p1', 'offsite', { size: 10, storedAt: new Date('2024-05-12T23:59:59.000Z') }),
+      );
+      await catalog.putCopy(
+        makeCopy('p2', 'offsite', { size: 5, storedAt: new Date('2024-05-14T00:00:00.000Z') }),
+      );
+      const rows = await catalog.storageByDay();
+      const days = rows.map((r) => r.day);
+      expect(days).toEqual([...days].sort());
+      expect(rows.filter((r) => r.location === 'offsite')).toEqual([
+        { location: 'offsite', day: '2024-05-12', bytes: 10 },
+        { location: 'offsite', day: '2024-05-14', bytes: 5 },
+      ]);
+      const copies = await catalog.listCopies({ location: 'primär' });
+      const total = rows.filter((r) => r.location === 'primär').reduce((n, r) => n + r.bytes, 0);
+      expect(total).toBe(copies.reduce((n, c) => n + c.size, 0));
     });
   });
 }

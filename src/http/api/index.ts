@@ -5,6 +5,7 @@ import { registerAuditApi } from './audits.js';
 import { registerJobApi, registerRunApi } from './jobs-runs.js';
 import { openApiDocument } from './openapi.js';
 import { registerPackageApi } from './packages.js';
+import { registerQuarantineApi } from './quarantine.js';
 import { registerUserApi } from './users.js';
 
 /** Every route of the JSON API (see openapi.ts). */
@@ -16,5 +17,6 @@ export function registerApi(app: FastifyInstance, deps: ConsoleDeps): void {
   registerRunApi(app, deps);
   registerPackageApi(app, deps);
   registerAuditApi(app, deps);
+  registerQuarantineApi(app, deps);
   registerUserApi(app, deps);
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { listRow } from '../../jobs/run-list.js';
 import type { RunKind } from '../../model/run.js';
 import { syncJobs } from '../../jobs/job-actions.js';
+import { jobToRetry } from '../../jobs/retry-record.js';
 import { who } from '../auth/guard.js';
 import type { ConsoleDeps } from '../deps.js';
 import { HttpProblem } from '../problem.js';
@@ -70,7 +71,29 @@ export async function listRuns(deps: ConsoleDeps, query: RunListQuery) {
   return runs.map((r) => listRow(r, now));
 }
 
+/** Retries a failed or waiting record of a run: a new run of its job now (see jobs/retry-record.ts). */
+export async function retryRecord(deps: ConsoleDeps, runId: string, record: unknown, by: string) {
+  if (typeof record !== 'string' || record === '')
+    throw new HttpProblem(400, 'name the record to retry: { "record": "<key>" }', 'retry-record');
+  await syncJobs(deps.ctx);
+  const job = await jobToRetry(deps.ctx.catalog, runId, record);
+  deps.ctx.logger.info({ runId, record, job, user: by }, 'record retried');
+  return runJob(deps, job, by);
+}
+
 export function registerRunApi(app: FastifyInstance, deps: ConsoleDeps): void {
+  app.post<{ Params: { id: string } }>(
+    '/api/runs/:id/retry',
+    { config: { access: 'jobs' } },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as { record?: unknown };
+      const run = await retryRecord(deps, request.params.id, body.record, who(request).user.name);
+      return reply
+        .code(202)
+        .header('location', `/api/runs/${encodeURIComponent(run.id)}`)
+        .send(run);
+    },
+  );
   app.get<{ Querystring: RunListQuery }>('/api/runs', { config: { access: 'read' } }, async (request) =>
     listRuns(deps, request.query),
   );

@@ -1,12 +1,37 @@
 import type { auditRow } from '../api/audits.js';
 import { formatBytes } from '../../reports/format-bytes.js';
+import type { CoverageTrend } from '../services/coverage-trend.js';
+import { lineChart } from './chart.js';
 import { code, html, table, when } from './html.js';
 import { csrfField, type PageContext, layout } from './layout.js';
 import { statusWord } from './runs.js';
 
 export type AuditRow = ReturnType<typeof auditRow>;
 
-export function auditsPage(pc: PageContext, rows: AuditRow[], canAudit: boolean): string {
+function coverageChart(pc: PageContext, trend: CoverageTrend) {
+  const { t } = pc;
+  if (trend.runs.length === 0) return html`<p>${t('audits.coverageNone')}</p>`;
+  return lineChart({
+    id: 'coverage-chart',
+    title: t('audits.coverage'),
+    description: t('audits.coverageDesc', {
+      runs: trend.runs.length,
+      now: trend.locations.map((l) => `${l.name} ${(l.percent.at(-1) ?? 0).toFixed(1)} %`).join(', '),
+    }),
+    x: trend.runs.map((r) => when(r.at)),
+    xLabel: t('audits.coverageRun'),
+    series: trend.locations.map((l) => ({ name: l.name, values: l.percent })),
+    format: (v) => `${v.toFixed(1)} %`,
+    max: 100,
+  });
+}
+
+export function auditsPage(
+  pc: PageContext,
+  rows: AuditRow[],
+  canAudit: boolean,
+  trend: CoverageTrend = { runs: [], locations: [] },
+): string {
   const { t } = pc;
   const run = canAudit
     ? html`<form method="post" action="/audits">${csrfField(pc)}<button type="submit">${t('audits.runNow')}</button></form>`
@@ -42,7 +67,8 @@ export function auditsPage(pc: PageContext, rows: AuditRow[], canAudit: boolean)
           ]),
           { numeric: [3, 4, 5, 6, 7] },
         );
-  return layout(pc, t('audits.title'), html`${run}${list}`);
+  const chart = html`<section aria-labelledby="coverage"><h2 id="coverage">${t('audits.coverage')}</h2>${coverageChart(pc, trend)}</section>`;
+  return layout(pc, t('audits.title'), html`${run}${chart}${list}`);
 }
 
 export function auditPage(pc: PageContext, row: AuditRow & { startedBy?: string }): string {

@@ -22,6 +22,7 @@ const NAV: [string, LabelKey][] = [
   ['/jobs', 'nav.jobs'],
   ['/runs', 'nav.runs'],
   ['/packages', 'nav.packages'],
+  ['/quarantine', 'nav.quarantine'],
   ['/audits', 'nav.audits'],
   ['/orphans', 'nav.orphans'],
 ];

@@ -1,5 +1,6 @@
 import { formatBytes } from '../../reports/format-bytes.js';
 import type { Overview } from '../services/overview.js';
+import { lineChart } from './chart.js';
 import { code, type Html, html, table, when } from './html.js';
 import { type PageContext, layout } from './layout.js';
 import { runRows, runsTable, statusWord } from './runs.js';
@@ -58,7 +59,7 @@ export function overviewPage(pc: PageContext, o: Overview): string {
 ${tile(p.damagedPackages, t('overview.damaged'), '/packages?state=damaged')}
 ${tile(p.failedCopies + p.missingCopies, t('overview.failedCopies'), '/audits')}
 ${tile(p.waitingRecords, t('overview.waiting'), '/runs')}
-${tile(p.quarantinedRecords, t('overview.quarantined'), '/runs')}
+${tile(p.quarantinedRecords, t('overview.quarantined'), '/quarantine')}
 ${tile(p.orphans, t('overview.orphans'), '/orphans')}
 </ul></section>
 ${lastAuditSection(pc, o.lastAudit)}
@@ -67,6 +68,26 @@ ${lastAuditSection(pc, o.lastAudit)}
 <ul class="tiles"><li><b>${o.archive.packages}</b>${t('overview.packages')}</li>
 <li><b>${o.archive.files}</b>${t('overview.files')}</li>
 <li><b>${formatBytes(o.archive.packageBytes)}</b>${t('overview.stored')}</li></ul></section>
+<section aria-labelledby="growth"><h2 id="growth">${t('overview.growth')}</h2>${
+    o.storageTrend.days.length === 0
+      ? html`<p>${t('overview.growthNone')}</p>`
+      : lineChart({
+          id: 'growth-chart',
+          title: t('overview.growth'),
+          description: t('overview.growthDesc', {
+            days: o.storageTrend.days.length,
+            from: o.storageTrend.days[0] ?? '',
+            to: o.storageTrend.days.at(-1) ?? '',
+            now: o.storageTrend.locations
+              .map((l) => `${l.name} ${formatBytes(l.bytes.at(-1) ?? 0)}`)
+              .join(', '),
+          }),
+          x: o.storageTrend.days,
+          xLabel: t('chart.day'),
+          series: o.storageTrend.locations.map((l) => ({ name: l.name, values: l.bytes })),
+          format: formatBytes,
+        })
+  }</section>
 <section aria-labelledby="last-runs"><h2 id="last-runs">${t('overview.lastRuns')}</h2>
 ${o.lastRuns.length === 0 ? html`<p>${t('runs.none')}</p>` : runsTable(pc, runRows(pc, o.lastRuns))}</section>
 <p><small>${when(o.at)} UTC</small></p>`;

@@ -8,12 +8,13 @@ import { ValidationError } from '../../errors.js';
 import { listJobsWithLastRun } from '../../jobs/job-actions.js';
 import { JobSpecError } from '../../jobs/job-spec.js';
 import { auditRow } from '../api/audits.js';
-import { listRuns } from '../api/jobs-runs.js';
+import { listRuns, retryRecord } from '../api/jobs-runs.js';
 import { who } from '../auth/guard.js';
 import { can } from '../auth/roles.js';
 import type { ConsoleDeps } from '../deps.js';
 import type { Permission } from '../server.js';
 import { startedByMarker } from '../services/background.js';
+import { coverageTrend } from '../services/coverage-trend.js';
 import { changeJob, createJob, runJob } from '../services/jobs.js';
 import { unknownObjects } from '../services/orphans.js';
 import { overview } from '../services/overview.js';
@@ -25,6 +26,7 @@ import { type JobForm, jobsPage } from './jobs.js';
 import type { PageContext } from './layout.js';
 import { overviewPage } from './overview.js';
 import { packagePage, searchPage } from './packages.js';
+import { registerQuarantinePages } from './quarantine.js';
 import { runPage, runsPage } from './runs.js';
 
 type Fields = Record<string, string | undefined>;
@@ -45,6 +47,7 @@ export function registerPages(app: FastifyInstance, deps: ConsoleDeps): void {
   registerRunAndPackagePages(app, deps, page);
   registerAuditPages(app, deps, page);
   registerOrphanPages(app, deps, page);
+  registerQuarantinePages(app, deps);
 }
 
 /** The job list and form, and the job actions: add, pause, resume, run now. */
@@ -128,7 +131,19 @@ function registerRunAndPackagePages(app: FastifyInstance, deps: ConsoleDeps, pag
     sendPage(reply, runsPage(page(request, reply), await listRuns(deps, request.query as Fields))),
   );
   app.get<{ Params: { id: string } }>('/runs/:id', { config: { access: 'read' } }, async (request, reply) =>
-    sendPage(reply, runPage(page(request, reply), await runDetail(ctx, request.params.id))),
+    sendPage(
+      reply,
+      runPage(page(request, reply), await runDetail(ctx, request.params.id), may(request, 'jobs')),
+    ),
+  );
+  app.post<{ Params: { id: string } }>(
+    '/runs/:id/retry',
+    { config: { access: 'jobs' } },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as Fields;
+      const run = await retryRecord(deps, request.params.id, body.record, who(request).user.name);
+      return reply.redirect(`/runs/${encodeURIComponent(run.id)}`, 303);
+    },
   );
 
   app.get('/packages', { config: { access: 'read' } }, async (request, reply) => {
@@ -172,6 +187,7 @@ function registerAuditPages(app: FastifyInstance, deps: ConsoleDeps, page: PageO
         page(request, reply),
         runs.map((r) => auditRow(deps, r)),
         may(request, 'audits'),
+        coverageTrend(runs),
       ),
     );
   });

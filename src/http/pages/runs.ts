@@ -4,7 +4,7 @@ import { formatBytes } from '../../reports/format-bytes.js';
 import type { LabelKey } from '../i18n/labels.js';
 import type { RunDetail } from '../services/run-detail.js';
 import { code, fields, type Html, html, table, when } from './html.js';
-import { type PageContext, layout } from './layout.js';
+import { csrfField, type PageContext, layout } from './layout.js';
 
 export const runLink = (id: string) => html`<a href="/runs/${encodeURIComponent(id)}">${code(id)}</a>`;
 
@@ -72,7 +72,14 @@ function progressSection(pc: PageContext, run: RunDetail): Html {
 </section>`;
 }
 
-export function runPage(pc: PageContext, run: RunDetail): string {
+/** A Retry button for a failed or waiting record, when the viewer may run jobs. */
+function retryForm(pc: PageContext, run: RunDetail, p: RunDetail['problems'][number]) {
+  if (p.status !== 'failed' && p.status !== 'waiting') return html``;
+  return html`<form method="post" action="/runs/${encodeURIComponent(run.id)}/retry" class="inline">${csrfField(pc)}
+<input type="hidden" name="record" value="${p.subject}"><button type="submit" class="secondary" aria-label="${pc.t('runs.retry')}: ${p.subject}">${pc.t('runs.retry')}</button></form>`;
+}
+
+export function runPage(pc: PageContext, run: RunDetail, canRetry = false): string {
   const { t } = pc;
   const counts = Object.entries(run.counts)
     .map(([k, n]) => `${k} ${n}`)
@@ -86,13 +93,21 @@ export function runPage(pc: PageContext, run: RunDetail): string {
       : html`<section aria-labelledby="problems"><h2 id="problems">${t('runs.problems')} (${run.problems.length})</h2>
 ${table(
   t('runs.problems'),
-  [t('runs.status'), t('runs.subject'), t('runs.rule'), t('runs.file'), t('runs.reason')],
+  [
+    t('runs.status'),
+    t('runs.subject'),
+    t('runs.rule'),
+    t('runs.file'),
+    t('runs.reason'),
+    ...(canRetry ? [t('actions')] : []),
+  ],
   run.problems.map((p) => [
     html`<span class="st-bad">${p.status}</span>`,
     html`${p.subject}`,
     html`${(p.rules ?? []).map((r, i) => html`${i > 0 ? ', ' : ''}${code(r)}`)}`,
     html`${(p.files ?? []).join(', ')}`,
     html`${p.reason}`,
+    ...(canRetry ? [retryForm(pc, run, p)] : []),
   ]),
 )}</section>`;
   const packages =

@@ -11,6 +11,7 @@ import type { RunRecord } from '../../model/run.js';
 import { locationPolicyFor } from '../../config/audit-schema.js';
 import type { StorageCheckReport } from '../../storage/check.js';
 import { describeLocation } from '../../storage/index.js';
+import { type StorageTrend, storageTrend } from './storage-trend.js';
 
 export interface LocationOverview {
   name: string;
@@ -30,6 +31,8 @@ export interface LocationOverview {
 }
 
 export interface Overview {
+  /** Storage used per location over time (running totals by day stored). */
+  storageTrend: StorageTrend;
   at: Date;
   locations: LocationOverview[];
   problems: {
@@ -71,11 +74,12 @@ export async function overview(
   storage: () => Promise<StorageCheckReport>,
 ): Promise<Overview> {
   const at = ctx.now();
-  const [stats, check, runs, audit] = await Promise.all([
+  const [stats, check, runs, audit, byDay] = await Promise.all([
     ctx.catalog.catalogStats(),
     storage(),
     ctx.catalog.listRuns({ limit: 10 }),
     lastAudit(ctx),
+    ctx.catalog.storageByDay(),
   ]);
   const policies = new Map([...ctx.locations.keys()].map((n) => [n, locationPolicyFor(ctx.config.audit, n)]));
   const coverage = await coverageOf(ctx.catalog, policies, at);
@@ -111,6 +115,7 @@ export async function overview(
       packageBytes: sum(stats.packages, (p) => p.bytes),
       fileBytes: stats.files.bytes,
     },
+    storageTrend: storageTrend(byDay),
     ...(audit ? { lastAudit: auditFindings(audit) } : {}),
     lastRuns: runs.map((r) => listRow(r, at)),
   };
