@@ -8,6 +8,7 @@
  *   "creator": "Byggnadsnämnden, Exempelby kommun",
  *   "dates": { "created": "2024-01-15", "end": "2024-03-04T10:15:00+01:00" },
  *   "classification": "3.1.2",
+ *   "archiveCreator": { "name": "Byggnadsnämnden", "referenceCode": "SE/EXK/BN", "identificationCode": "212000-0000" },
  *   "language": ["sv"]
  * }
  * ```
@@ -49,6 +50,12 @@ const isoDate = z.string().refine(isIsoDateOrDateTime, {
     'expected an ISO 8601 date (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm:ss with optional Z or ±hh:mm)',
 });
 
+/**
+ * A NAD-style reference code (referenskod): a two-letter country code, the archival institution's code and the
+ * archive's id, separated by "/", further levels allowed: "SE/RA/420422", "SE/EXK/BN/F1".
+ */
+export const REFERENCE_CODE = /^[A-Z]{2}(\/[^/\s][^/]*){2,}$/;
+
 /** A language tag starting with an ISO 639 code, e.g. "sv", "smj", "en-GB". */
 const languageCode = z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$/, {
   message: 'expected an ISO 639 language code such as "sv" or "fi"',
@@ -70,6 +77,18 @@ export const recordJsonSchema = z.strictObject({
   description: text.optional(),
   accessRestriction: text.optional(),
   classification: text.optional(),
+  archiveCreator: z
+    .strictObject({
+      name: text,
+      referenceCode: z
+        .string()
+        .regex(REFERENCE_CODE, {
+          message: 'expected a NAD-style reference code SE/<institution>/<id>, e.g. "SE/EXK/BN"',
+        })
+        .optional(),
+      identificationCode: text.optional(),
+    })
+    .optional(),
   language: z.array(languageCode).optional(),
   subject: z.array(text).optional(),
 });
