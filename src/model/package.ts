@@ -31,6 +31,12 @@ export interface DescriptiveMetadata {
   subject?: string[];
 }
 
+/**
+ * A NAD-style reference code (referenskod): a two-letter country code, the archival institution's code and the
+ * archive's id, separated by "/", further levels allowed: "SE/RA/420422", "SE/EXK/BN/F1".
+ */
+export const REFERENCE_CODE = /^[A-Z]{2}(\/[^/\s][^/]*){2,}$/;
+
 /** An archive creator (arkivbildare), as archival description names it. */
 export interface ArchiveCreator {
   name: string;

@@ -16,7 +16,7 @@
  * Every key is optional; unknown keys are errors so that a typo ("titel") is caught instead of ignored.
  */
 import { z } from 'zod';
-import type { DescriptiveMetadata } from '../model/package.js';
+import { type DescriptiveMetadata, REFERENCE_CODE } from '../model/package.js';
 
 /** Name of the metadata file at the root of a record folder. */
 export const RECORD_JSON_NAME = 'record.json';
@@ -49,12 +49,6 @@ const isoDate = z.string().refine(isIsoDateOrDateTime, {
   message:
     'expected an ISO 8601 date (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm:ss with optional Z or ±hh:mm)',
 });
-
-/**
- * A NAD-style reference code (referenskod): a two-letter country code, the archival institution's code and the
- * archive's id, separated by "/", further levels allowed: "SE/RA/420422", "SE/EXK/BN/F1".
- */
-export const REFERENCE_CODE = /^[A-Z]{2}(\/[^/\s][^/]*){2,}$/;
 
 /** A language tag starting with an ISO 639 code, e.g. "sv", "smj", "en-GB". */
 const languageCode = z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$/, {

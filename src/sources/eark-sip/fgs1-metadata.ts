@@ -10,10 +10,9 @@
  *   mets/@ext:ACCESSRESTRICT                      -> accessRestriction
  *   mets/@TYPE and ext:CONTENTTYPESPECIFICATION   -> subject ("FGS content type: …")
  */
-import type { DescriptiveMetadata } from '../../model/package.js';
+import { type DescriptiveMetadata, REFERENCE_CODE } from '../../model/package.js';
 import { FGS1_NS, organisationAgent, summariseFgs1 } from '../../validation/fgs1.js';
 import { attr, type XmlNode } from '../../validation/xml-tree.js';
-import { REFERENCE_CODE } from '../record-json.js';
 import type { SipMets } from './sip-metadata.js';
 
 export function fgs1Metadata(mets: XmlNode, key: string): SipMets {
