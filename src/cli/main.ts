@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { PackageState } from '../model/package.js';
 import type { JobFlags } from '../jobs/job-spec.js';
 import { PreservationError, ValidationError } from '../errors.js';
 import { printable } from '../printable.js';
@@ -20,7 +19,7 @@ import {
   jobsSetEnabledCommand,
   jobsShowCommand,
 } from './jobs.js';
-import { listCommand } from './list.js';
+import { type ListOptions, listCommand } from './list.js';
 import { reportsListCommand, reportsShowCommand } from './reports.js';
 import { runsListCommand, runsShowCommand } from './runs.js';
 import { serveCommand } from './serve.js';
@@ -108,7 +107,15 @@ function addPackageCommands(program: Command): void {
       new Option('--state <state>', 'only packages in this state').choices(['stored', 'archived', 'failed']),
     )
     .option('--limit <n>', 'at most n packages', positiveInt)
-    .action(async (options: { state?: PackageState; limit?: number }) =>
+    .option(
+      '--archive-creator <text>',
+      'only packages whose archive creator (arkivbildare) name or reference code holds this',
+    )
+    .option(
+      '--classification <node>',
+      'only packages classified at this node of the classification structure or below it',
+    )
+    .action(async (options: ListOptions) =>
       withContext(program, (ctx, g) => listCommand(ctx, { ...options, json: g.json }))(),
     );
 
