@@ -30,6 +30,18 @@ export function fgs1Evidence(mets: XmlNode | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * What the validation of an FGS 1.x package could not check: the content of an FGS Personal package (mets/@TYPE
+ * Personnel) against the FGS Personal schema, which is not in the standards collection.
+ */
+export function fgs1Notes(mets: XmlNode): string[] {
+  const type = `${attr(mets, 'TYPE') ?? ''} ${attr(mets, 'CONTENTTYPESPECIFICATION', FGS1_NS) ?? ''}`;
+  if (!/personal|personnel/i.test(type)) return [];
+  return [
+    'FGS Personal package: its METS is checked, but its personnel XML is not checked against the FGS Personal schema, which is not available offline (not in the standards collection); the package is archived unchanged.',
+  ];
+}
+
 /** An agent of an FGS 1.x METS header. */
 export interface Fgs1Agent {
   role: string;

@@ -13,7 +13,7 @@ import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { createXmlValidator, type XmlSchemaName, type XmlValidator } from '../metadata/xml-validator.js';
-import { fgs1Evidence, PACKAGE_METS_NAMES } from './fgs1.js';
+import { fgs1Evidence, fgs1Notes, PACKAGE_METS_NAMES } from './fgs1.js';
 import { verifyFiles } from './file-verifier.js';
 import { openPackage, type PackageReader } from './package-reader.js';
 import { createRuleContext, type FileRef, type RuleContext } from './rule-context.js';
@@ -205,7 +205,7 @@ export async function validateOpened(
   findings.push(...verified.findings);
   return {
     findings,
-    notes: verified.notes,
+    notes: profile === 'fgs1' ? [...fgs1Notes(mets), ...verified.notes] : verified.notes,
     verified: { files: verified.files, bytes: verified.bytes },
     profile,
     profileReason: reason,

@@ -102,6 +102,14 @@ describe('FGS Paketstruktur 1.x validation (real METS 1.12 schema with the Exten
     expect(xsd[0]?.message).toMatch(/OAISSTATUS/);
   });
 
+  it("says that an FGS Personal package's own schema is missing, without failing it", async () => {
+    const personal = fgs1Mets().replace('TYPE="ERMS"', 'TYPE="Personnel"');
+    const report = await validate(personal);
+    expect(report.findings).toEqual([]);
+    expect(report.notes.join(' ')).toMatch(/FGS Personal schema, which is not available offline/);
+    expect((await validate(fgs1Mets())).notes).toEqual([]);
+  });
+
   it('still refuses sip.xml as the METS of an E-ARK package (CSIPSTR4)', async () => {
     const eark = `<mets xmlns="http://www.loc.gov/METS/" OBJID="x"/>`;
     const report = await validate(eark);
