@@ -54,18 +54,10 @@ export type IngestRecordOutcome =
 export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): Promise<IngestRecordOutcome> {
   const { catalog, agent, now } = deps;
   const { profile, runId } = input;
-  // The archive creator and classification the package is described with (the config's archive creator when
-  // the record names none): what the METS says and what the catalog records.
-  const record = {
-    ...input.record,
-    metadata: withArchivalDescription(input.record.metadata, profile.header),
-  };
+  const record = describedRecord(input.record, profile.header);
   const previous = await catalog.latestPackageForSource(record.kind, record.key);
-  if (
-    previous &&
-    previous.state !== 'failed' &&
-    (await isUnchanged(catalog, previous, input.record, profile.header))
-  ) {
+  const unchanged = previous && (await isUnchanged(catalog, previous, input.record, profile.header));
+  if (previous && previous.state !== 'failed' && unchanged) {
     if (previous.state === 'archived') return { status: 'unchanged', packageId: previous.id };
     const have = new Set((await catalog.listCopies({ packageId: previous.id })).map((c) => c.location));
     const missing = input.copies
@@ -172,6 +164,14 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
     fileCount: built.files.length,
     predecessorId: previous?.id,
   };
+}
+
+/**
+ * The record with the archive creator and classification its package is described with (the config's archive
+ * creator when the record names none): what the METS says and what the catalog records.
+ */
+function describedRecord(record: SourceRecord, header: PackageHeader | undefined): SourceRecord {
+  return { ...record, metadata: withArchivalDescription(record.metadata, header) };
 }
 
 /**
