@@ -253,6 +253,7 @@ export function searchSql(
   };
   text(query.identifier, field('identifier'));
   text(query.creator, field('creator'));
+  archivalDescription(query, d, where, params);
   for (const [name, value] of [
     ['from', query.from],
     ['to', query.to],
@@ -315,6 +316,28 @@ export function searchSql(
   const sql = `SELECT * FROM packages ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT ?`;
   return { sql, params };
+}
+
+/**
+ * The archival description criteria: the archive creator by part of its name or reference code, the
+ * classification node with everything below it. Matched on the catalogued metadata as written (no index: the
+ * other criteria narrow first, or the packages are walked newest first).
+ */
+function archivalDescription(query: PackageQuery, d: SqlDialect, where: string[], params: SqlValue[]): void {
+  const like = " LIKE ? ESCAPE '\\'";
+  const creator = given(query.archiveCreator);
+  if (creator !== undefined) {
+    const name = d.fold(d.jsonText('metadata_json', 'archiveCreator.name'));
+    const code = d.fold(d.jsonText('metadata_json', 'archiveCreator.referenceCode'));
+    where.push(`(${name}${like} OR ${code}${like})`);
+    params.push(contains(creator), contains(creator));
+  }
+  const node = given(query.classification);
+  if (node !== undefined) {
+    const value = d.jsonText('metadata_json', 'classification');
+    where.push(`(${value} = ? OR ${value}${like})`);
+    params.push(node, `${likeEscape(node)}.%`);
+  }
 }
 
 /** One page of hits from the `limit + 1` rows `searchSql` selects; copies are added by `withCopies`. */

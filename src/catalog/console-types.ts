@@ -58,6 +58,16 @@ export interface PackageQuery {
   /** Identifier in the producing system (diarienummer), e.g. "BN 2024/0113" or part of it. */
   identifier?: string;
   creator?: string;
+  /**
+   * The archive creator (arkivbildare): part of its name or of its reference code ("Byggnadsnämnden",
+   * "SE/EXK/BN"), ignoring case.
+   */
+  archiveCreator?: string;
+  /**
+   * A node of the classification structure: packages classified at that node or below it ("3.1" finds "3.1" and
+   * "3.1.2", not "3.10").
+   */
+  classification?: string;
   /** ISO dates (YYYY-MM-DD): records whose dates (start or created, to end or created) overlap from..to. */
   from?: string;
   to?: string;

@@ -1,13 +1,33 @@
 import type { PackageState } from '../model/package.js';
 import type { AppContext } from '../app/context.js';
+import type { PackageCursor, PackageSummary } from '../catalog/types.js';
 import { formatBytes, print, printJson, table } from './output.js';
 
-/** `bevara ls`: packages with id, label, size, files, state, copies. */
+/** Filters of `bevara ls`. */
+export interface ListOptions {
+  state?: PackageState;
+  limit?: number;
+  /** Part of the archive creator's name or reference code. */
+  archiveCreator?: string;
+  /** A classification node: packages classified there or below. */
+  classification?: string;
+}
+
+/** Page size of the catalog search `ls` pages through when it filters by archival description. */
+const SEARCH_PAGE = 500;
+
+/**
+ * `bevara ls`: packages with id, label, size, files, state, copies, newest first. With `--archive-creator` or
+ * `--classification`, the catalog's package search (the console's) pages through the matches.
+ */
 export async function listCommand(
   ctx: AppContext,
-  options: { state?: PackageState; limit?: number; json?: boolean },
+  options: ListOptions & { json?: boolean },
 ): Promise<number> {
-  const packages = await ctx.catalog.listPackages({ state: options.state, limit: options.limit });
+  const packages =
+    options.archiveCreator !== undefined || options.classification !== undefined
+      ? await searchAll(ctx, options)
+      : await ctx.catalog.listPackages({ state: options.state, limit: options.limit });
   if (options.json) {
     printJson(packages);
     return 0;
@@ -31,4 +51,22 @@ export async function listCommand(
     ),
   );
   return 0;
+}
+
+async function searchAll(ctx: AppContext, options: ListOptions): Promise<PackageSummary[]> {
+  const found: PackageSummary[] = [];
+  const max = options.limit ?? Number.POSITIVE_INFINITY;
+  let after: PackageCursor | undefined;
+  do {
+    const page = await ctx.catalog.searchPackages({
+      ...(options.archiveCreator !== undefined ? { archiveCreator: options.archiveCreator } : {}),
+      ...(options.classification !== undefined ? { classification: options.classification } : {}),
+      ...(options.state !== undefined ? { state: options.state } : {}),
+      limit: Math.min(SEARCH_PAGE, max - found.length),
+      ...(after ? { after } : {}),
+    });
+    found.push(...page.packages.map(({ metadata: _metadata, ...summary }) => summary));
+    after = page.next;
+  } while (after && found.length < max);
+  return found;
 }

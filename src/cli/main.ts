@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { PackageState } from '../model/package.js';
 import type { JobFlags } from '../jobs/job-spec.js';
 import { PreservationError, ValidationError } from '../errors.js';
 import { printable } from '../printable.js';
 import { bevaraVersion } from '../version.js';
 import type { AppContext, GlobalOptions } from '../app/context.js';
 import type { ExportCommandOptions } from './export.js';
+import type { ListOptions } from './list.js';
 import { stopOnSignals } from './shutdown.js';
 
 type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
@@ -134,7 +134,15 @@ function addPackageCommands(program: Command): void {
       new Option('--state <state>', 'only packages in this state').choices(['stored', 'archived', 'failed']),
     )
     .option('--limit <n>', 'at most n packages', positiveInt)
-    .action(async (options: { state?: PackageState; limit?: number }) =>
+    .option(
+      '--archive-creator <text>',
+      'only packages whose archive creator (arkivbildare) name or reference code holds this',
+    )
+    .option(
+      '--classification <node>',
+      'only packages classified at this node of the classification structure or below it',
+    )
+    .action(async (options: ListOptions) =>
       withContext(program, (ctx, g) => listCommand(ctx, { ...options, json: g.json }))(),
     );
 

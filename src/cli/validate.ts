@@ -4,7 +4,7 @@ import type { ValidationProfile } from '../validation/types.js';
 import { validatePackage } from '../validation/validate-package.js';
 import { print, printJson } from './output.js';
 
-const PROFILES: readonly ValidationProfile[] = ['csip', 'sip'];
+const PROFILES: readonly ValidationProfile[] = ['csip', 'sip', 'fgs1'];
 
 /**
  * `bevara validate <path>`: checks an E-ARK CSIP/SIP package (ZIP or folder) and prints each failed requirement

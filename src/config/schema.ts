@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REFERENCE_CODE } from '../model/package.js';
 import { auditSchema } from './audit-schema.js';
 import { oidcSchema } from './oidc-schema.js';
 import { bytesSchema } from './units.js';
@@ -193,8 +194,22 @@ export const configSchema = z
         identificationCode: z.string().min(1).optional(),
         /** Postal address (BagIt Organization-Address). */
         address: z.string().min(1).optional(),
+        /**
+         * The archive creator (arkivbildare) of every package whose record names none (record.json
+         * `archiveCreator`, an FGS 1.x SIP's header), with the NAD-style reference code of its archive.
+         */
         archivalCreator: z
-          .object({ name: z.string().min(1), identificationCode: z.string().min(1).optional() })
+          .object({
+            name: z.string().min(1),
+            identificationCode: z.string().min(1).optional(),
+            referenceCode: z
+              .string()
+              .regex(
+                REFERENCE_CODE,
+                'expected a NAD-style reference code SE/<institution>/<id>, e.g. "SE/EXK/BN"',
+              )
+              .optional(),
+          })
           .strict()
           .optional(),
         /** Reference of the submission agreement (leveransöverenskommelse) packages are made under. */

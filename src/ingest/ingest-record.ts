@@ -3,7 +3,8 @@ import type { CopyRecord, EventRecord, PackageRecord } from '../model/package.js
 import type { Logger } from '../logger.js';
 import type { SoftwareAgent } from '../metadata/types.js';
 import { newPackageId } from '../package/package-id.js';
-import type { Profile } from '../package/profile.js';
+import { sameDescription, withArchivalDescription } from '../package/archival-description.js';
+import type { PackageHeader, Profile } from '../package/profile.js';
 import type { SourceRecord } from '../sources/types.js';
 import { packageKey } from '../storage/keys.js';
 import type { PackageWriter } from './package-writer.js';
@@ -53,9 +54,11 @@ export type IngestRecordOutcome =
  */
 export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): Promise<IngestRecordOutcome> {
   const { catalog, agent, now } = deps;
-  const { record, profile, runId } = input;
+  const { profile, runId } = input;
+  const record = describedRecord(input.record, profile.header);
   const previous = await catalog.latestPackageForSource(record.kind, record.key);
-  if (previous && previous.state !== 'failed' && (await isUnchanged(catalog, previous, record))) {
+  const unchanged = previous && (await isUnchanged(catalog, previous, input.record, profile.header));
+  if (previous && previous.state !== 'failed' && unchanged) {
     if (previous.state === 'archived') return { status: 'unchanged', packageId: previous.id };
     const have = new Set((await catalog.listCopies({ packageId: previous.id })).map((c) => c.location));
     const missing = input.copies
@@ -166,12 +169,24 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
 }
 
 /**
+ * The record with the archive creator and classification its package is described with (the config's archive
+ * creator when the record names none): what the METS says and what the catalog records.
+ */
+function describedRecord(record: SourceRecord, header: PackageHeader | undefined): SourceRecord {
+  return { ...record, metadata: withArchivalDescription(record.metadata, header) };
+}
+
+/**
  * The record is the one its last archived package was made from (see `isUnchanged`): a run can skip it without
  * reading anything, and it does not count against a job's limits.
  */
-export async function unchangedSinceLastPackage(catalog: Catalog, record: SourceRecord): Promise<boolean> {
+export async function unchangedSinceLastPackage(
+  catalog: Catalog,
+  record: SourceRecord,
+  header: PackageHeader | undefined,
+): Promise<boolean> {
   const previous = await catalog.latestPackageForSource(record.kind, record.key);
-  return previous?.state === 'archived' && (await isUnchanged(catalog, previous, record));
+  return previous?.state === 'archived' && (await isUnchanged(catalog, previous, record, header));
 }
 
 /**
@@ -182,6 +197,7 @@ async function isUnchanged(
   catalog: Catalog,
   previous: PackageRecord,
   record: SourceRecord,
+  header: PackageHeader | undefined,
 ): Promise<boolean> {
   const known = new Map((await catalog.listFiles(previous.id)).map((f) => [f.path, f]));
   const current = [...record.files.map((f) => ({ path: f.path, size: f.size, modifiedAt: f.modifiedAt }))];
@@ -197,5 +213,5 @@ async function isUnchanged(
     const k = known.get(f.path);
     return k !== undefined && k.size === f.size && k.modifiedAt.getTime() === f.modifiedAt.getTime();
   });
-  return same && JSON.stringify(previous.metadata) === JSON.stringify(record.metadata);
+  return same && sameDescription(previous.metadata, record.metadata, header);
 }

@@ -293,7 +293,10 @@ async function discover(
     const size = scanned.record.files.reduce((s, f) => s + f.size, 0);
     // Unchanged records cost nothing to look at: they do not count against the limits.
     const limited = limits.maxRecords !== undefined || limits.maxBytes !== undefined;
-    if (limited && (await unchangedSinceLastPackage(catalog, scanned.record))) {
+    if (
+      limited &&
+      (await unchangedSinceLastPackage(catalog, scanned.record, deps.profile(job.profile).header))
+    ) {
       batch.push({ sourceKey: key });
       continue;
     }

@@ -89,7 +89,7 @@ function metsRootElement(
     },
     {
       agent: [
-        ...organisationAgent('ARCHIVIST', desc.header?.archivalCreator),
+        ...organisationAgent('ARCHIVIST', archiveCreatorOf(desc)),
         ...organisationAgent('CREATOR', desc.header?.submittingAgent),
         element(
           { ROLE: 'CREATOR', TYPE: 'OTHER', OTHERTYPE: 'SOFTWARE' },
@@ -99,12 +99,40 @@ function metsRootElement(
           },
         ),
       ],
-      ...(desc.header?.submissionAgreement
-        ? { altRecordID: textElement(desc.header.submissionAgreement, { TYPE: 'SUBMISSIONAGREEMENT' }) }
-        : {}),
+      altRecordID: altRecordIds(desc),
     },
   );
   return element(attributes, { metsHdr, ...children });
+}
+
+/** The archive creator of the package: the record's (see package/archival-description.ts), else the profile's. */
+function archiveCreatorOf(desc: PackageDescription): ArchiveCreatorAgent | undefined {
+  const fromRecord = desc.descriptive.archiveCreator;
+  return fromRecord ?? desc.header?.archivalCreator;
+}
+
+/**
+ * The header's alternative record ids: the submission agreement, and the archival reference code of the content
+ * (E-ARK SIP vocabulary REFERENCECODE): the archive's NAD reference code, followed by the classification node
+ * when the record has one ("SE/EXK/BN/3.1.2"), as Swedish reference codes go from archive to series.
+ */
+function altRecordIds(desc: PackageDescription): XmlElement[] {
+  const ids: XmlElement[] = [];
+  if (desc.header?.submissionAgreement)
+    ids.push(textElement(desc.header.submissionAgreement, { TYPE: 'SUBMISSIONAGREEMENT' }));
+  const reference = archiveCreatorOf(desc)?.referenceCode;
+  const classification = desc.descriptive.classification?.trim();
+  if (reference) {
+    const code = classification ? `${reference}/${classification}` : reference;
+    ids.push(textElement(code, { TYPE: 'REFERENCECODE' }));
+  }
+  return ids;
+}
+
+interface ArchiveCreatorAgent {
+  name: string;
+  identificationCode?: string;
+  referenceCode?: string;
 }
 
 /**
@@ -113,18 +141,17 @@ function metsRootElement(
  */
 function organisationAgent(
   role: 'ARCHIVIST' | 'CREATOR',
-  org: { name: string; identificationCode?: string } | undefined,
+  org: ArchiveCreatorAgent | undefined,
 ): XmlElement[] {
   if (!org) return [];
+  const codes = [org.identificationCode, role === 'ARCHIVIST' ? org.referenceCode : undefined].filter(
+    (code): code is string => code !== undefined,
+  );
+  const notes = codes.map((code) => textElement(code, { 'csip:NOTETYPE': 'IDENTIFICATIONCODE' }));
   return [
     element(
       { ROLE: role, TYPE: 'ORGANIZATION' },
-      {
-        name: org.name,
-        ...(org.identificationCode
-          ? { note: textElement(org.identificationCode, { 'csip:NOTETYPE': 'IDENTIFICATIONCODE' }) }
-          : {}),
-      },
+      { name: org.name, ...(notes.length > 0 ? { note: notes } : {}) },
     ),
   ];
 }

@@ -36,7 +36,7 @@ export interface PackageDescription {
   files: PackagedFile[];
   /** Header agents and submission agreement (FGS / E-ARK SIP), when the profile names them. */
   header?: {
-    archivalCreator?: { name: string; identificationCode?: string };
+    archivalCreator?: { name: string; identificationCode?: string; referenceCode?: string };
     submittingAgent?: { name: string; identificationCode?: string };
     submissionAgreement?: string;
   };

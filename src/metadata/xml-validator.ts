@@ -21,7 +21,7 @@ import { errorMessage, NotFoundError, PreservationError } from '../errors.js';
  * Schemas the validator knows. 'mets-csip' is METS plus the CSIP extension, so csip: values are checked too;
  * 'mets-sip' adds the E-ARK SIP extension (sip: attributes) on top of that.
  */
-export type XmlSchemaName = 'mets' | 'mets-csip' | 'mets-sip' | 'premis' | 'dc' | 'erms';
+export type XmlSchemaName = 'mets' | 'mets-csip' | 'mets-sip' | 'mets-fgs1' | 'premis' | 'dc' | 'erms';
 
 export interface XmlValidationProblem {
   /** libxml2's message, prefixed with the file name and line: `METS.xml:27: Schemas validity error : ...`. */
@@ -70,6 +70,15 @@ const SCHEMA_SETS: Record<XmlSchemaName, { main: string; imports: [string, strin
       [XLINK_LOCATION, 'xlink.xsd'],
       ['DILCISExtensionMETS.xsd', 'DILCISExtensionMETS.xsd'],
       ['DILCISExtensionSIPMETS.xsd', 'DILCISExtensionSIPMETS.xsd'],
+    ],
+  },
+  /** FGS Paketstruktur 1.x: METS 1.12 with the `ExtensionMETS` attributes (fgs1-extension.xsd, written for bevara). */
+  'mets-fgs1': {
+    main: 'mets-fgs1.xsd',
+    imports: [
+      ['mets.xsd', 'mets.xsd'],
+      [XLINK_LOCATION, 'xlink.xsd'],
+      ['fgs1-extension.xsd', 'fgs1-extension.xsd'],
     ],
   },
   premis: { main: 'premis-v3-0.xsd', imports: [] },

@@ -19,11 +19,34 @@ export interface DescriptiveMetadata {
   description?: string;
   /** Access restriction, e.g. a reference to the secrecy rule that applies ("OSL 26 kap. 1 §"). */
   accessRestriction?: string;
-  /** Classification code from the records classification scheme (klassificeringsstruktur). */
+  /**
+   * Node of the records classification scheme (klassificeringsstruktur) the record belongs to, e.g. a KLASSA
+   * process code "3.1.2".
+   */
   classification?: string;
+  /** The archive creator (arkivbildare) whose archive the record belongs to. */
+  archiveCreator?: ArchiveCreator;
   /** Language codes (ISO 639), e.g. ["sv"]. */
   language?: string[];
   subject?: string[];
+}
+
+/**
+ * A NAD-style reference code (referenskod): a two-letter country code, the archival institution's code and the
+ * archive's id, separated by "/", further levels allowed: "SE/RA/420422", "SE/EXK/BN/F1".
+ */
+export const REFERENCE_CODE = /^[A-Z]{2}(\/[^/\s][^/]*){2,}$/;
+
+/** An archive creator (arkivbildare), as archival description names it. */
+export interface ArchiveCreator {
+  name: string;
+  /**
+   * Stable reference code of the archive creator's archive, NAD style `SE/<institution>/<id>`, e.g.
+   * "SE/EXK/BN" (country, the archival institution's code, the archive's id).
+   */
+  referenceCode?: string;
+  /** Organisation number or other identification code, e.g. "212000-0000". */
+  identificationCode?: string;
 }
 
 export interface PackageRecord {

@@ -10,6 +10,8 @@ const organisationSchema = z
     name: z.string().min(1),
     identificationCode: z.string().min(1).optional(),
     address: z.string().min(1).optional(),
+    /** NAD-style reference code of the archive creator's archive, e.g. "SE/EXK/BN" (archival creator only). */
+    referenceCode: z.string().min(1).optional(),
   })
   .strict();
 
@@ -132,6 +134,6 @@ export interface OrganisationConfig {
   name: string;
   identificationCode?: string;
   address?: string;
-  archivalCreator?: { name: string; identificationCode?: string };
+  archivalCreator?: { name: string; identificationCode?: string; referenceCode?: string };
   submissionAgreement?: string;
 }

@@ -17,6 +17,8 @@
 
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
+import type { ValidationError } from '../errors.js';
+import { createErmsSchematron, type ErmsSchematron } from '../metadata/erms-schematron.js';
 import { createXmlValidator, type XmlValidator } from '../metadata/xml-validator.js';
 import { checkErmsFile, ERMS_FILE_NAME } from './erms-file.js';
 import {
@@ -67,6 +69,11 @@ export function createFolderSource(options: FolderSourceOptions): RecordSource {
     validator ??= createXmlValidator();
     return validator;
   };
+  let schematron: ErmsSchematron | undefined;
+  const ermsSchematron = () => {
+    schematron ??= createErmsSchematron();
+    return schematron;
+  };
 
   async function* scan(): AsyncGenerator<ScannedRecord> {
     for (const entry of await listRootFolders(
@@ -106,7 +113,9 @@ export function createFolderSource(options: FolderSourceOptions): RecordSource {
       errors.push(recordError('empty-record', key, undefined, `empty: ${why}`));
     }
     const erms = walk.metadataFiles.find((f) => f.name === ERMS_FILE_NAME);
-    const fromErms = erms ? await checkErmsFile(erms, key, xmlValidator()) : { errors: [], metadata: {} };
+    const fromErms = erms
+      ? await checkErmsFile(erms, key, xmlValidator(), ermsSchematron())
+      : { errors: [], metadata: {} };
     errors.push(...fromErms.errors);
     if (errors.length > 0)
       return { ok: false, rejected: { kind: 'folder', key, location, entry: entry.raw, errors } };

@@ -8,6 +8,7 @@
  *   "creator": "Byggnadsnämnden, Exempelby kommun",
  *   "dates": { "created": "2024-01-15", "end": "2024-03-04T10:15:00+01:00" },
  *   "classification": "3.1.2",
+ *   "archiveCreator": { "name": "Byggnadsnämnden", "referenceCode": "SE/EXK/BN", "identificationCode": "212000-0000" },
  *   "language": ["sv"]
  * }
  * ```
@@ -15,7 +16,7 @@
  * Every key is optional; unknown keys are errors so that a typo ("titel") is caught instead of ignored.
  */
 import { z } from 'zod';
-import type { DescriptiveMetadata } from '../model/package.js';
+import { type DescriptiveMetadata, REFERENCE_CODE } from '../model/package.js';
 
 /** Name of the metadata file at the root of a record folder. */
 export const RECORD_JSON_NAME = 'record.json';
@@ -70,6 +71,18 @@ export const recordJsonSchema = z.strictObject({
   description: text.optional(),
   accessRestriction: text.optional(),
   classification: text.optional(),
+  archiveCreator: z
+    .strictObject({
+      name: text,
+      referenceCode: z
+        .string()
+        .regex(REFERENCE_CODE, {
+          message: 'expected a NAD-style reference code SE/<institution>/<id>, e.g. "SE/EXK/BN"',
+        })
+        .optional(),
+      identificationCode: text.optional(),
+    })
+    .optional(),
   language: z.array(languageCode).optional(),
   subject: z.array(text).optional(),
 });

@@ -6,7 +6,11 @@ import type { Finding, RuleLevel, ValidationReport } from './types.js';
 
 const LEVEL_ORDER: Record<RuleLevel, number> = { MUST: 0, SHOULD: 1, MAY: 2 };
 
-const PROFILE_NAMES = { csip: 'E-ARK CSIP 2.1', sip: 'E-ARK SIP 2.1 (with CSIP 2.1)' } as const;
+const PROFILE_NAMES = {
+  csip: 'E-ARK CSIP 2.1',
+  sip: 'E-ARK SIP 2.1 (with CSIP 2.1)',
+  fgs1: 'FGS Paketstruktur 1.x (Riksarkivet, 1.1/1.2)',
+} as const;
 
 /** Process exit code for a report: 0 when no MUST requirement failed, 1 otherwise. */
 export function exitCodeFor(report: ValidationReport): number {

@@ -6,8 +6,11 @@
 /** Requirement level as the E-ARK profiles state it (RFC 2119). */
 export type RuleLevel = 'MUST' | 'SHOULD' | 'MAY';
 
-/** Which profile a package is checked against. 'sip' is CSIP plus the E-ARK SIP additions. */
-export type ValidationProfile = 'csip' | 'sip';
+/**
+ * Which profile a package is checked against. 'sip' is CSIP plus the E-ARK SIP additions; 'fgs1' is FGS
+ * Paketstruktur 1.x (Riksarkivet's METS profile before FGS 2.0 adopted E-ARK).
+ */
+export type ValidationProfile = 'csip' | 'sip' | 'fgs1';
 
 /** Where a failed requirement was found. */
 export interface FindingLocation {

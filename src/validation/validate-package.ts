@@ -12,7 +12,8 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NotFoundError, ValidationError } from '../errors.js';
-import { createXmlValidator, type XmlValidator } from '../metadata/xml-validator.js';
+import { createXmlValidator, type XmlSchemaName, type XmlValidator } from '../metadata/xml-validator.js';
+import { fgs1Evidence, fgs1Notes, PACKAGE_METS_NAMES } from './fgs1.js';
 import { verifyFiles } from './file-verifier.js';
 import { openPackage, type PackageReader } from './package-reader.js';
 import { createRuleContext, type FileRef, type RuleContext } from './rule-context.js';
@@ -21,14 +22,20 @@ import { checkMetadataSections } from './rules/csip-metadata.js';
 import { checkHeader, checkNamespaces, checkRoot } from './rules/csip-root.js';
 import { checkStructMap } from './rules/csip-structmap.js';
 import { checkStructure } from './rules/csip-structure.js';
+import { checkFgs1 } from './rules/fgs1.js';
 import { checkSip } from './rules/sip.js';
 import type { Finding, RuleLevel, ValidationProfile, ValidationReport } from './types.js';
 import { SIP_PROFILE_URL } from './vocabularies.js';
 import { attr, kid, NS, parseXml, type XmlNode } from './xml-tree.js';
 
 export interface ValidatePackageOptions {
-  /** Profile to check against. Default: 'sip' when the METS says OAISPACKAGETYPE SIP or has the SIP profile URL. */
+  /**
+   * Profile to check against. Default: 'fgs1' when the METS is FGS Paketstruktur 1.x (see fgs1.ts), 'sip' when
+   * it says OAISPACKAGETYPE SIP or has the SIP profile URL, else 'csip'.
+   */
   profile?: ValidationProfile;
+  /** With a `profile` given: still check an FGS 1.x METS as 'fgs1' (ingest of SIPs takes both). Default false. */
+  acceptFgs1?: boolean;
   /** Schema validator to use (default: a new `createXmlValidator()`); pass one to share its loaded schemas. */
   xmlValidator?: XmlValidator;
   /** Validate METS files against the XML schemas (default true). */
@@ -124,13 +131,9 @@ export async function validateOpened(
       location: { file: '.' },
     });
   }
-  if (!pkg.find('METS.xml')) {
-    findings.push({
-      id: 'CSIPSTR4',
-      level: 'MUST',
-      message: `The package root folder "${pkg.root}" must hold a file named METS.xml; nothing else can be checked.`,
-      location: { file: 'METS.xml' },
-    });
+  const metsName = PACKAGE_METS_NAMES.find((name) => pkg.find(name));
+  if (!metsName) {
+    findings.push(missingMets(pkg.root));
     return { ...base, findings, profile: options.profile ?? 'csip', profileReason: 'no METS.xml' };
   }
   const validator =
@@ -148,19 +151,23 @@ export async function validateOpened(
       location: { file },
     };
   };
-  const rootTooLarge = tooLarge('METS.xml');
+  const rootTooLarge = tooLarge(metsName);
   if (rootTooLarge)
     return {
       ...base,
       findings: [rootTooLarge],
       profile: options.profile ?? 'csip',
-      profileReason: 'METS.xml not read',
+      profileReason: `${metsName} not read`,
     };
-  const packageText = (await pkg.read('METS.xml')).toString('utf8');
+  const packageText = (await pkg.read(metsName)).toString('utf8');
   const parsed = parseXml(packageText);
   const mets = 'root' in parsed ? parsed.root : undefined;
-  const { profile, reason } = chooseProfile(mets, options.profile);
-  const schemaName = profile === 'sip' ? 'mets-sip' : 'mets-csip';
+  const { profile, reason } = chooseProfile(mets, options);
+  if (metsName !== 'METS.xml' && profile !== 'fgs1') {
+    // sip.xml is an FGS 1.x name; an E-ARK package's METS must be METS.xml.
+    return { ...base, findings: [missingMets(pkg.root)], profile, profileReason: reason };
+  }
+  const schemaName = SCHEMA_FOR[profile];
   const schemaCheck = (file: string, text: string): Promise<Finding[]> =>
     validator.validate(text, schemaName, file).then((r) =>
       r.problems.map((p) => ({
@@ -172,14 +179,20 @@ export async function validateOpened(
     );
   if (!mets) {
     const error = parsed as { error: string; line?: number };
-    findings.push(notWellFormed('METS.xml', error));
+    findings.push(notWellFormed(metsName, error));
     return { ...base, findings, profile, profileReason: reason };
   }
   // Schema checks start together once every METS file is read, so that the validator runs them in one batch.
-  const docs: MetsDoc[] = [{ file: 'METS.xml', text: packageText }];
+  const docs: MetsDoc[] = [{ file: metsName, text: packageText }];
   const refs: { ref: FileRef; metsFile: string }[] = [];
   const ruleFindings: Finding[] = [];
-  await checkRules(pkg, mets, profile, tooLarge, { docs, refs, findings: ruleFindings });
+  if (profile === 'fgs1') {
+    checkFgs1(
+      createRuleContext({ pkg, file: metsName, mets, profile }, ruleFindings, (ref) =>
+        refs.push({ ref, metsFile: metsName }),
+      ),
+    );
+  } else await checkRules(pkg, mets, profile, tooLarge, { docs, refs, findings: ruleFindings });
   // xmllint runs in a worker thread: let it work while the files are hashed.
   const schema = Promise.all(docs.map((doc) => schemaCheck(doc.file, doc.text)));
   schema.catch(() => {});
@@ -188,11 +201,11 @@ export async function validateOpened(
       ? { findings: [], notes: [], files: 0, bytes: 0 }
       : await verifyFiles(pkg, refs, { readUnreferenced: options.readUnreferenced });
   findings.push(...(await schema).flat(), ...ruleFindings);
-  findings.push(...checkStructure(pkg, attr(mets, 'OBJID')));
+  if (profile !== 'fgs1') findings.push(...checkStructure(pkg, attr(mets, 'OBJID')));
   findings.push(...verified.findings);
   return {
     findings,
-    notes: verified.notes,
+    notes: profile === 'fgs1' ? [...fgs1Notes(mets), ...verified.notes] : verified.notes,
     verified: { files: verified.files, bytes: verified.bytes },
     profile,
     profileReason: reason,
@@ -255,6 +268,21 @@ async function checkRules(
   }
 }
 
+function missingMets(root: string): Finding {
+  return {
+    id: 'CSIPSTR4',
+    level: 'MUST',
+    message: `The package root folder "${root}" must hold a file named METS.xml (FGS 1.x: METS.xml or sip.xml); nothing else can be checked.`,
+    location: { file: 'METS.xml' },
+  };
+}
+
+const SCHEMA_FOR: Record<ValidationProfile, XmlSchemaName> = {
+  csip: 'mets-csip',
+  sip: 'mets-sip',
+  fgs1: 'mets-fgs1',
+};
+
 function notWellFormed(file: string, error: { error: string; line?: number }): Finding {
   return {
     id: 'METS-XML',
@@ -264,11 +292,17 @@ function notWellFormed(file: string, error: { error: string; line?: number }): F
   };
 }
 
-/** The profile given, or 'sip' when the METS declares itself a SIP (also in a wrongly spelt CSIP namespace). */
+/**
+ * The profile given (or 'fgs1' for an FGS 1.x METS when `acceptFgs1`), else 'fgs1' for an FGS 1.x METS, 'sip'
+ * when the METS declares itself a SIP (also in a wrongly spelt CSIP namespace), else 'csip'.
+ */
 function chooseProfile(
   mets: XmlNode | undefined,
-  given: ValidationProfile | undefined,
+  options: Pick<ValidatePackageOptions, 'profile' | 'acceptFgs1'>,
 ): { profile: ValidationProfile; reason: string } {
+  const given = options.profile;
+  const fgs1 = given === undefined || options.acceptFgs1 ? fgs1Evidence(mets) : undefined;
+  if (fgs1 && given !== 'fgs1') return { profile: 'fgs1', reason: fgs1 };
   if (given) return { profile: given, reason: 'given as an option' };
   const hdr = mets && kid(mets, 'metsHdr');
   const typeKey =

@@ -142,6 +142,43 @@ export function consoleContract(state: SuiteState): void {
       expect(ids(await catalog.searchPackages({ creator: 'social', limit: 10 }))).toEqual(['p2']);
     });
 
+    it('finds by archive creator (name or reference code) and classification node with the nodes below it', async () => {
+      const { catalog } = state;
+      const specs = [
+        {
+          id: 'a1',
+          classification: '3.1',
+          archiveCreator: { name: 'Byggnadsnämnden', referenceCode: 'SE/EXK/BN' },
+        },
+        {
+          id: 'a2',
+          classification: '3.1.2',
+          archiveCreator: { name: 'Byggnadsnämnden', referenceCode: 'SE/EXK/BN' },
+        },
+        {
+          id: 'a3',
+          classification: '3.10',
+          archiveCreator: { name: 'Socialnämnden', referenceCode: 'SE/EXK/SN' },
+        },
+        { id: 'a4', classification: '3_1' },
+      ];
+      for (const [i, s] of specs.entries()) {
+        const { id, ...described } = s;
+        const metadata = { title: `Ärende ${id}`, ...described };
+        await catalog.addPackage(makePackage(id, { createdAt: day(20 + i), metadata }), [], []);
+      }
+      const search = async (query: { archiveCreator?: string; classification?: string }) =>
+        ids(await catalog.searchPackages({ ...query, limit: 10 }));
+      expect(await search({ archiveCreator: 'BYGGNADS' })).toEqual(['a2', 'a1']);
+      expect(await search({ archiveCreator: 'se/exk/sn' })).toEqual(['a3']);
+      expect(await search({ classification: '3.1' })).toEqual(['a2', 'a1']);
+      expect(await search({ classification: '3.1.2' })).toEqual(['a2']);
+      expect(await search({ classification: '3' })).toEqual(['a3', 'a2', 'a1']);
+      expect(await search({ classification: '3_' })).toEqual([]);
+      expect(await search({ classification: '3.1', archiveCreator: 'SE/EXK/BN' })).toEqual(['a2', 'a1']);
+      expect(await search({ archiveCreator: 'Kulturnämnden' })).toEqual([]);
+    });
+
     it('takes % and _ in the words literally', async () => {
       await addArchive(state);
       expect(ids(await state.catalog.searchPackages({ text: '100%', limit: 10 }))).toEqual(['p4']);

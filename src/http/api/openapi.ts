@@ -117,6 +117,8 @@ export const OPERATIONS: Operation[] = [
       'text',
       'identifier',
       'creator',
+      'archiveCreator',
+      'classification',
       'from',
       'to',
       'file',

@@ -169,6 +169,7 @@ export const EN: Record<LabelKey, string> = {
   'packages.metadata': 'Description',
   'packages.description': 'Contents',
   'packages.classification': 'Classification',
+  'packages.archiveCreator': 'Archive creator',
   'packages.access': 'Access',
   'packages.restricted': 'Restricted: {rule}. Downloads need the archivist role and are logged.',
   'packages.source': 'Source',

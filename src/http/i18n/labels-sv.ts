@@ -169,6 +169,7 @@ export const SV = {
   'packages.metadata': 'Beskrivning',
   'packages.description': 'Innehåll',
   'packages.classification': 'Klassificering',
+  'packages.archiveCreator': 'Arkivbildare',
   'packages.access': 'Åtkomst',
   'packages.restricted': 'Begränsad åtkomst: {rule}. Nedladdning kräver rollen arkivarie och loggas.',
   'packages.source': 'Källa',

@@ -33,6 +33,10 @@ export interface SearchParams {
   text?: string;
   identifier?: string;
   creator?: string;
+  /** Archive creator (arkivbildare): part of its name or reference code. */
+  archiveCreator?: string;
+  /** Classification node: packages classified there or below. */
+  classification?: string;
   from?: string;
   to?: string;
   file?: string;
@@ -52,7 +56,7 @@ export function parseSearch(params: SearchParams): PackageQuery {
     throw new ValidationError(rule, `[packages] ${message}`);
   };
   const query: PackageQuery = { limit: DEFAULT_PAGE };
-  for (const key of ['text', 'identifier', 'creator', 'puid'] as const) {
+  for (const key of ['text', 'identifier', 'creator', 'archiveCreator', 'classification', 'puid'] as const) {
     const value = given(params[key]);
     if (value !== undefined) query[key] = value;
   }

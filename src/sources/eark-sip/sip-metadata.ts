@@ -6,9 +6,13 @@
  *   metsHdr/agent ROLE=CREATOR TYPE=ORGANIZATION (the submitting agent, SIP4-SIP8), or the first agent's name
  *                                    -> creator
  *   metsHdr/@CREATEDATE              -> dates.created
+ *
+ * An FGS Paketstruktur 1.x METS (see `fgs1-metadata.ts`) is mapped from its own header instead.
  */
 import type { DescriptiveMetadata } from '../../model/package.js';
+import { fgs1Evidence } from '../../validation/fgs1.js';
 import { attr, kid, kids, parseXml, type XmlNode } from '../../validation/xml-tree.js';
+import { fgs1Metadata } from './fgs1-metadata.js';
 
 /** What the source takes from a SIP's METS. */
 export interface SipMets {
@@ -36,6 +40,7 @@ export function readSipMets(text: string, key: string): SipMets {
   let parsed = parseXml(header ?? text);
   if (header && !('root' in parsed)) parsed = parseXml(text);
   const mets = 'root' in parsed ? parsed.root : undefined;
+  if (mets && fgs1Evidence(mets)) return fgs1Metadata(mets, key);
   const objid = (mets && attr(mets, 'OBJID')?.trim()) || key;
   const label = (mets && attr(mets, 'LABEL')?.trim()) || undefined;
   const hdr = mets && kid(mets, 'metsHdr');

@@ -23,6 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { errorMessage, ValidationError } from '../../errors.js';
 import type { XmlValidator } from '../../metadata/xml-validator.js';
 import type { ValidationReport } from '../../validation/types.js';
+import { PACKAGE_METS_NAMES } from '../../validation/fgs1.js';
 import { validatePackage } from '../../validation/validate-package.js';
 import { describeFsError, recordError } from '../file-reader.js';
 import { isolateRecord } from '../isolate.js';
@@ -102,6 +103,8 @@ export function createEarkSipSource(options: EarkSipSourceOptions): RecordSource
     if (identity && known?.identity === identity) return known.report;
     const report = await validatePackage(location, {
       profile: 'sip',
+      // FGS Paketstruktur 1.x SIPs, which many municipal systems still deliver, are checked as what they are.
+      acceptFgs1: true,
       // Packaging reads every file once more and refuses a lying entry with the same rule (zip-size, zip-crc).
       readUnreferenced: false,
       ...(options.validator ? { xmlValidator: options.validator } : {}),
@@ -170,9 +173,12 @@ async function buildRecord(
   onIgnored: EarkSipSourceOptions['onIgnored'],
 ): Promise<EarkSipRecord> {
   const { root, files } = await listSipFiles(sip, entry.key, onIgnored);
-  const metsPath = `${root}/METS.xml`;
-  const metsFile = files.find((f) => f.path === metsPath);
-  if (!metsFile) throw recordError('CSIPSTR4', entry.key, metsPath, 'the SIP has no METS.xml at its root');
+  const metsFile = PACKAGE_METS_NAMES.map((name) => files.find((f) => f.path === `${root}/${name}`)).find(
+    (f) => f !== undefined,
+  );
+  if (!metsFile)
+    throw recordError('CSIPSTR4', entry.key, `${root}/METS.xml`, 'the SIP has no METS.xml at its root');
+  const metsPath = metsFile.path;
   const chunks: Buffer[] = [];
   for await (const chunk of metsFile.open()) chunks.push(chunk as Buffer);
   const mets = readSipMets(Buffer.concat(chunks).toString('utf8'), entry.key);

@@ -36,11 +36,15 @@ describe('case-management exports (CITS ERMS)', () => {
     const { ok, rejected } = await scan(path.join(FIXTURES, 'broken'));
     expect(ok).toEqual([]);
     const byKey = new Map(rejected.map((r) => [r.key, r.errors]));
-    for (const errors of byKey.values()) {
+    for (const [key, errors] of byKey) {
       expect(errors.length).toBeGreaterThan(0);
-      for (const e of errors)
-        expect(e).toMatchObject({ rule: 'erms-invalid', subject: { file: 'erms.xml' } });
+      const rule = key === 'schematronfel' ? 'erms-schematron' : 'erms-invalid';
+      for (const e of errors) expect(e).toMatchObject({ rule, subject: { file: 'erms.xml' } });
     }
+    // Schema-valid, but aggregationType own_aggregation_definition without otherAggregationType (erms.sch).
+    expect(byKey.get('schematronfel')?.[0]?.message).toMatch(
+      /erms\.xml.*line 23: Schematron rule co-occurrence-constraints: .*\(erms\.sch\) failed: .*otherAggregationType/,
+    );
     expect(byKey.get('ej-välformad')?.[0]?.message).toMatch(/erms\.xml:\d+: .*(end tag|mismatch)/i);
     expect(byKey.get('schemafel')?.[0]?.message).toMatch(/erms\.xml:\d+: .*systemIdentifier/);
     expect(byKey.get('fel-namnrymd')?.[0]?.message).toMatch(
