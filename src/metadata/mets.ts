@@ -11,6 +11,7 @@
  * IDs are deterministic ("ID-..."), so the same description always gives the same bytes.
  */
 import { ValidationError } from '../errors.js';
+import { registeredMediaType } from '../formats/media-types.js';
 import { PREMIS_VERSION } from './premis.js';
 import type { MetadataFileRef, PackageDescription, RootMetsReferences } from './types.js';
 import {
@@ -126,10 +127,14 @@ function organisationAgent(
   ];
 }
 
-/** Attributes common to file and mdRef: MIMETYPE, SIZE, CREATED, CHECKSUM, CHECKSUMTYPE. */
+/**
+ * Attributes common to file and mdRef: MIMETYPE (an IANA media type without parameters; a type the registry does
+ * not list, such as PRONOM's audio/x-wav, is recorded as application/octet-stream), SIZE, CREATED, CHECKSUM,
+ * CHECKSUMTYPE.
+ */
 function fileCore(f: { mimeType: string; size: number; sha256: string }, created: Date): XmlAttributes {
   return {
-    MIMETYPE: f.mimeType,
+    MIMETYPE: registeredMediaType(f.mimeType),
     SIZE: String(f.size),
     CREATED: xmlDateTime(created),
     CHECKSUM: f.sha256,

@@ -165,6 +165,38 @@ describe.concurrent('a conformant SIP written by the test', () => {
     expect([...ids(report)].sort()).toEqual(['CSIP2', 'CSIP69', 'CSIP7']);
   });
 
+  it('a MIMETYPE not in the IANA registry → CSIP68; parameters (RFC 2045) are allowed on a registered type', async ({
+    expect,
+  }) => {
+    const wrong = await variant('mimetype', (pkg) => {
+      editFile(
+        path.join(pkg, 'METS.xml'),
+        'MIMETYPE="text/plain" SIZE="20"',
+        'MIMETYPE="application/wrongmimetype" SIZE="20"',
+      );
+    });
+    expect([...ids(wrong)]).toEqual(['CSIP68']);
+    expect(wrong.findings.find((f) => f.id === 'CSIP68')?.message).toMatch(
+      /application\/wrongmimetype.*IANA/,
+    );
+    const charset = await variant('charset', (pkg) => {
+      editFile(
+        path.join(pkg, 'METS.xml'),
+        'MIMETYPE="text/plain" SIZE="20"',
+        'MIMETYPE="Text/Plain; charset=UTF-8" SIZE="20"',
+      );
+    });
+    expect([...ids(charset)]).toEqual([]);
+    const broken = await variant('badparam', (pkg) => {
+      editFile(
+        path.join(pkg, 'METS.xml'),
+        'MIMETYPE="text/plain" SIZE="20"',
+        'MIMETYPE="text/plain; charset" SIZE="20"',
+      );
+    });
+    expect([...ids(broken)]).toEqual(['CSIP68']);
+  });
+
   it('no submitting agent → SIP15 under the SIP profile only', async ({ expect }) => {
     const drop = (pkg: string) =>
       editFile(
