@@ -20,7 +20,6 @@ import {
   element,
   hrefFor,
   NS,
-  representationObjectId,
   representationPath,
   textElement,
   type XmlAttributes,
@@ -266,15 +265,15 @@ function fileGroup(
 }
 
 /** Builds representations/<rep>/METS.xml, listing every content file relative to the representation folder. */
-export function buildRepresentationMets(desc: PackageDescription): string {
-  return [...representationMetsParts(desc)()].join('');
+export function buildRepresentationMets(desc: PackageDescription, preservation?: MetadataFileRef): string {
+  return [...representationMetsParts(desc, preservation)()].join('');
 }
 
 /**
  * representations/<rep>/METS.xml in parts (see `buildXmlParts`): one `file` element per content file, built as the
  * parts are taken, so a record of 100,000 files never has its METS in memory whole.
  */
-export function representationMetsParts(desc: PackageDescription): XmlParts {
+export function representationMetsParts(desc: PackageDescription, preservation?: MetadataFileRef): XmlParts {
   const rep = desc.representationId;
   const prefix = `${representationPath(rep)}/`;
   const fileGrpId = xmlId(rep, 'filegrp', 'data');
@@ -307,9 +306,19 @@ export function representationMetsParts(desc: PackageDescription): XmlParts {
     { ID: xmlId(rep, 'div', 'data'), LABEL: 'Data' },
     { fptr: element({ FILEID: fileGrpId }) },
   );
-  const root = metsRootElement(desc, representationObjectId(desc.id, rep), {
+  // Its preservation metadata (see buildRepresentationPremis), referenced relative to the representation folder.
+  const digiprovId = xmlId(rep, 'digiprov', 1);
+  const amdSec = preservation && {
+    ID: xmlId(rep, 'amd'),
+    digiprovMD: mdSec({ ...preservation, path: preservation.path.slice(prefix.length) }, digiprovId),
+  };
+  const metadataDiv =
+    preservation && element({ ID: xmlId(rep, 'div', 'metadata'), LABEL: 'Metadata', ADMID: digiprovId });
+  // CSIP1: the representation METS's OBJID is the name of the representation folder.
+  const root = metsRootElement(desc, rep, {
+    amdSec: amdSec && element({ ID: amdSec.ID }, { digiprovMD: amdSec.digiprovMD }),
     fileSec,
-    structMap: structMap([rep], rep, [dataDiv]),
+    structMap: structMap([rep], rep, metadataDiv ? [metadataDiv, dataDiv] : [dataDiv]),
   });
   return buildXmlParts('mets', root, [{ slot: 'files', name: 'file', items: files }]);
 }
