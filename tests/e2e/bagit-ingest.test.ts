@@ -54,7 +54,10 @@ describe('ingest of BagIt bags', () => {
     }
     // The Library of Congress validator (Debian python3-bagit), independent of bevara.
     const checked = spawnSync('bagit.py', ['--validate', out], { encoding: 'utf8' });
-    expect(checked.status, checked.stderr).toBe(0);
+    expect(
+      checked.status,
+      checked.error ? 'bagit.py not found (see scripts/test-setup.sh)' : checked.stderr,
+    ).toBe(0);
     expect(checked.stderr).toMatch(/is valid/);
     const zip = path.join(data, 'store', 'local', 'packages', id, `${id}.zip`);
     const validated = bevara(data, ['--json', 'validate', zip]);
