@@ -29,8 +29,12 @@ fi
 mkdir "$work/tree"
 git --git-dir="$source_git" archive "$COMMIT" corpus README.md | tar -x -C "$work/tree"
 echo "$COMMIT" >"$work/tree/COMMIT"
-rm -rf "$target.old"
-[ -e "$target" ] && mv "$target" "$target.old"
-mv "$work/tree" "$target"
-rm -rf "$target.old"
+# Move an old copy (another commit) aside, then rename ours into place; -T never moves into an existing folder, so
+# when a run at the same time got there first, its copy stays and ours is dropped.
+if [ -e "$target" ]; then
+  mv -T "$target" "$work/old" 2>/dev/null || true
+fi
+if ! mv -T "$work/tree" "$target" 2>/dev/null; then
+  [ "$(cat "$target/COMMIT" 2>/dev/null)" = "$COMMIT" ] || { echo "corpus: could not put it at $target" >&2; exit 1; }
+fi
 echo "corpus: $target at $COMMIT ($(find "$target/corpus" -name testCase.xml | wc -l) test cases)"
