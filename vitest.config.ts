@@ -18,6 +18,8 @@ const E2E_DIRS = 'tests/{e2e,hostile}';
 const DIST = [`${E2E_DIRS}/**/*.test.ts`, '**/*.dist.test.ts'];
 const IMAGE = 'tests/image/**/*.test.ts';
 const BROWSER = 'tests/browser/**/*.test.ts';
+// The E-ARK corpus run has its own config (vitest.corpus.config.ts, `npm run test:corpus`): not vendored.
+const CORPUS = 'tests/corpus/**';
 
 const SETUP = {
   dist: 'tests/setup/dist.ts',
@@ -51,7 +53,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     projects: [
-      project('unit', ['tests/**/*.test.ts'], [SLOW, S3, PG, IMAGE, BROWSER, ...DIST], []),
+      project('unit', ['tests/**/*.test.ts'], [SLOW, S3, PG, IMAGE, BROWSER, CORPUS, ...DIST], []),
       project('slow', [SLOW], [S3, PG, ...DIST], []),
       project('s3', [S3], DIST, [SETUP.s3]),
       project('pg', [PG], DIST, [SETUP.pg]),

@@ -5,12 +5,14 @@
 #   time   /usr/bin/time measures peak memory of the CLI on large files
 #   chromium           headless Chromium renders the HTML reports to a screenshot and a DOM dump, and runs the
 #                      console's browser tests (tests/browser, driven by playwright-core)
+#   python3            runs bagit.py, the Library of Congress BagIt validator (vendored in tests/tools, public
+#                      domain; Debian 12 has no python3-bagit): restored bags are checked by it
 #   fonts-dejavu-core  a font for that rendering, so the screenshot has readable text (å, ä, ö included)
 #   bsdutils (script: a pseudo-terminal for the progress-bar test), util-linux (runuser), coreutils (mkfifo)
 #   are part of every Debian system.
 set -euo pipefail
 missing=()
-for tool in unzip:unzip zip:zip /usr/bin/time:time chromium:chromium script:bsdutils runuser:util-linux mkfifo:coreutils; do
+for tool in python3:python3 unzip:unzip zip:zip /usr/bin/time:time chromium:chromium script:bsdutils runuser:util-linux mkfifo:coreutils; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
 done
 for file in /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core; do

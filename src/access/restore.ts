@@ -35,8 +35,9 @@ export async function restorePackage(catalog: Catalog, options: RestoreOptions):
   if (!pkg) throw new NotFoundError(`[get] package ${options.packageId} is not in the catalog`);
   const files = await catalog.listFiles(pkg.id);
   const out = path.resolve(options.out);
+  const asSubmitted = submittedLayout(pkg.sourceKind);
   const targets = new Map(
-    files.map((f) => [`${pkg.id}/${f.entryPath}`, { file: f, target: safeTarget(out, f) }]),
+    files.map((f) => [`${pkg.id}/${f.entryPath}`, { file: f, target: safeTarget(out, f, asSubmitted(f)) }]),
   );
   for (const { file, target } of targets.values()) {
     await checkFolders(out, path.dirname(target), file, false);
@@ -116,10 +117,28 @@ async function checkFolders(out: string, dir: string, file: FileRecord, create: 
   }
 }
 
-/** Where a file lands; refuses any path that would resolve outside `out`. */
-function safeTarget(out: string, file: FileRecord): string {
-  const target = path.resolve(out, ...file.path.split('/'));
-  if (path.isAbsolute(file.path) || !target.startsWith(out + path.sep)) {
+/**
+ * The path a file is restored to, as it was submitted: for a record that came as a BagIt bag, the content files
+ * go back under `data/` and the tag files (bagit.txt, bag-info.txt, manifests, kept as the record's metadata
+ * files under metadata/descriptive/) back to the bag's root, so the restored folder is the bag again.
+ */
+export function submittedLayout(sourceKind: string): (file: FileRecord) => string {
+  if (sourceKind !== 'bagit') return (file) => file.path;
+  return (file) => (isProducerMetadata(file) ? file.path : `data/${file.path}`);
+}
+
+/** A producer's metadata file kept verbatim (record.json, ERMS export, bag tag files): not a content file. */
+function isProducerMetadata(file: FileRecord): boolean {
+  return (
+    file.entryPath === `metadata/descriptive/${file.path}` ||
+    file.entryPath.endsWith(`/metadata/descriptive/${file.path}`)
+  );
+}
+
+/** Where a file lands (`relative` to `out`); refuses any path that would resolve outside `out`. */
+function safeTarget(out: string, file: FileRecord, relative: string): string {
+  const target = path.resolve(out, ...relative.split('/'));
+  if (path.isAbsolute(relative) || !target.startsWith(out + path.sep)) {
     throw new ValidationError(
       'restore-path',
       `[get] file "${file.path}" would be written outside ${out}; refused`,

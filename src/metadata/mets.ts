@@ -11,6 +11,7 @@
  * IDs are deterministic ("ID-..."), so the same description always gives the same bytes.
  */
 import { ValidationError } from '../errors.js';
+import { registeredMediaType } from '../formats/media-types.js';
 import { PREMIS_VERSION } from './premis.js';
 import type { MetadataFileRef, PackageDescription, RootMetsReferences } from './types.js';
 import {
@@ -19,7 +20,6 @@ import {
   element,
   hrefFor,
   NS,
-  representationObjectId,
   representationPath,
   textElement,
   type XmlAttributes,
@@ -156,10 +156,14 @@ function organisationAgent(
   ];
 }
 
-/** Attributes common to file and mdRef: MIMETYPE, SIZE, CREATED, CHECKSUM, CHECKSUMTYPE. */
+/**
+ * Attributes common to file and mdRef: MIMETYPE (an IANA media type without parameters; a type the registry does
+ * not list, such as PRONOM's audio/x-wav, is recorded as application/octet-stream), SIZE, CREATED, CHECKSUM,
+ * CHECKSUMTYPE.
+ */
 function fileCore(f: { mimeType: string; size: number; sha256: string }, created: Date): XmlAttributes {
   return {
-    MIMETYPE: f.mimeType,
+    MIMETYPE: registeredMediaType(f.mimeType),
     SIZE: String(f.size),
     CREATED: xmlDateTime(created),
     CHECKSUM: f.sha256,
@@ -291,15 +295,15 @@ function fileGroup(
 }
 
 /** Builds representations/<rep>/METS.xml, listing every content file relative to the representation folder. */
-export function buildRepresentationMets(desc: PackageDescription): string {
-  return [...representationMetsParts(desc)()].join('');
+export function buildRepresentationMets(desc: PackageDescription, preservation?: MetadataFileRef): string {
+  return [...representationMetsParts(desc, preservation)()].join('');
 }
 
 /**
  * representations/<rep>/METS.xml in parts (see `buildXmlParts`): one `file` element per content file, built as the
  * parts are taken, so a record of 100,000 files never has its METS in memory whole.
  */
-export function representationMetsParts(desc: PackageDescription): XmlParts {
+export function representationMetsParts(desc: PackageDescription, preservation?: MetadataFileRef): XmlParts {
   const rep = desc.representationId;
   const prefix = `${representationPath(rep)}/`;
   const fileGrpId = xmlId(rep, 'filegrp', 'data');
@@ -332,9 +336,19 @@ export function representationMetsParts(desc: PackageDescription): XmlParts {
     { ID: xmlId(rep, 'div', 'data'), LABEL: 'Data' },
     { fptr: element({ FILEID: fileGrpId }) },
   );
-  const root = metsRootElement(desc, representationObjectId(desc.id, rep), {
+  // Its preservation metadata (see buildRepresentationPremis), referenced relative to the representation folder.
+  const digiprovId = xmlId(rep, 'digiprov', 1);
+  const amdSec = preservation && {
+    ID: xmlId(rep, 'amd'),
+    digiprovMD: mdSec({ ...preservation, path: preservation.path.slice(prefix.length) }, digiprovId),
+  };
+  const metadataDiv =
+    preservation && element({ ID: xmlId(rep, 'div', 'metadata'), LABEL: 'Metadata', ADMID: digiprovId });
+  // CSIP1: the representation METS's OBJID is the name of the representation folder.
+  const root = metsRootElement(desc, rep, {
+    amdSec: amdSec && element({ ID: amdSec.ID }, { digiprovMD: amdSec.digiprovMD }),
     fileSec,
-    structMap: structMap([rep], rep, [dataDiv]),
+    structMap: structMap([rep], rep, metadataDiv ? [metadataDiv, dataDiv] : [dataDiv]),
   });
   return buildXmlParts('mets', root, [{ slot: 'files', name: 'file', items: files }]);
 }

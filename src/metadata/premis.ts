@@ -220,6 +220,22 @@ export function premisParts(desc: PackageDescription, options: PremisOptions = {
   ]);
 }
 
+/**
+ * representations/<rep>/metadata/preservation/premis.xml: the representation as a PREMIS object, under the same
+ * identifier as in the package's premis.xml, which holds its files, their fixity and formats, and the events.
+ * It gives the representation its own metadata folder (CSIPSTR13) without writing the file list twice.
+ */
+export function buildRepresentationPremis(desc: PackageDescription): string {
+  const value = representationObjectId(desc.id, desc.representationId);
+  const root = element(premisRootAttributes(), {
+    'premis:object': element(
+      { 'xsi:type': 'premis:representation', xmlID: xmlId('premis-representation', desc.representationId) },
+      { 'premis:objectIdentifier': premisIdentifier('objectIdentifier', value) },
+    ),
+  });
+  return [...buildXmlParts('premis:premis', root, [])()].join('');
+}
+
 /** The package's ingestion event, as the relationship to its source links to it. */
 function ingestionEvent(desc: PackageDescription): { value: string; xmlId: string } | undefined {
   const index = desc.events.findIndex((e) => e.type === 'ingestion');

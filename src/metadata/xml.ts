@@ -107,8 +107,9 @@ export function representationPath(representationId: string): string {
 }
 
 /**
- * Identifier of the representation: `${packageId}/representations/${representationId}`. Used as the
- * representation METS OBJID and as the PREMIS representation object's identifier, so the two documents agree.
+ * Identifier of the representation: `${packageId}/representations/${representationId}`, unique across packages:
+ * the PREMIS representation object's identifier. (The representation METS OBJID is the folder name alone, as
+ * CSIP1 prefers.)
  */
 export function representationObjectId(packageId: string, representationId: string): string {
   return `${packageId}/${representationPath(representationId)}`;

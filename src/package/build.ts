@@ -17,7 +17,7 @@ import { createFormatIdentifier } from '../formats/identify.js';
 import type { FormatIdentification } from '../formats/types.js';
 import { buildDublinCore } from '../metadata/dublin-core.js';
 import { buildRootMets, representationMetsParts } from '../metadata/mets.js';
-import { premisParts } from '../metadata/premis.js';
+import { buildRepresentationPremis, premisParts } from '../metadata/premis.js';
 import type { MetadataFileRef, PackageDescription, PackagedFile, SoftwareAgent } from '../metadata/types.js';
 import type { XmlParts } from '../metadata/xml.js';
 import { ERMS_FILE_NAME } from '../sources/erms-file.js';
@@ -222,11 +222,18 @@ async function* metadataEntries(
     digestedAt,
   );
   yield premis.entry(root);
+  const repPremis = metadataFile(
+    `representations/${profile.representation}/metadata/preservation/premis.xml`,
+    buildRepresentationPremis(description),
+    'text/xml',
+    digestedAt,
+  );
+  yield repPremis.entry(root);
   // The check after writing reads the representation METS as the write pass made it: generated twice, not three times.
   const written: Buffer[] = [];
   const repMets = partsFile(
     `representations/${profile.representation}/METS.xml`,
-    representationMetsParts(description),
+    representationMetsParts(description, repPremis.ref),
     'text/xml',
     digestedAt,
   );

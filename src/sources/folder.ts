@@ -17,7 +17,6 @@
 
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { ValidationError } from '../errors.js';
 import { createErmsSchematron, type ErmsSchematron } from '../metadata/erms-schematron.js';
 import { createXmlValidator, type XmlValidator } from '../metadata/xml-validator.js';
 import { checkErmsFile, ERMS_FILE_NAME } from './erms-file.js';

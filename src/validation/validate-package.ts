@@ -13,12 +13,14 @@ import { basename } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { createXmlValidator, type XmlSchemaName, type XmlValidator } from '../metadata/xml-validator.js';
+import { type BagChecker, isBagLayout, validateBagOpened } from './bag-package.js';
 import { fgs1Evidence, fgs1Notes, PACKAGE_METS_NAMES } from './fgs1.js';
 import { verifyFiles } from './file-verifier.js';
 import { openPackage, type PackageReader } from './package-reader.js';
 import { createRuleContext, type FileRef, type RuleContext } from './rule-context.js';
 import { checkFileSec, checkFiles } from './rules/csip-filesec.js';
 import { checkMetadataSections } from './rules/csip-metadata.js';
+import { checkMetadataFolders, type ParsedMets } from './rules/csip-metadata-folders.js';
 import { checkHeader, checkNamespaces, checkRoot } from './rules/csip-root.js';
 import { checkStructMap } from './rules/csip-structmap.js';
 import { checkStructure } from './rules/csip-structure.js';
@@ -48,6 +50,12 @@ export interface ValidatePackageOptions {
    * every file anyway and refuses such an entry with the same rule.
    */
   readUnreferenced?: boolean;
+  /**
+   * Checks a bag (see bag-package.ts). When given, a package whose root holds bagit.txt and no METS.xml is
+   * validated as a bag-wrapped E-ARK package: the bag by this checker, the package in data/<id>/ as CSIP. Without
+   * it such a package fails CSIPSTR4 like any package without METS.xml.
+   */
+  bagChecker?: BagChecker;
   /** Largest METS file read, in bytes (default {@link DEFAULT_MAX_METS_BYTES}); a larger one is refused unread. */
   maxMetsBytes?: number;
 }
@@ -107,6 +115,10 @@ export async function validatePackage(
     return report({ findings: [{ id: err.rule, level: 'MUST', message: err.message, location: { file } }] });
   }
   try {
+    const checkBag = options.bagChecker;
+    if (checkBag && isBagLayout(pkg)) {
+      return report(await validateBagOpened(pkg, checkBag, (inner) => validateOpened(inner, options)));
+    }
     return report({ root: pkg.root, ...(await validateOpened(pkg, options)) });
   } finally {
     await pkg.close();
@@ -186,13 +198,20 @@ export async function validateOpened(
   const docs: MetsDoc[] = [{ file: metsName, text: packageText }];
   const refs: { ref: FileRef; metsFile: string }[] = [];
   const ruleFindings: Finding[] = [];
+  const parsedMets: ParsedMets[] = [];
   if (profile === 'fgs1') {
     checkFgs1(
       createRuleContext({ pkg, file: metsName, mets, profile }, ruleFindings, (ref) =>
         refs.push({ ref, metsFile: metsName }),
       ),
     );
-  } else await checkRules(pkg, mets, profile, tooLarge, { docs, refs, findings: ruleFindings });
+  } else
+    await checkRules(pkg, mets, profile, tooLarge, {
+      docs,
+      refs,
+      findings: ruleFindings,
+      parsed: parsedMets,
+    });
   // xmllint runs in a worker thread: let it work while the files are hashed.
   const schema = Promise.all(docs.map((doc) => schemaCheck(doc.file, doc.text)));
   schema.catch(() => {});
@@ -201,7 +220,10 @@ export async function validateOpened(
       ? { findings: [], notes: [], files: 0, bytes: 0 }
       : await verifyFiles(pkg, refs, { readUnreferenced: options.readUnreferenced });
   findings.push(...(await schema).flat(), ...ruleFindings);
-  if (profile !== 'fgs1') findings.push(...checkStructure(pkg, attr(mets, 'OBJID')));
+  if (profile !== 'fgs1') {
+    findings.push(...checkStructure(pkg, attr(mets, 'OBJID')));
+    findings.push(...checkMetadataFolders(pkg, parsedMets));
+  }
   findings.push(...verified.findings);
   return {
     findings,
@@ -221,7 +243,12 @@ async function checkRules(
   mets: XmlNode,
   profile: ValidationProfile,
   tooLarge: (file: string) => Finding | undefined,
-  out: { docs: MetsDoc[]; refs: { ref: FileRef; metsFile: string }[]; findings: Finding[] },
+  out: {
+    docs: MetsDoc[];
+    refs: { ref: FileRef; metsFile: string }[];
+    findings: Finding[];
+    parsed: ParsedMets[];
+  },
 ): Promise<void> {
   const contextFor = (file: string, root: XmlNode): RuleContext =>
     createRuleContext({ pkg, file, mets: root, profile }, out.findings, (ref) =>
@@ -236,6 +263,7 @@ async function checkRules(
     });
   } else {
     const ctx = contextFor('METS.xml', mets);
+    out.parsed.push({ file: 'METS.xml', mets });
     for (const rule of [
       checkNamespaces,
       checkRoot,
@@ -261,6 +289,8 @@ async function checkRules(
         continue;
       }
       out.docs.push({ file, text });
+      out.parsed.push({ file, mets: rep.root });
+      out.findings.push(...checkRepresentationObjid(file, rep.root));
       const repCtx = contextFor(file, rep.root);
       checkNamespaces(repCtx);
       checkFiles(repCtx);
@@ -282,6 +312,21 @@ const SCHEMA_FOR: Record<ValidationProfile, XmlSchemaName> = {
   sip: 'mets-sip',
   fgs1: 'mets-fgs1',
 };
+
+/** CSIP1 (SHOULD part): a representation METS's OBJID is the name of its representation folder. */
+function checkRepresentationObjid(file: string, mets: XmlNode): Finding[] {
+  const folder = /^representations\/([^/]+)\/METS\.xml$/.exec(file)?.[1];
+  const objid = attr(mets, 'OBJID');
+  if (folder === undefined || objid === undefined || objid.trim() === '' || objid === folder) return [];
+  return [
+    {
+      id: 'CSIP1',
+      level: 'SHOULD',
+      message: `The OBJID "${objid}" of a representation METS should be the representation folder's name "${folder}".`,
+      location: { file, xpath: mets.xpath, line: mets.line },
+    },
+  ];
+}
 
 function notWellFormed(file: string, error: { error: string; line?: number }): Finding {
   return {

@@ -87,26 +87,5 @@ export const CHECKSUM_ALGORITHMS: Readonly<Record<string, string>> = {
   'SHA-512': 'sha512',
 };
 
-/** IANA top-level media types; a MIMETYPE must be `type/subtype` with one of these (CSIP26/40/53/68). */
-export const MEDIA_TOP_LEVEL_TYPES: ReadonlySet<string> = new Set([
-  'application',
-  'audio',
-  'example',
-  'font',
-  'haptics',
-  'image',
-  'message',
-  'model',
-  'multipart',
-  'text',
-  'video',
-]);
-
 /** mets/@PROFILE of an E-ARK SIP: the 2.x profile URL, with or without a version in the file name (SIP2). */
 export const SIP_PROFILE_URL = /^https:\/\/earksip\.dilcis\.eu\/profile\/E-ARK-SIP(-v\d+-\d+-\d+)?\.xml$/;
-
-/** A value that is a syntactically valid media type with a registered top-level type. */
-export function isMediaType(value: string): boolean {
-  const match = /^([a-z]+)\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(\s*;.*)?$/.exec(value.trim());
-  return match !== null && MEDIA_TOP_LEVEL_TYPES.has(match[1] as string);
-}

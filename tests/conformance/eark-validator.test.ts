@@ -165,6 +165,69 @@ describe.concurrent('a conformant SIP written by the test', () => {
     expect([...ids(report)].sort()).toEqual(['CSIP2', 'CSIP69', 'CSIP7']);
   });
 
+  it('a MIMETYPE not in the IANA registry → CSIP68; parameters (RFC 2045) are allowed on a registered type', async ({
+    expect,
+  }) => {
+    const wrong = await variant('mimetype', (pkg) => {
+      editFile(
+        path.join(pkg, 'METS.xml'),
+        'MIMETYPE="text/plain" SIZE="20"',
+        'MIMETYPE="application/wrongmimetype" SIZE="20"',
+      );
+    });
+    expect([...ids(wrong)]).toEqual(['CSIP68']);
+    expect(wrong.findings.find((f) => f.id === 'CSIP68')?.message).toMatch(
+      /application\/wrongmimetype.*IANA/,
+    );
+    const charset = await variant('charset', (pkg) => {
+      editFile(
+        path.join(pkg, 'METS.xml'),
+        'MIMETYPE="text/plain" SIZE="20"',
+        'MIMETYPE="Text/Plain; charset=UTF-8" SIZE="20"',
+      );
+    });
+    expect([...ids(charset)]).toEqual([]);
+    const broken = await variant('badparam', (pkg) => {
+      editFile(
+        path.join(pkg, 'METS.xml'),
+        'MIMETYPE="text/plain" SIZE="20"',
+        'MIMETYPE="text/plain; charset" SIZE="20"',
+      );
+    });
+    expect([...ids(broken)]).toEqual(['CSIP68']);
+  });
+
+  it('SHOULDs: metadata outside preservation/ and descriptive/ (CSIPSTR6, 7), no representation metadata folder (CSIPSTR13), a representation OBJID that is not its folder name (CSIP1)', async ({
+    expect,
+  }) => {
+    const clean = await variant('shoulds-clean', () => {});
+    expect(clean.findings).toEqual([]);
+    const report = await variant('shoulds', (pkg) => {
+      const mets = path.join(pkg, 'METS.xml');
+      fs.renameSync(
+        path.join(pkg, 'metadata/preservation/premis.xml'),
+        path.join(pkg, 'metadata/premis.xml'),
+      );
+      fs.renameSync(path.join(pkg, 'metadata/descriptive/dc.xml'), path.join(pkg, 'metadata/dc.xml'));
+      editFile(mets, 'xlink:href="metadata/preservation/premis.xml"', 'xlink:href="metadata/premis.xml"');
+      editFile(mets, 'xlink:href="metadata/descriptive/dc.xml"', 'xlink:href="metadata/dc.xml"');
+      fs.rmdirSync(path.join(pkg, 'representations/rep1/metadata'));
+      editFile(
+        path.join(pkg, 'representations/rep1/METS.xml'),
+        'OBJID="rep1"',
+        'OBJID="shoulds/representations/rep1"',
+      );
+    });
+    // The representation METS changed after its size and checksum were recorded.
+    expect([...ids(report)].sort()).toEqual(['CSIP69', 'CSIP71']);
+    expect([...ids(report, 'SHOULD')].sort()).toEqual(['CSIP1', 'CSIPSTR13', 'CSIPSTR6', 'CSIPSTR7']);
+    const str6 = report.findings.find((f) => f.id === 'CSIPSTR6');
+    expect(str6?.message).toContain('metadata/premis.xml');
+    expect(report.findings.find((f) => f.id === 'CSIP1')?.location.file).toBe(
+      'representations/rep1/METS.xml',
+    );
+  });
+
   it('no submitting agent → SIP15 under the SIP profile only', async ({ expect }) => {
     const drop = (pkg: string) =>
       editFile(

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bagitPy } from '../helpers/bagit-py.js';
 import type { FileRecord, PackageSummary } from '../../src/catalog/types.js';
-import { bevara, json, snapshot, tempDir } from './helpers.js';
+import { bevara, json, listFiles, sha256File, snapshot, tempDir } from './helpers.js';
 
 interface IngestJson {
   archived: number;
@@ -37,6 +38,32 @@ describe('ingest of BagIt bags', () => {
     );
     expect(entries.some((e) => e.includes('/data/') && e.endsWith('.pdf'))).toBe(true);
     expect(shown.files.find((f) => f.path.endsWith('.pdf'))?.format?.puid).toMatch(/^fmt\//);
+  });
+
+  it('restores a bag as submitted: data/ and the tag files back in place, valid for bagit.py; validate passes the package', () => {
+    const data = path.join(work, 'data-ok');
+    const [pkg] = json<PackageSummary[]>(bevara(data, ['--json', 'ls']));
+    const id = pkg?.id ?? '';
+    const out = path.join(work, 'restored-bag');
+    const got = bevara(data, ['get', id, '--out', out]);
+    expect(got.code, got.stderr).toBe(0);
+    const original = path.join(work, 'bags', fs.readdirSync(path.join(work, 'bags'))[0] ?? '');
+    expect(listFiles(out)).toEqual(listFiles(original));
+    for (const file of listFiles(out)) {
+      expect(sha256File(path.join(out, file)), file).toBe(sha256File(path.join(original, file)));
+    }
+    // The Library of Congress validator, independent of bevara (see tests/helpers/bagit-py.ts).
+    const checked = bagitPy(['--validate', out]);
+    expect(
+      checked.status,
+      checked.error ? 'python3 not found (see scripts/test-setup.sh)' : checked.stderr,
+    ).toBe(0);
+    expect(checked.stderr).toMatch(/is valid/);
+    const zip = path.join(data, 'store', 'local', 'packages', id, `${id}.zip`);
+    const validated = bevara(data, ['--json', 'validate', zip]);
+    expect(validated.code, validated.stdout).toBe(0);
+    const report = json<{ findings: { id: string; level: string }[] }>(validated);
+    expect(report.findings).toEqual([]);
   });
 
   it('refuses each broken bag with its rule and archives nothing of it', () => {

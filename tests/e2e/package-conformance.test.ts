@@ -87,6 +87,7 @@ describe('every package bevara writes is a sound ZIP with schema-valid metadata 
       ['METS.xml', 'mets-csip'],
       ['representations/rep1/METS.xml', 'mets-csip'],
       ['metadata/preservation/premis.xml', 'premis'],
+      ['representations/rep1/metadata/preservation/premis.xml', 'premis'],
       ['metadata/descriptive/dc.xml', 'dc'],
     ];
     for (const p of packages) {

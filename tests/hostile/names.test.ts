@@ -121,7 +121,7 @@ describe('hostile names in an inbox', () => {
     const report = json<{ id: string }>(run);
     const shown = json<RunView>(bevara(world.data, ['--json', 'runs', 'show', report.id]));
     expect(shown.recordStates).toEqual({ released: 1, quarantined: 1 });
-    expect(shown.problems.map((p) => p.rules).flat()).toContain('name-encoding');
+    expect(shown.problems.flatMap((p) => p.rules)).toContain('name-encoding');
     // Released under its own (NFD) name, quarantined under its own raw bytes: nothing left in the inbox.
     expect(fs.readdirSync(done)).toEqual([nfd]);
     const quarantined = fs.readdirSync(Buffer.from(quarantine), { encoding: 'buffer' });

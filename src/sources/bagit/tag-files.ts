@@ -75,10 +75,13 @@ export async function readTagFiles(
   return out;
 }
 
-/** Media type of a tag file by its extension: BagIt's own tag files are all UTF-8 text. */
+/**
+ * Media type of a tag file by its extension: BagIt's own tag files are all UTF-8 text. No charset parameter:
+ * validators that check MIMETYPE against the IANA list (CSIP26/40) compare the whole value.
+ */
 export function tagMediaType(name: string): string {
   const ext = /\.([^./]+)$/.exec(name)?.[1]?.toLowerCase();
-  if (ext === 'txt') return 'text/plain; charset=UTF-8';
+  if (ext === 'txt') return 'text/plain';
   if (ext === 'xml') return 'text/xml';
   if (ext === 'json') return 'application/json';
   return 'application/octet-stream';

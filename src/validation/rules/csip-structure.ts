@@ -3,7 +3,8 @@
  * METS.xml, and the metadata, representations, schemas and documentation folders.
  *
  * CSIPSTR1 and CSIPSTR4 are checked before the METS is read (see validate-package.ts); these are the SHOULDs
- * that can be told from the folder layout alone (CSIPSTR6/7/13, metadata sub-folders, are not checked).
+ * that can be told from the folder layout alone; CSIPSTR6, 7 and 13 (metadata sub-folders) are in
+ * csip-metadata-folders.ts.
  */
 import type { PackageReader } from '../package-reader.js';
 import type { Finding } from '../types.js';

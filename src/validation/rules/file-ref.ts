@@ -3,9 +3,9 @@
  * attributes CSIP requires, the href resolving to a file in the package, and SIZE against the real size. The
  * checksum is queued for verification against the bytes.
  */
+import { mediaTypeProblem } from '../../formats/media-types.js';
 import { resolveHref } from '../package-path.js';
 import type { RefRuleIds, RuleContext } from '../rule-context.js';
-import { isMediaType } from '../vocabularies.js';
 import { attr, NS, type XmlNode } from '../xml-tree.js';
 
 /** Requirement ids of the attributes of one kind of reference, in the order the profile lists them. */
@@ -46,9 +46,8 @@ export function checkReference(
   const what = names.holder;
   if (ids.mdtype) need(holder, 'MDTYPE', ids.mdtype, 'MDTYPE');
   const mimetype = need(holder, 'MIMETYPE', ids.mimetype, 'MIMETYPE');
-  if (mimetype !== undefined && !isMediaType(mimetype)) {
-    ctx.fail(ids.mimetype, 'MUST', `${what}/@MIMETYPE "${mimetype}" is not an IANA media type.`, holder);
-  }
+  const problem = mimetype === undefined ? undefined : mediaTypeProblem(mimetype);
+  if (problem) ctx.fail(ids.mimetype, 'MUST', `${what}/@MIMETYPE "${mimetype}" ${problem}.`, holder);
   const size = need(holder, 'SIZE', ids.size, 'SIZE');
   need(holder, 'CREATED', ids.created, 'CREATED');
   const checksum = need(holder, 'CHECKSUM', ids.checksum, 'CHECKSUM');

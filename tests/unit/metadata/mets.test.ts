@@ -6,6 +6,7 @@ import {
   buildRootMets,
   SIP_PROFILE_URL,
 } from '../../../src/metadata/mets.js';
+import { buildRepresentationPremis } from '../../../src/metadata/premis.js';
 import { createXmlValidator } from '../../../src/metadata/xml-validator.js';
 import { AGENT, buildParts, CASE_TITLE, measure, municipalCase, PACKAGE_ID } from './municipal-case.js';
 import { type Parsed, parseXml, textOf } from './parse.js';
@@ -41,6 +42,20 @@ describe('METS builders', () => {
       validator.validate(repXml, 'mets-csip', 'representations/rep1/METS.xml'),
     ]);
     for (const result of results) expect(result).toEqual({ valid: true, problems: [] });
+  });
+
+  it('gives the representation its own PREMIS in representations/rep1/metadata/preservation (CSIPSTR13), referenced from its amdSec', async () => {
+    const premis = buildRepresentationPremis(desc);
+    expect(await validator.validate(premis, 'premis', 'premis.xml')).toEqual({ valid: true, problems: [] });
+    expect(premis).toContain(`${PACKAGE_ID}/representations/rep1`);
+    const ref = measure('representations/rep1/metadata/preservation/premis.xml', premis, desc.createdAt);
+    const xml = buildRepresentationMets(desc, ref);
+    expect(await validator.validate(xml, 'mets-csip')).toEqual({ valid: true, problems: [] });
+    const mdRef = /<mdRef [^>]*>/.exec(xml)?.[0] ?? '';
+    expect(mdRef).toContain('xlink:href="metadata/preservation/premis.xml"');
+    expect(mdRef).toContain(`CHECKSUM="${ref.sha256}"`);
+    expect(mdRef).toContain(`SIZE="${ref.size}"`);
+    expect(xml).toMatch(/LABEL="Metadata" ADMID="ID-rep1-digiprov-1"/);
   });
 
   it('writes the CSIP root attributes and header with the exact upper-case CSIP namespace', () => {
@@ -131,7 +146,7 @@ describe('METS builders', () => {
 
   it('lists every content file once in the representation METS with size, digest, type and an encoded href', () => {
     const mets = parseXml(repXml).mets;
-    expect(mets['@_OBJID']).toBe(`${PACKAGE_ID}/representations/rep1`);
+    expect(mets['@_OBJID']).toBe('rep1'); // CSIP1: the representation folder's name
     expect(mets.metsHdr['@_csip:OAISPACKAGETYPE']).toBe('AIP');
     const grp = mets.fileSec.fileGrp[0];
     expect(grp['@_USE']).toBe('Data');
