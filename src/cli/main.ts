@@ -8,6 +8,7 @@ import { bevaraVersion } from '../version.js';
 import { auditCommand } from './audit.js';
 import { configCommand } from './config.js';
 import { coverageCommand } from './coverage.js';
+import { addDisposalCommands } from './disposal-program.js';
 import { type AppContext, type GlobalOptions, openContext } from '../app/context.js';
 import { getCommand } from './get.js';
 import { ingestCommand } from './ingest.js';
@@ -76,6 +77,7 @@ export function buildProgram(): Command {
 
   addPackageCommands(program);
   addOrphansCommands(program);
+  addDisposalCommands(program, withContext);
   addReportsCommands(program);
   addJobsCommands(program);
   addRunsAndStorageCommands(program);
@@ -105,7 +107,14 @@ function addPackageCommands(program: Command): void {
     .command('ls')
     .description('list packages: id, label, size, files, state, copies')
     .addOption(
-      new Option('--state <state>', 'only packages in this state').choices(['stored', 'archived', 'failed']),
+      new Option('--state <state>', 'only packages in this state').choices([
+        'stored',
+        'archived',
+        'failed',
+        'damaged',
+        'disposing',
+        'disposed',
+      ]),
     )
     .option('--limit <n>', 'at most n packages', positiveInt)
     .action(async (options: { state?: PackageState; limit?: number }) =>

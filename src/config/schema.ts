@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { auditSchema } from './audit-schema.js';
+import { retentionSchema } from './retention-schema.js';
 import { bytesSchema } from './units.js';
 
 /**
@@ -174,6 +175,8 @@ export const configSchema = z
         maxRecordFiles: 20_000,
       }),
     audit: auditSchema,
+    /** Retention rules for appraisal and disposal (`bevara disposal plan`). */
+    retention: retentionSchema,
     /** Language of the labels in reports: Swedish or English. */
     language: z.enum(['sv', 'en']).default('sv'),
     /**
