@@ -23,7 +23,7 @@ export async function disposalPlanCommand(
   }
   for (const u of result.undecidable) print(`  CANNOT DECIDE  ${u.packageId}  ${u.label}: ${u.reason}`);
   for (const id of result.alreadyProposed) print(`  ALREADY PROPOSED  ${id}`);
-  if (!result.proposal) {
+  if (result.items.length === 0) {
     print('Nothing is due for disposal.');
     return 0;
   }
@@ -34,8 +34,10 @@ export async function disposalPlanCommand(
     ),
   );
   print(
-    `Proposal ${result.proposal.id}: ${result.items.length} packages. Another person approves it: ` +
-      `bevara disposal approve ${result.proposal.id} --approver <name>`,
+    result.proposal
+      ? `Proposal ${result.proposal.id}: ${result.items.length} packages. Another person approves it: ` +
+          `bevara disposal approve ${result.proposal.id} --approver <name>`
+      : 'No proposal written: every record due is under a legal hold.',
   );
   return 0;
 }

@@ -23,7 +23,7 @@ export interface PlanDeps {
 }
 
 export interface PlanResult {
-  /** Null when nothing is due: no proposal is written. */
+  /** Null when nothing is due, or every due record is held: no proposal is written. */
   proposal: DisposalProposal | null;
   items: DisposalItem[];
   /** Records a rule covers whose date is missing or invalid: they need a person's look. */
@@ -99,7 +99,8 @@ export async function planDisposal(deps: PlanDeps, plannedBy: string): Promise<P
     if (page.length < PAGE) break;
     after = page.at(-1)?.id;
   }
-  if (result.items.length === 0) return result;
+  // Held items alone make no proposal: there would be nothing to approve. They are listed all the same.
+  if (!result.items.some((i) => i.status !== 'held')) return result;
   result.proposal = { id, status: 'proposed', plannedBy, plannedAt: at };
   await catalog.addProposal(result.proposal, result.items);
   deps.logger.info(
