@@ -105,8 +105,14 @@ function toTombstone(json: string): TombstoneRecord {
 }
 
 export function createDisposalSql(ctx: SqlContext): DisposalCatalog {
-  const { db, guard, context } = ctx;
-  const { insertEvent } = createWriters(ctx);
+  return { ...holdSql(ctx), ...proposalSql(ctx), ...tombstoneSql(ctx) };
+}
+
+type HoldPart = Pick<DisposalCatalog, 'addHold' | 'releaseHold' | 'listHolds' | 'pageRecordHeads'>;
+type TombstonePart = Pick<DisposalCatalog, 'recordDisposal' | 'getTombstone' | 'listTombstones'>;
+type ProposalPart = Omit<DisposalCatalog, keyof HoldPart | keyof TombstonePart>;
+
+function holdSql({ db, guard, context }: SqlContext): HoldPart {
   return {
     async addHold(hold) {
       await guard(`add hold "${hold.id}"`, `package "${hold.packageId}"`, () =>
@@ -165,7 +171,11 @@ export function createDisposalSql(ctx: SqlContext): DisposalCatalog {
         return rows.map(toPackageRecord);
       });
     },
+  };
+}
 
+function proposalSql({ db, guard, context }: SqlContext): ProposalPart {
+  return {
     async addProposal(proposal, items) {
       await guard(`add disposal proposal "${proposal.id}"`, 'a package', () =>
         db.transaction(async (tx) => {
@@ -258,7 +268,13 @@ export function createDisposalSql(ctx: SqlContext): DisposalCatalog {
         ),
       );
     },
+  };
+}
 
+function tombstoneSql(ctx: SqlContext): TombstonePart {
+  const { db, guard, context } = ctx;
+  const { insertEvent } = createWriters(ctx);
+  return {
     async recordDisposal({ tombstone, event }) {
       const id = tombstone.packageId;
       const at = toIso(tombstone.disposedAt, `tombstone "${id}" disposedAt`);
