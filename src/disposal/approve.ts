@@ -4,7 +4,8 @@
  * retention stay and keep the proposal open; running approve again later (by any approver other than the
  * planner) resumes and finishes it. Held items do not keep it open: they are listed as held in the certificate
  * and proposed again by a later plan once released. One process at a time per proposal (a catalog lease; a
- * holder that died on this host is taken over at once). The certificate is rewritten at the end of every pass.
+ * holder that died on this host is taken over at once), never beside an audit run (it holds the audit lease too,
+ * so a repair cannot bring back a copy just destroyed). The certificate is rewritten at the end of every pass.
  */
 import path from 'node:path';
 import type { Catalog, DisposalItem, DisposalProposal } from '../catalog/types.js';
@@ -52,6 +53,13 @@ export async function approveDisposal(
   const lease = LEASES.disposal(id);
   await takeLease(catalog, lease, deps.now());
   try {
+    // Never beside an audit: a repair could bring back a copy this pass has just destroyed.
+    await takeLease(catalog, LEASES.auditRun, deps.now());
+  } catch (err) {
+    await catalog.releaseLease(lease, processTag());
+    throw err;
+  }
+  try {
     if (proposal.status === 'proposed') {
       await catalog.approveProposal(id, approver, deps.now());
       proposal = (await catalog.getProposal(id)) as DisposalProposal;
@@ -64,6 +72,7 @@ export async function approveDisposal(
       const activeHolds = await catalog.listHolds({ active: true });
       for (const group of await recordGroups(catalog, id, deps.now())) {
         await takeLease(catalog, lease, deps.now());
+        await takeLease(catalog, LEASES.auditRun, deps.now());
         await carryOutRecord(deps, proposal, group, activeHolds);
       }
       const items = await catalog.listDisposalItems({ proposalId: id });
@@ -72,6 +81,7 @@ export async function approveDisposal(
     }
     return await finish(deps, id);
   } finally {
+    await catalog.releaseLease(LEASES.auditRun, processTag());
     await catalog.releaseLease(lease, processTag());
   }
 }
@@ -84,8 +94,9 @@ async function takeLease(catalog: Catalog, lease: string, now: Date): Promise<vo
     await catalog.releaseLease(lease, holder.holder);
     if (await catalog.acquireLease(lease, processTag(), until, now)) return;
   }
+  const what = lease === LEASES.auditRun ? 'an audit run' : `another process carrying out ${lease}`;
   throw new LockedError(
-    `[disposal] another process (${holder?.holder ?? 'unknown'}) is carrying out ${lease}`,
+    `[disposal] ${what} is in progress (${holder?.holder ?? 'unknown'}); disposal and audits never overlap: approve again when it ends`,
   );
 }
 

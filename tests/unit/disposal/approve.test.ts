@@ -110,5 +110,16 @@ describe('disposal approve: resumable and exclusive', () => {
     for (const location of locations.values())
       expect(await location.driver.head('packages/p1/p1.zip')).toBeNull();
     expect(await catalog.leaseHolder(lease)).toBeNull();
+    expect(await catalog.leaseHolder(LEASES.auditRun)).toBeNull();
+  });
+
+  it('waits for an audit run: never beside one, and takes nothing meanwhile', async () => {
+    const later = new Date(Date.now() + 3_600_000);
+    await catalog.acquireLease(LEASES.auditRun, 'otherhost:123:audit-run', later, new Date());
+    await expect(approveDisposal(deps(), 'prop-1', 'Bengt')).rejects.toThrow(/an audit run is in progress/);
+    expect((await catalog.getProposal('prop-1'))?.status).toBe('proposed');
+    expect(await catalog.leaseHolder(LEASES.disposal('prop-1'))).toBeNull();
+    for (const location of locations.values())
+      expect(await location.driver.head('packages/p1/p1.zip')).not.toBeNull();
   });
 });
