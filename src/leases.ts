@@ -25,6 +25,8 @@ export const LEASES = {
   auditFire: (slot: string) => `audit-fire:${slot}`,
   /** An audit run: runs never overlap, whichever worker or command starts them. */
   auditRun: 'audit',
+  /** Carrying out one disposal proposal (`bevara disposal approve`): one process at a time. */
+  disposal: (proposalId: string) => `disposal:${proposalId}`,
 } as const;
 
 export const LEASE_MS = {
@@ -37,4 +39,6 @@ export const LEASE_MS = {
   /** The audit's window (a day when it has none) and an hour more; renewed every `auditRenew` while it runs. */
   auditRun: (windowMs: number | undefined) => (windowMs ?? DAY) + HOUR,
   auditRenew: 60_000,
+  /** Renewed before each record; a holder that died on this host is taken over at once. */
+  disposal: 600_000,
 } as const;

@@ -75,8 +75,12 @@ export async function listOrphans(deps: OrphanDeps, options: OrphanOptions): Pro
           });
           continue;
         }
-        const message = `object "${object.key}" (${object.size} bytes) in location "${name}" is not in the catalog`;
-        deps.logger.warn({ location: name, key: object.key }, 'orphan object');
+        const disposed = await disposedPackageOf(deps, object.key);
+        const rule = disposed ? 'disposed-reappeared' : 'orphan';
+        const message = disposed
+          ? `object "${object.key}" (${object.size} bytes) in location "${name}" belongs to package ${disposed.packageId}, disposed of on ${disposed.disposedAt.toISOString()} under proposal ${disposed.proposalId}: it should be gone and has reappeared`
+          : `object "${object.key}" (${object.size} bytes) in location "${name}" is not in the catalog`;
+        deps.logger.warn({ location: name, key: object.key, rule }, 'orphan object');
         items.push({
           runId: options.runId,
           subject: `${name}:${object.key}`,
@@ -86,7 +90,7 @@ export async function listOrphans(deps: OrphanDeps, options: OrphanOptions): Pro
             location: name,
             key: object.key,
             size: object.size,
-            problems: [{ rule: 'orphan', message }],
+            problems: [{ rule, message }],
           },
         });
       }
@@ -122,4 +126,10 @@ async function reservations(deps: OrphanDeps): Promise<Map<string, Reservation>>
     out.set(packageKey(r.packageId), { packageId: r.packageId, job: r.job, record: r.sourceKey });
   }
   return out;
+}
+
+/** The tombstone of the disposed package an object's key names (`packages/<id>/…`), if that package was disposed of. */
+async function disposedPackageOf(deps: OrphanDeps, key: string) {
+  const id = /^packages\/([^/]+)\//.exec(key)?.[1];
+  return id === undefined ? null : deps.catalog.getTombstone(id);
 }

@@ -132,13 +132,16 @@ export async function planRequested(
   policies: Map<string, LocationAuditPolicy>,
   level?: AuditLevel,
 ): Promise<AuditPlan> {
-  const copies = (await catalog.listCopies(filter)).map(
-    (copy): PlannedCopy => ({
-      copy,
-      level: level ?? policies.get(copy.location)?.level ?? 'full',
-      reason: 'requested',
-      age: 0,
-    }),
-  );
+  const disposing = new Set((await catalog.listPackages({ state: 'disposing' })).map((p) => p.id));
+  const copies = (await catalog.listCopies(filter))
+    .filter((copy) => !disposing.has(copy.packageId))
+    .map(
+      (copy): PlannedCopy => ({
+        copy,
+        level: level ?? policies.get(copy.location)?.level ?? 'full',
+        reason: 'requested',
+        age: 0,
+      }),
+    );
   return { copies, deferred: 0, bytes: copies.reduce((sum, p) => sum + p.copy.size, 0) };
 }

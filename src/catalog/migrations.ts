@@ -264,6 +264,59 @@ ANALYZE packages;
 ANALYZE files;
 `;
 
+/**
+ * Appraisal and disposal (src/disposal/): legal holds (on a package or a query), disposal proposals and their
+ * items (planned by one person, approved by another), and tombstones of disposed packages. A disposed package
+ * keeps its row (state `disposed`), files and events; its copies and stored objects are gone.
+ */
+const DISPOSAL = `
+CREATE TABLE holds (
+  id TEXT PRIMARY KEY,
+  package_id TEXT REFERENCES packages (id),
+  query_json TEXT,
+  reason TEXT NOT NULL,
+  placed_by TEXT NOT NULL,
+  placed_at TEXT NOT NULL,
+  released_by TEXT,
+  released_at TEXT,
+  release_reason TEXT
+);
+CREATE INDEX holds_package_idx ON holds (package_id);
+
+CREATE TABLE disposal_proposals (
+  id TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  planned_by TEXT NOT NULL,
+  planned_at TEXT NOT NULL,
+  approved_by TEXT,
+  approved_at TEXT,
+  completed_at TEXT
+);
+
+CREATE TABLE disposal_items (
+  proposal_id TEXT NOT NULL REFERENCES disposal_proposals (id),
+  package_id TEXT NOT NULL REFERENCES packages (id),
+  rule_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  status TEXT NOT NULL,
+  detail TEXT,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (proposal_id, package_id)
+);
+CREATE INDEX disposal_items_package_idx ON disposal_items (package_id);
+
+CREATE TABLE tombstones (
+  package_id TEXT PRIMARY KEY REFERENCES packages (id),
+  proposal_id TEXT NOT NULL REFERENCES disposal_proposals (id),
+  rule_id TEXT NOT NULL,
+  tombstone_json TEXT NOT NULL,
+  disposed_at TEXT NOT NULL
+);
+CREATE INDEX tombstones_proposal_idx ON tombstones (proposal_id);
+`;
+
 /** Every migration this code knows, in order. The last version is the schema version the code expects. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial-schema', up: INITIAL_SCHEMA },
@@ -279,6 +332,7 @@ ALTER TABLE files ADD COLUMN format_basis TEXT`,
   { version: 4, name: 'jobs-and-record-states', up: JOBS },
   { version: 5, name: 'console', up: CONSOLE },
   { version: 6, name: 'search-indexes', up: { sqlite: SEARCH_SQLITE, postgres: SEARCH_POSTGRES } },
+  { version: 7, name: 'disposal', up: DISPOSAL },
 ];
 
 /** DDL of the bookkeeping table, created before any migration runs. Portable like the migrations. */

@@ -17,8 +17,11 @@ import {
 import { type SqlContext, select } from './sql-adapter.js';
 import type { AuditCatalog } from './types.js';
 
+/** Copies of packages being disposed of are left alone: their deletion is under way (src/disposal/). */
+const NOT_DISPOSING = `package_id NOT IN (SELECT id FROM packages WHERE state = 'disposing')`;
+
 /** Order of the audit planner: the copy whose last good verification (or storage) is oldest comes first. */
-const COPIES_BY_AGE = `SELECT * FROM copies WHERE location = ?
+const COPIES_BY_AGE = `SELECT * FROM copies WHERE location = ? AND ${NOT_DISPOSING}
   ORDER BY COALESCE(last_verified_at, stored_at), package_id COLLATE "C" LIMIT ? OFFSET ?`;
 
 /** Atomic take-or-extend of a lease: only a free, expired or own lease is written. */
@@ -44,7 +47,7 @@ export function createAuditSql({ db, guard }: SqlContext): AuditCatalog {
           const totals = await tx.query<{ copies: number; bytes: number; within: number }>(
             `SELECT COUNT(*) AS copies, COALESCE(SUM(size), 0) AS bytes,
                COALESCE(SUM(CASE WHEN last_verified_at >= ? THEN 1 ELSE 0 END), 0) AS within
-             FROM copies WHERE location = ?`,
+             FROM copies WHERE location = ? AND ${NOT_DISPOSING}`,
             [toIso(since, 'coverage since'), location],
           );
           const [oldest] = (await tx.query<CopyRow>(COPIES_BY_AGE, [location, 1, 0])).rows;

@@ -5,6 +5,7 @@ import { MIGRATIONS, type Migration } from './migrations.js';
 import type { SqlAdapter, SqlContext } from './sql-adapter.js';
 import { createAuditSql } from './sql-audit.js';
 import { createConsoleSql } from './sql-console.js';
+import { createDisposalSql } from './sql-disposal.js';
 import { createJobSql } from './sql-jobs.js';
 import { createRecordSql } from './sql-records.js';
 import { createRunSql } from './sql-runs.js';
@@ -47,6 +48,7 @@ export function createSqlCatalog(db: SqlAdapter, options: SqlCatalogOptions = {}
     ...createAuditSql(ctx),
     ...createJobSql(ctx),
     ...createConsoleSql(ctx),
+    ...createDisposalSql(ctx),
     async close() {
       if (closed) return;
       closed = true;

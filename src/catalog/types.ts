@@ -1,4 +1,5 @@
 import type { ConsoleCatalog } from './console-types.js';
+import type { DisposalCatalog } from './disposal-types.js';
 import type { JobRecord, JobRecordState, RecordState } from '../model/job.js';
 import type {
   CopyCheckRecord,
@@ -14,6 +15,7 @@ import type {
 import type { RunItem, RunKind, RunRecord, RunStatus } from '../model/run.js';
 
 export type * from './console-types.js';
+export type * from './disposal-types.js';
 export * from '../model/job.js';
 export type * from '../model/package.js';
 export type * from '../model/run.js';
@@ -170,7 +172,13 @@ export interface JobCatalog {
  * The whole catalog, as the engines (SQLite, PostgreSQL) provide it. A caller that uses one part can take just
  * that part (`RecordCatalog`, `RunCatalog`, `AuditCatalog`, `JobCatalog`).
  */
-export interface Catalog extends RecordCatalog, RunCatalog, AuditCatalog, JobCatalog, ConsoleCatalog {
+export interface Catalog
+  extends RecordCatalog,
+    RunCatalog,
+    AuditCatalog,
+    JobCatalog,
+    ConsoleCatalog,
+    DisposalCatalog {
   /** Applies pending migrations; safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;

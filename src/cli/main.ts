@@ -7,21 +7,9 @@ import { bevaraVersion } from '../version.js';
 import type { AppContext, GlobalOptions } from '../app/context.js';
 import type { ExportCommandOptions } from './export.js';
 import type { ListOptions } from './list.js';
+import { addDisposalCommands } from './disposal-program.js';
+import { lazy } from './lazy.js';
 import { stopOnSignals } from './shutdown.js';
-
-type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
-
-/**
- * A command's function, loaded from its module when the command runs: `bevara --version` or `bevara ls` never
- * load the web console, the validator or the ingest engine (the whole CLI loaded up front cost about 0.8 s of
- * CPU and 87 MB before any work).
- */
-function lazy<M, K extends keyof M>(load: () => Promise<M>, name: K): Async<M[K]> {
-  return (async (...args: unknown[]) => {
-    const fn = (await load())[name] as (...a: unknown[]) => unknown;
-    return fn(...args);
-  }) as Async<M[K]>;
-}
 
 const auditCommand = lazy(() => import('./audit.js'), 'auditCommand');
 const exportCommand = lazy(() => import('./export.js'), 'exportCommand');
@@ -102,6 +90,7 @@ export function buildProgram(): Command {
   addPackageCommands(program);
   addOrphansCommands(program);
   addQuarantineCommands(program);
+  addDisposalCommands(program, withContext);
   addReportsCommands(program);
   addJobsCommands(program);
   addRunsAndStorageCommands(program);
@@ -131,7 +120,14 @@ function addPackageCommands(program: Command): void {
     .command('ls')
     .description('list packages: id, label, size, files, state, copies')
     .addOption(
-      new Option('--state <state>', 'only packages in this state').choices(['stored', 'archived', 'failed']),
+      new Option('--state <state>', 'only packages in this state').choices([
+        'stored',
+        'archived',
+        'failed',
+        'damaged',
+        'disposing',
+        'disposed',
+      ]),
     )
     .option('--limit <n>', 'at most n packages', positiveInt)
     .option(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { REFERENCE_CODE } from '../model/package.js';
 import { auditSchema } from './audit-schema.js';
 import { oidcSchema } from './oidc-schema.js';
+import { retentionSchema } from './retention-schema.js';
 import { bytesSchema } from './units.js';
 
 /**
@@ -176,6 +177,8 @@ export const configSchema = z
         maxRecordFiles: 20_000,
       }),
     audit: auditSchema,
+    /** Retention rules for appraisal and disposal (`bevara disposal plan`). */
+    retention: retentionSchema,
     /** Language of the labels in reports: Swedish or English. */
     language: z.enum(['sv', 'en']).default('sv'),
     /**

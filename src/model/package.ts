@@ -2,9 +2,10 @@
 
 /**
  * Lifecycle of a package. `archived` only once every required copy is stored and read back verified;
- * `damaged` when an audit found no healthy copy left to repair from.
+ * `damaged` when an audit found no healthy copy left to repair from; `disposing` while an approved disposal
+ * destroys its copies (audits leave it alone); `disposed` once they are gone and its tombstone is written.
  */
-export type PackageState = 'stored' | 'archived' | 'failed' | 'damaged';
+export type PackageState = 'stored' | 'archived' | 'failed' | 'damaged' | 'disposing' | 'disposed';
 
 export type CopyStatus = 'stored' | 'verified' | 'failed' | 'missing';
 
@@ -29,6 +30,10 @@ export interface DescriptiveMetadata {
   /** Language codes (ISO 639), e.g. ["sv"]. */
   language?: string[];
   subject?: string[];
+  /** Kind of record (e.g. "bygglovsansökan"), for retention rules by record type. */
+  recordType?: string;
+  /** Id of the retention rule that applies, when the producer states it; it wins over rules that match. */
+  retentionRule?: string;
 }
 
 /**

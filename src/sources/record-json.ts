@@ -85,6 +85,8 @@ export const recordJsonSchema = z.strictObject({
     .optional(),
   language: z.array(languageCode).optional(),
   subject: z.array(text).optional(),
+  recordType: text.optional(),
+  retentionRule: text.optional(),
 });
 
 /** Metadata from `record.json`; the source falls back to the folder name when `title` is absent. */

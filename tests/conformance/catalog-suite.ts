@@ -8,6 +8,7 @@ import { CatalogError } from '../../src/catalog/errors.js';
 import { makePackage } from '../unit/catalog/fixtures.js';
 import { auditContract } from './catalog-suite-audit.js';
 import { consoleContract } from './catalog-suite-console.js';
+import { disposalContract } from './catalog-suite-disposal.js';
 import { type CatalogHarness, day, run, type SuiteState } from './catalog-suite-helpers.js';
 import { jobContract } from './catalog-suite-jobs.js';
 import { packageContract } from './catalog-suite-packages.js';
@@ -34,6 +35,7 @@ export function catalogContract(name: string, open: () => Promise<CatalogHarness
     runContract(state);
     jobContract(state);
     consoleContract(state);
+    disposalContract(state);
 
     describe('lifecycle', () => {
       it('migrates again without change, from this and another catalog', async () => {

@@ -79,8 +79,11 @@ describe('sqlite catalog migrations', () => {
     expect(tables()).toEqual(
       [
         'copies',
+        'disposal_items',
+        'disposal_proposals',
         'events',
         'files',
+        'holds',
         // The FTS5 trigram indexes of package search, each a virtual table and its shadow tables.
         ...['file_text', 'package_text'].flatMap((t) =>
           ['', '_config', '_content', '_data', '_docsize', '_idx'].map((s) => `${t}${s}`),
@@ -95,6 +98,7 @@ describe('sqlite catalog migrations', () => {
         'schema_migrations',
         'sessions',
         'stored_objects',
+        'tombstones',
         'users',
       ].sort(),
     );
