@@ -25,6 +25,8 @@ export const LEASES = {
   auditFire: (slot: string) => `audit-fire:${slot}`,
   /** An audit run: runs never overlap, whichever worker or command starts them. */
   auditRun: 'audit',
+  /** `bevara catalog rebuild`: one at a time on a catalog; a dead holder's is taken over at once. */
+  catalogRebuild: 'catalog-rebuild',
 } as const;
 
 export const LEASE_MS = {
@@ -37,4 +39,6 @@ export const LEASE_MS = {
   /** The audit's window (a day when it has none) and an hour more; renewed every `auditRenew` while it runs. */
   auditRun: (windowMs: number | undefined) => (windowMs ?? DAY) + HOUR,
   auditRenew: 60_000,
+  /** Renewed after every page of packages; a day lets a slow location be listed without renewal. */
+  catalogRebuild: DAY,
 } as const;

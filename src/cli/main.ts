@@ -11,7 +11,8 @@ import { coverageCommand } from './coverage.js';
 import { type AppContext, type GlobalOptions, openContext } from '../app/context.js';
 import { getCommand } from './get.js';
 import { ingestCommand } from './ingest.js';
-import { orphanDecisionCommand, orphansListCommand } from './orphans.js';
+import { catalogRebuildCommand } from './catalog.js';
+import { orphanAdoptCommand, orphanDecisionCommand, orphansListCommand } from './orphans.js';
 import {
   jobsAddCommand,
   jobsListCommand,
@@ -76,6 +77,7 @@ export function buildProgram(): Command {
 
   addPackageCommands(program);
   addOrphansCommands(program);
+  addCatalogCommands(program);
   addReportsCommands(program);
   addJobsCommands(program);
   addRunsAndStorageCommands(program);
@@ -189,6 +191,40 @@ function addOrphansCommands(program: Command): void {
         )(),
       );
   }
+  orphans
+    .command('adopt <object> [key]')
+    .description(
+      'verify one orphan package (<location>:<key>, or <location> <key>) and take it into the catalog',
+    )
+    .requiredOption('--by <who>', 'who decided')
+    .requiredOption('--reason <why>', 'why, for the record')
+    .action(async (object: string, key: string | undefined, options: { by: string; reason: string }) =>
+      withContext(program, (ctx, g) =>
+        orphanAdoptCommand(ctx, key ? `${object}:${key}` : object, { ...options, json: g.json }),
+      )(),
+    );
+}
+
+/** `catalog rebuild`. */
+function addCatalogCommands(program: Command): void {
+  program
+    .command('catalog')
+    .description('the catalog itself')
+    .command('rebuild')
+    .description(
+      'make the catalog again from what the storage locations hold (into an empty catalog; resumable)',
+    )
+    .option('--concurrency <n>', 'packages read at once (default 4)', positiveInt)
+    .action(async (options: { concurrency?: number }) =>
+      withContext(program, async (ctx, g) => {
+        const stop = stopOnSignals(ctx.logger);
+        try {
+          return await catalogRebuildCommand(ctx, { ...options, json: g.json, signal: stop.signal });
+        } finally {
+          stop.dispose();
+        }
+      })(),
+    );
 }
 
 /** `reports list|show`. */
