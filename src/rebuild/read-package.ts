@@ -50,12 +50,13 @@ export async function readPackageFromStorage(
   id: string,
 ): Promise<PackageFromStorage> {
   const where = `${driver.name} "${key}"`;
-  const range = (start: number, end: number) => readRange(driver, key, start, end);
-  const directory = await readZipDirectory(range, size);
+  const direct = (start: number, end: number) => readRange(driver, key, start, end);
+  const directory = await readZipDirectory(direct, size);
   const byName = new Map(directory.entries.map((e) => [e.name, e]));
   const bagged = byName.has(`${id}/bagit.txt`);
   const zipPrefix = bagged ? `data/${id}/` : '';
   const root = `${id}/${zipPrefix}`;
+  const range = await metadataRegion(direct, directory.entries, root, directory.centralDirectoryOffset);
   const read = async (path: string): Promise<Buffer | undefined> => {
     const entry = byName.get(root + path);
     return entry && readStoredEntry(range, entry, MAX_METADATA_ENTRY_BYTES);
@@ -114,6 +115,34 @@ export async function readPackageFromStorage(
     events,
     dublinCoreMatches: matchesDublinCore(metadata, sourceKey, await need('metadata/descriptive/dc.xml')),
   };
+}
+
+/** Bytes read in one request for the metadata entries, when they lie within this span. */
+const METADATA_REGION_BYTES = 8 << 20;
+
+/**
+ * A range reader that serves the package's metadata entries from one read: bevara writes them after the record's
+ * files, between the first of them and the central directory (with the schemas and the README). One request
+ * instead of two per entry (on S3 that is most of the cost); other ranges, or a region too large, read directly.
+ */
+async function metadataRegion(
+  direct: (start: number, end: number) => Promise<Buffer>,
+  entries: ZipCentralEntry[],
+  root: string,
+  end: number,
+): Promise<(start: number, end: number) => Promise<Buffer>> {
+  const offsets = entries
+    .filter((e) =>
+      /^(METS\.xml|metadata\/|representations\/[^/]+\/METS\.xml$)/.test(e.name.slice(root.length)),
+    )
+    .map((e) => e.localHeaderOffset);
+  const start = Math.min(...offsets);
+  if (offsets.length === 0 || end - start > METADATA_REGION_BYTES) return direct;
+  const region = await direct(start, end - 1);
+  return (from, to) =>
+    from >= start && to < end
+      ? Promise.resolve(region.subarray(from - start, to - start + 1))
+      : direct(from, to);
 }
 
 function metsRoot(xml: string, where: string): XmlNode {
