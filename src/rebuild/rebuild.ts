@@ -162,6 +162,8 @@ async function readPackages(deps: RebuildDeps): Promise<void> {
 }
 
 async function stageOne(deps: RebuildDeps, id: string): Promise<void> {
+  // In the catalog already (a rebuild run again, or one resumed after the staging file was lost): nothing to read.
+  if (await deps.catalog.getPackage(id)) return;
   const problems: string[] = [];
   for (const copy of copiesIn(deps, id)) {
     try {
@@ -217,7 +219,7 @@ async function cataloguePackage(
     if (head) found.push({ location: copy.location.name, key: copy.key, head, others: copy.others });
   }
   const logged: EventRecord[] = deps.staging.eventsOf(read.id);
-  const predecessorId = deps.staging.predecessorOf(read.sourceKind, read.sourceKey, read.createdAt, read.id);
+  const predecessorId = await predecessorOf(deps, read);
   const policy = deps.policyFor(read.profile) ?? found.map((f) => f.location);
   const rows = catalogRows(read, found, logged, { policy, ...(predecessorId ? { predecessorId } : {}) });
   await deps.catalog.addPackage(rows.pkg, read.files, rows.events, rows.copies);
@@ -227,6 +229,18 @@ async function cataloguePackage(
   if (rows.disagreements.length > 0)
     deps.logger.warn({ packageId: read.id, copies: rows.disagreements }, 'copies differ');
   return { added: true, disagreements: rows.disagreements };
+}
+
+/**
+ * The package made from the same source just before this one, as ingest named it: among the packages this rebuild
+ * read, or the newest one in the catalog when that is older (packages catalogued before this rebuild began).
+ */
+async function predecessorOf(deps: RebuildDeps, read: PackageFromStorage): Promise<string | undefined> {
+  const staged = deps.staging.predecessorOf(read.sourceKind, read.sourceKey, read.createdAt, read.id);
+  const latest = await deps.catalog.latestPackageForSource(read.sourceKind, read.sourceKey);
+  if (!latest || latest.createdAt >= read.createdAt) return staged;
+  const stagedPackage = staged ? await deps.catalog.getPackage(staged) : null;
+  return stagedPackage && stagedPackage.createdAt > latest.createdAt ? staged : latest.id;
 }
 
 /** Dates come back from the staging file's JSON as strings. */
