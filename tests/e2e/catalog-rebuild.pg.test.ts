@@ -32,7 +32,7 @@ describe('catalog rebuild from storage (fs locations, PostgreSQL)', () => {
     archive = buildArchive(tempDir('rebuild-pg'), ['--catalog', urlOf(database)]);
     before = catalogView(archive);
     expect(before.ls.length).toBe(7);
-  }, 300_000);
+  }, 900_000);
   afterAll(async () => {
     await admin?.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin?.end();
@@ -56,5 +56,5 @@ describe('catalog rebuild from storage (fs locations, PostgreSQL)', () => {
     const again = archive.cli(['--json', 'catalog', 'rebuild']);
     expect(again.code).toBe(0);
     expect(json<{ packages: number }>(again).packages).toBe(0);
-  }, 300_000);
+  }, 600_000);
 });

@@ -26,7 +26,7 @@ function removeCatalog(data: string): void {
     fs.rmSync(path.join(data, `catalog.sqlite${suffix}`), { force: true });
 }
 
-describe('catalog rebuild from storage (fs locations, SQLite)', () => {
+describe('catalog rebuild from storage (fs locations, SQLite)', { timeout: 600_000 }, () => {
   let archive: Archive;
   let before: CatalogView;
 
@@ -34,7 +34,7 @@ describe('catalog rebuild from storage (fs locations, SQLite)', () => {
     archive = buildArchive(tempDir('rebuild'), []);
     before = catalogView(archive);
     expect(before.ls.length).toBe(7);
-  }, 300_000);
+  }, 900_000);
   afterAll(() => fs.rmSync(archive.work, { recursive: true, force: true }));
 
   it('refuses to rebuild into a catalog that holds packages', () => {
@@ -133,7 +133,7 @@ describe('catalog rebuild killed half-way', () => {
     removeCatalog(archive.data);
     expect(archive.cli(['catalog', 'rebuild']).code).toBe(0);
     complete = catalogView(archive);
-  }, 600_000);
+  }, 900_000);
   afterAll(() => fs.rmSync(archive.work, { recursive: true, force: true }));
 
   it('continues where it stopped and ends with the same catalog', async () => {
@@ -164,7 +164,7 @@ describe('catalog rebuild killed half-way', () => {
     expect(resumed.ls).toEqual(complete.ls);
     expect(resumed.shown).toEqual(complete.shown);
     expect(archive.cli(['audit', '--all']).code).toBe(0);
-  }, 300_000);
+  }, 600_000);
 });
 
 /** Kills the rebuild with SIGKILL once the catalog holds `at` packages; returns how many it held then. */
