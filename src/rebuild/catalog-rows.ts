@@ -38,7 +38,8 @@ export function mergeEvents(own: EventRecord[], logged: EventRecord[]): EventRec
   const byId = new Map(own.map((e) => [e.id, e]));
   // A log names the run and the object; the package's own PREMIS does not.
   for (const e of logged) byId.set(e.id, { ...byId.get(e.id), ...e });
-  return [...byId.values()].sort((a, b) => a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : 1));
+  // Stable: events of the same time keep the order they were recorded in (the package's PREMIS, then the logs).
+  return [...byId.values()].sort((a, b) => a.at.getTime() - b.at.getTime());
 }
 
 /** An event telling that a copy was written and read back: ingest's read-back, or a replication (repair, waiting). */

@@ -161,7 +161,7 @@ export function openStaging(path: string): Staging {
     }),
     eventsOf: (packageId) =>
       (
-        db.prepare('SELECT json FROM events WHERE package_id = ? ORDER BY id').all(packageId) as {
+        db.prepare('SELECT json FROM events WHERE package_id = ? ORDER BY rowid').all(packageId) as {
           json: string;
         }[]
       ).map((r) => reviveEvent(JSON.parse(r.json) as EventRecord & { at: string })),
