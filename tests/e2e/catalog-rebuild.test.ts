@@ -35,7 +35,7 @@ describe('catalog rebuild from storage (fs locations, SQLite)', { timeout: 600_0
     before = catalogView(archive);
     expect(before.ls.length).toBe(7);
   }, 900_000);
-  afterAll(() => fs.rmSync(archive.work, { recursive: true, force: true }));
+  afterAll(() => archive && fs.rmSync(archive.work, { recursive: true, force: true }));
 
   it('refuses to rebuild into a catalog that holds packages', () => {
     const result = archive.cli(['catalog', 'rebuild']);
@@ -134,7 +134,7 @@ describe('catalog rebuild killed half-way', () => {
     expect(archive.cli(['catalog', 'rebuild']).code).toBe(0);
     complete = catalogView(archive);
   }, 900_000);
-  afterAll(() => fs.rmSync(archive.work, { recursive: true, force: true }));
+  afterAll(() => archive && fs.rmSync(archive.work, { recursive: true, force: true }));
 
   it('continues where it stopped and ends with the same catalog', async () => {
     const total = complete.ls.length;
