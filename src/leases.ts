@@ -27,6 +27,8 @@ export const LEASES = {
   auditRun: 'audit',
   /** Carrying out one disposal proposal (`bevara disposal approve`): one process at a time. */
   disposal: (proposalId: string) => `disposal:${proposalId}`,
+  /** `bevara catalog rebuild`: one at a time on a catalog; a dead holder's is taken over at once. */
+  catalogRebuild: 'catalog-rebuild',
 } as const;
 
 export const LEASE_MS = {
@@ -41,4 +43,6 @@ export const LEASE_MS = {
   auditRenew: 60_000,
   /** Renewed before each record; a holder that died on this host is taken over at once. */
   disposal: 600_000,
+  /** Renewed after every page of packages; a day lets a slow location be listed without renewal. */
+  catalogRebuild: DAY,
 } as const;

@@ -11,6 +11,8 @@ import { addDisposalCommands } from './disposal-program.js';
 import { lazy } from './lazy.js';
 import { stopOnSignals } from './shutdown.js';
 
+const catalogRebuildCommand = lazy(() => import('./catalog.js'), 'catalogRebuildCommand');
+const orphanAdoptCommand = lazy(() => import('./orphans.js'), 'orphanAdoptCommand');
 const auditCommand = lazy(() => import('./audit.js'), 'auditCommand');
 const exportCommand = lazy(() => import('./export.js'), 'exportCommand');
 const configCommand = lazy(() => import('./config.js'), 'configCommand');
@@ -91,6 +93,7 @@ export function buildProgram(): Command {
   addOrphansCommands(program);
   addQuarantineCommands(program);
   addDisposalCommands(program, withContext);
+  addCatalogCommands(program);
   addReportsCommands(program);
   addJobsCommands(program);
   addRunsAndStorageCommands(program);
@@ -255,6 +258,40 @@ function addOrphansCommands(program: Command): void {
         )(),
       );
   }
+  orphans
+    .command('adopt <object> [key]')
+    .description(
+      'verify one orphan package (<location>:<key>, or <location> <key>) and take it into the catalog',
+    )
+    .requiredOption('--by <who>', 'who decided')
+    .requiredOption('--reason <why>', 'why, for the record')
+    .action(async (object: string, key: string | undefined, options: { by: string; reason: string }) =>
+      withContext(program, (ctx, g) =>
+        orphanAdoptCommand(ctx, key ? `${object}:${key}` : object, { ...options, json: g.json }),
+      )(),
+    );
+}
+
+/** `catalog rebuild`. */
+function addCatalogCommands(program: Command): void {
+  program
+    .command('catalog')
+    .description('the catalog itself')
+    .command('rebuild')
+    .description(
+      'make the catalog again from what the storage locations hold (into an empty catalog; resumable)',
+    )
+    .option('--concurrency <n>', 'packages read at once (default 4)', positiveInt)
+    .action(async (options: { concurrency?: number }) =>
+      withContext(program, async (ctx, g) => {
+        const stop = stopOnSignals(ctx.logger);
+        try {
+          return await catalogRebuildCommand(ctx, { ...options, json: g.json, signal: stop.signal });
+        } finally {
+          stop.dispose();
+        }
+      })(),
+    );
 }
 
 /** `quarantine list|show|release|discard`. */

@@ -2,6 +2,9 @@ import { decideOrphan } from '../audit/orphan-decisions.js';
 import { listOrphans } from '../audit/orphans.js';
 import { newRunId } from '../catalog/run-id.js';
 import type { AppContext } from '../app/context.js';
+import { ValidationError } from '../errors.js';
+import { adoptOrphan } from '../rebuild/adopt.js';
+import { policyNames } from './catalog.js';
 import { formatBytes, print, printJson } from './output.js';
 
 /** `bevara orphans list`: every object in the locations that the catalog does not know, listed now. Exit 1 if any. */
@@ -50,4 +53,33 @@ export async function orphanDecisionCommand(
     print(`Report: ${result.reports.join('  ')}`);
   }
   return 0;
+}
+
+/** `bevara orphans adopt <location>:<key> --by --reason`: one orphan package verified and taken into the catalog. */
+export async function orphanAdoptCommand(
+  ctx: AppContext,
+  object: string,
+  options: { by: string; reason: string; json?: boolean },
+): Promise<number> {
+  const colon = object.indexOf(':');
+  if (colon <= 0) throw new ValidationError('object-name', `[orphans] "${object}" is not <location>:<key>`);
+  const result = await adoptOrphan(
+    { ...ctx, agentId: `${ctx.agent.name}/${ctx.agent.version}`, policyFor: policyNames(ctx) },
+    {
+      location: object.slice(0, colon),
+      key: object.slice(colon + 1),
+      by: options.by,
+      reason: options.reason,
+    },
+  );
+  if (options.json) printJson(result);
+  else {
+    print(`Adopted package ${result.packageId}`);
+    for (const c of result.copies) {
+      print(
+        `  ${c.status.toUpperCase()}  ${c.location}:${c.key}${c.problems.length ? ` (${c.problems.join('; ')})` : ''}`,
+      );
+    }
+  }
+  return result.copies.every((c) => c.status === 'verified') ? 0 : 1;
 }
