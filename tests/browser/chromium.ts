@@ -12,10 +12,10 @@ export const CHROMIUM = '/usr/bin/chromium';
 
 /**
  * Where each page's screenshot goes: docs/screenshots/ (committed, shown in the README) when
- * BEVARA_SCREENSHOTS=1 asks to refresh them, else a temporary folder, so a test run leaves the work tree clean.
+ * BEVARA_TEST_SCREENSHOTS=1 asks to refresh them, else a temporary folder, so a test run leaves the work tree clean.
  */
 const SCREENSHOTS =
-  process.env.BEVARA_SCREENSHOTS === '1'
+  process.env.BEVARA_TEST_SCREENSHOTS === '1'
     ? path.resolve(import.meta.dirname, '../../docs/screenshots')
     : path.join(os.tmpdir(), 'bevara-screenshots');
 
