@@ -17,8 +17,9 @@ import {
   checkPayloadManifests,
   checkTagManifests,
   type NamedManifest,
+  parseManifests,
 } from './check-manifests.js';
-import { isManifestAlgorithm, MANIFEST_ALGORITHMS, manifestKind, parseManifest } from './manifests.js';
+import { MANIFEST_ALGORITHMS } from './manifests.js';
 import { DEFAULT_MAX_TAG_FILE_BYTES, tagMediaType } from './tag-files.js';
 
 /** A finding from a bag rule's error: its rule id, a MUST, located at its file (or the bag root). */
@@ -67,23 +68,7 @@ async function inspectBag(pkg: PackageReader, maxTagBytes: number): Promise<BagI
   if (info && !info.ok) for (const p of info.problems) fail('bagit-info', BAG_INFO_NAME, p);
   if (tagPaths.has('fetch.txt'))
     fail('bagit-fetch', 'fetch.txt', 'fetch.txt is not supported: the payload must be in data/');
-  const payloadManifests: NamedManifest[] = [];
-  const tagManifests: NamedManifest[] = [];
-  for (const [name, file] of tagFiles) {
-    const kind = manifestKind(name);
-    if (!kind) continue;
-    if (!isManifestAlgorithm(kind.algorithm)) {
-      fail('bagit-algorithm', name, `unsupported checksum algorithm "${kind.algorithm}"`);
-      continue;
-    }
-    const manifest = parseManifest(file.bytes, kind.algorithm);
-    for (const p of manifest.problems) fail(p.rule, name, p.reason);
-    (kind.kind === 'payload' ? payloadManifests : tagManifests).push({
-      name,
-      algorithm: kind.algorithm,
-      manifest,
-    });
-  }
+  const { payload: payloadManifests, tag: tagManifests } = parseManifests(tagFiles, fail);
   if (payloadManifests.length === 0)
     fail('bagit-manifest-missing', undefined, 'no payload manifest (manifest-<algorithm>.txt)');
   const sizes = new Map(

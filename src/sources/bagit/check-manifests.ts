@@ -9,7 +9,14 @@ import { recordError } from '../file-reader.js';
 import { printableName } from '../names.js';
 import type { SourceMetadataFile } from '../types.js';
 import type { PayloadOxum } from './bag-info.js';
-import { MANIFEST_ALGORITHMS, type Manifest, type ManifestAlgorithm } from './manifests.js';
+import {
+  isManifestAlgorithm,
+  MANIFEST_ALGORITHMS,
+  type Manifest,
+  type ManifestAlgorithm,
+  manifestKind,
+  parseManifest,
+} from './manifests.js';
 
 /** A parsed manifest with its algorithm and file name. */
 export interface NamedManifest {
@@ -114,4 +121,28 @@ export function checkTagManifests(
       if (got !== want) fail(`${algorithm} checksum ${got} does not match ${want} in ${name}`);
     }
   }
+}
+
+/**
+ * Parses every manifest among a bag's tag files, payload manifests apart from tag manifests. An unsupported
+ * algorithm or a malformed line is told to `fail` with its rule and file.
+ */
+export function parseManifests(
+  tagFiles: ReadonlyMap<string, { bytes: Uint8Array }>,
+  fail: (rule: string, file: string | undefined, reason: string) => void,
+): { payload: NamedManifest[]; tag: NamedManifest[] } {
+  const payload: NamedManifest[] = [];
+  const tag: NamedManifest[] = [];
+  for (const [name, file] of tagFiles) {
+    const kind = manifestKind(name);
+    if (!kind) continue;
+    if (!isManifestAlgorithm(kind.algorithm)) {
+      fail('bagit-algorithm', name, `unsupported checksum algorithm "${kind.algorithm}"`);
+      continue;
+    }
+    const manifest = parseManifest(file.bytes, kind.algorithm);
+    for (const p of manifest.problems) fail(p.rule, name, p.reason);
+    (kind.kind === 'payload' ? payload : tag).push({ name, algorithm: kind.algorithm, manifest });
+  }
+  return { payload, tag };
 }

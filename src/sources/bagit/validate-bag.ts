@@ -20,8 +20,9 @@ import {
   checkPayloadManifests,
   checkTagManifests,
   type NamedManifest,
+  parseManifests,
 } from './check-manifests.js';
-import { isManifestAlgorithm, type ManifestAlgorithm, manifestKind, parseManifest } from './manifests.js';
+import { type ManifestAlgorithm, manifestKind } from './manifests.js';
 import { compareDigests, createMultiDigest, type ExpectedDigests } from './payload-check.js';
 import { readTagFiles } from './tag-files.js';
 
@@ -119,20 +120,7 @@ export async function validateBag(dir: Buffer, options: ValidateBagOptions): Pro
     fail('bagit-fetch', 'fetch.txt', `fetch.txt is not supported: ${why}`);
   }
 
-  const payloadManifests: NamedManifest[] = [];
-  const tagManifests: NamedManifest[] = [];
-  for (const [name, file] of tagFiles) {
-    const kind = manifestKind(name);
-    if (!kind) continue;
-    if (!isManifestAlgorithm(kind.algorithm)) {
-      fail('bagit-algorithm', name, `unsupported checksum algorithm "${kind.algorithm}"`);
-      continue;
-    }
-    const manifest = parseManifest(file.bytes, kind.algorithm);
-    for (const p of manifest.problems) fail(p.rule, name, p.reason);
-    const named = { name, algorithm: kind.algorithm, manifest };
-    (kind.kind === 'payload' ? payloadManifests : tagManifests).push(named);
-  }
+  const { payload: payloadManifests, tag: tagManifests } = parseManifests(tagFiles, fail);
   result.algorithms = payloadManifests.map((m) => m.algorithm);
   if (payloadManifests.length === 0 && ![...tagPaths].some((p) => manifestKind(p)?.kind === 'payload')) {
     fail('bagit-manifest-missing', undefined, 'no payload manifest (manifest-<algorithm>.txt)');
