@@ -96,9 +96,9 @@ export async function readPackageFromStorage(
   }
   const sipPath = SIP_METS.exec(ingestion?.detail ?? '')?.[1];
   const sipMets = sipPath ? await read(sipPath) : undefined;
-  const metadata = deriveMetadata(
-    { kind: sourceKind, key: sourceKey, producer, ...(sipMets ? { sipMets } : {}) },
-    where,
+  const metadata = withHeaderArchiveCreator(
+    deriveMetadata({ kind: sourceKind, key: sourceKey, producer, ...(sipMets ? { sipMets } : {}) }, where),
+    mets,
   );
   const createdAt = new Date(attr(kid(mets, 'metsHdr') as XmlNode, 'CREATEDATE') ?? '');
   return {
@@ -211,4 +211,28 @@ function producerFiles(mets: XmlNode, where: string): Omit<FileRecord, 'packageI
     });
   }
   return out;
+}
+
+/**
+ * A record that names no archive creator was given the configured one at ingest (package/archival-description.ts);
+ * the METS header's ARCHIVIST agent says which: its name, and its IDENTIFICATIONCODE notes, where the NAD-style
+ * reference code is the one with a slash (`SE/<institution>/<id>`) and the organisation number the other.
+ */
+function withHeaderArchiveCreator(metadata: DescriptiveMetadata, mets: XmlNode): DescriptiveMetadata {
+  if (metadata.archiveCreator) return metadata;
+  const header = kid(mets, 'metsHdr');
+  const agent = header && kids(header, 'agent').find((a) => attr(a, 'ROLE') === 'ARCHIVIST');
+  const name = agent && kid(agent, 'name')?.text.trim();
+  if (!agent || !name) return metadata;
+  const codes = kids(agent, 'note').map((note) => note.text.trim());
+  const referenceCode = codes.find((code) => code.includes('/'));
+  const identificationCode = codes.find((code) => !code.includes('/'));
+  return {
+    ...metadata,
+    archiveCreator: {
+      name,
+      ...(referenceCode ? { referenceCode } : {}),
+      ...(identificationCode ? { identificationCode } : {}),
+    },
+  };
 }
