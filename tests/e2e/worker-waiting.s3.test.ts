@@ -137,7 +137,11 @@ interface AfterRun {
 async function afterRun(s: Setup, started: ReturnType<typeof startWorker>, label: string): Promise<AfterRun> {
   const result = await started.done;
   timings.push(`${label} ${(result.ms / 1000).toFixed(1)} s`);
-  const runId = /"runId":"(ingest-[^"]+)","msg":"job run started"/.exec(result.stderr)?.[1];
+  const runId = result.stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { msg?: string; runId?: string })
+    .find((line) => line.msg === 'job run started' && line.runId?.startsWith('ingest-'))?.runId;
   expect(runId, `the worker started a run of the job:\n${result.stderr.slice(-2000)}`).toBeDefined();
   const [run, packages] = await Promise.all([
     cliJson<RunView>(s, ['runs', 'show', runId as string]),
