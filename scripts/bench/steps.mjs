@@ -205,7 +205,7 @@ export function checkAudit(name, run, manifest, stored) {
       name,
       run,
       `status ${summary?.status ?? '?'}, ${summary?.verified ?? '?'} of ${stored.count} copies verified, ` +
-        `${summary?.files ?? '?'} file digests checked, ${summary?.bytes ?? '?'} of ${stored.bytes} bytes read, ` +
+        `${summary?.files ?? '?'} files proven, ${summary?.bytes ?? '?'} of ${stored.bytes} bytes read, ` +
         `${summary?.orphans ?? '?'} orphans`,
     );
   }

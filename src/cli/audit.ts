@@ -55,7 +55,7 @@ function printSummary(summary: AuditSummary): void {
   print(
     `Audit ${ok ? 'passed' : 'FAILED'}: ${summary.verified}/${summary.copies} copies verified, ${summary.failed} damaged, ` +
       `${summary.missing} missing, ${summary.repaired} repaired, ${summary.damaged} packages without a healthy copy, ` +
-      `${summary.orphans} unknown objects; ${summary.files} file digests checked, ${formatBytes(summary.bytes)} read ` +
+      `${summary.orphans} unknown objects; ${summary.files} files proven, ${formatBytes(summary.bytes)} read ` +
       `in ${seconds.toFixed(1)} s` +
       (summary.deferred > 0 ? `; ${summary.deferred} copies left for the next run` : ''),
   );

@@ -48,7 +48,7 @@ export async function openRun(deps: RunDeps, start: RunStart): Promise<RunRecord
   };
   await deps.catalog.startRun(run);
   const message: string = `${RUN_NAMES[run.kind]} started`;
-  deps.logger.info({ runId: run.id, ...start.params }, message);
+  deps.logger.info({ ...withRunId(deps.logger, run.id), ...start.params }, message);
   return run;
 }
 
@@ -105,7 +105,7 @@ export async function closeRun<S extends Record<string, unknown>>(
   const reports = outcome.publish ? [...files, ...(await outcome.publish(files))] : files;
   await deps.catalog.finishRun(run.id, status, finishedAt, summary, reports);
   const message: string = `${RUN_NAMES[run.kind]} finished`;
-  const fields: Record<string, unknown> = { runId: run.id, ...summary, status, reports };
+  const fields: Record<string, unknown> = { ...withRunId(deps.logger, run.id), ...summary, status, reports };
   deps.logger.info(fields, message);
   return { status, finishedAt, summary, reports };
 }
@@ -191,4 +191,9 @@ export async function runLanes<T>(options: Lanes<T>): Promise<number> {
   };
   await Promise.all(Array.from({ length: Math.max(1, options.lanes) }, lane));
   return taken;
+}
+
+/** `{ runId }`, unless the logger carries it already (a JSON line with the key twice is not what a reader expects). */
+function withRunId(logger: Logger, runId: string): { runId?: string } {
+  return logger.bindings().runId === runId ? {} : { runId };
 }
