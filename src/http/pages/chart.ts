@@ -48,7 +48,13 @@ export function lineChart(c: ChartInput): Html {
       .join(' ');
     const colour = COLOURS[n % COLOURS.length] ?? '#000000';
     const dash = DASHES[n % DASHES.length];
-    return html`<polyline points="${points}" fill="none" stroke="${colour}" stroke-width="2"${dash ? html` stroke-dasharray="${dash}"` : ''}><title>${s.name}</title></polyline>`;
+    // A marker on every point: a series of one day (or one audit) has no line to draw.
+    const markers = s.values.map((v, i) =>
+      v === undefined
+        ? ''
+        : html`<circle cx="${xAt(i).toFixed(1)}" cy="${yAt(v).toFixed(1)}" r="3" fill="${colour}"/>`,
+    );
+    return html`<polyline points="${points}" fill="none" stroke="${colour}" stroke-width="2"${dash ? html` stroke-dasharray="${dash}"` : ''}><title>${s.name}</title></polyline>${markers}`;
   });
   const legend = c.series.map((s, n) => {
     const y = PAD.top + 14 * n + 4;
