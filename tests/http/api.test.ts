@@ -10,19 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobFromFlags } from '../../src/jobs/job-spec.js';
 import { specContext } from '../../src/jobs/job-actions.js';
 import { FIXTURES } from '../e2e/helpers.js';
-import { type Console, addRoleUsers, login, type Session, startConsole, tempDir } from './harness.js';
+import { type Console, addRoleUsers, login, type Session, startConsole, tempDir, until } from './harness.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-async function until<T>(probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('console API on SQLite', () => {
   let c: Console;

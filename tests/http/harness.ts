@@ -130,3 +130,14 @@ export async function login(url: string, name: string, password = PASSWORD): Pro
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   return client(url, cookiesOf(res), csrfToken);
 }
+
+/** Polls `probe` every 200 ms until it gives a value (or `ms` pass: then it throws). */
+export async function until<T>(probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

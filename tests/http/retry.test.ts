@@ -6,17 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Console, addRoleUsers, login, type Session, startConsole, tempDir } from './harness.js';
-
-async function until<T>(probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { type Console, addRoleUsers, login, type Session, startConsole, tempDir, until } from './harness.js';
 
 describe('retrying a record of a run', () => {
   let c: Console;
