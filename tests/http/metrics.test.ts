@@ -8,17 +8,7 @@ import { register as globalRegistry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { locationPolicyFor } from '../../src/config/audit-schema.js';
 import { FIXTURES } from '../e2e/helpers.js';
-import { type Console, addRoleUsers, login, type Session, startConsole, tempDir } from './harness.js';
-
-async function until<T>(probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { type Console, addRoleUsers, login, type Session, startConsole, tempDir, until } from './harness.js';
 
 /** The samples of a Prometheus text exposition: `name{a="x",b="y"}` (labels sorted) → value. */
 function parseMetrics(text: string): Map<string, number> {
