@@ -5,6 +5,8 @@
  * policy of its own that allows exactly those styles by their SHA-256, and is sandboxed.
  */
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { FastifyReply } from 'fastify';
 import type { FastifyHelmetOptions } from '@fastify/helmet';
 
 export const HELMET_OPTIONS: FastifyHelmetOptions = {
@@ -44,4 +46,14 @@ export function reportPolicy(html: string): string {
     "form-action 'none'",
     'sandbox',
   ].join('; ');
+}
+
+/** Sends a stored HTML report in the console, under its own policy (its inline style hashed) and framed by us only. */
+export async function sendReportPage(reply: FastifyReply, file: string): Promise<FastifyReply> {
+  const page = await readFile(file, 'utf8');
+  return reply
+    .type('text/html; charset=utf-8')
+    .header('content-security-policy', reportPolicy(page))
+    .header('x-frame-options', 'SAMEORIGIN')
+    .send(page);
 }

@@ -3,7 +3,6 @@
  * own: its inline styles allowed by hash, nothing else, sandboxed) and `/api/orphans` (unknown objects listed
  * now, and the operator's decision on each, recorded with who and why).
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { decideOrphan } from '../../audit/orphan-decisions.js';
@@ -12,7 +11,7 @@ import { NotFoundError } from '../../errors.js';
 import { who } from '../auth/guard.js';
 import type { ConsoleDeps } from '../deps.js';
 import { HttpProblem } from '../problem.js';
-import { reportPolicy } from '../security.js';
+import { sendReportPage } from '../security.js';
 import { startedByMarker } from '../services/background.js';
 import { unknownObjects } from '../services/orphans.js';
 
@@ -86,12 +85,7 @@ export function registerAuditApi(app: FastifyInstance, deps: ConsoleDeps): void 
       const run = await auditRun(deps, request.params.id);
       const file = reportFile(deps, run);
       if (!file) throw new NotFoundError(`[audits] run ${run.id} has no HTML report`);
-      const page = await readFile(file, 'utf8');
-      return reply
-        .type('text/html; charset=utf-8')
-        .header('content-security-policy', reportPolicy(page))
-        .header('x-frame-options', 'SAMEORIGIN')
-        .send(page);
+      return sendReportPage(reply, file);
     },
   );
 

@@ -3,13 +3,12 @@
  * discard), recorded with the account that made it. The page's report link (`/quarantine/:id/report`) serves the
  * refusing run's HTML report under the audit reports' policy.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../errors.js';
 import { who } from '../auth/guard.js';
 import type { ConsoleDeps } from '../deps.js';
-import { reportPolicy } from '../security.js';
+import { sendReportPage } from '../security.js';
 import { decideFromConsole, quarantineDetail, quarantineList } from '../services/quarantine.js';
 
 type ById = { Params: { id: string } };
@@ -43,11 +42,6 @@ export function registerQuarantineApi(app: FastifyInstance, deps: ConsoleDeps): 
       .map((p) => path.resolve(p))
       .find((p) => p.endsWith('.html') && p.startsWith(dir + path.sep));
     if (!file) throw new NotFoundError(`[quarantine] run ${detail.runId} has no HTML report`);
-    const page = await readFile(file, 'utf8');
-    return reply
-      .type('text/html; charset=utf-8')
-      .header('content-security-policy', reportPolicy(page))
-      .header('x-frame-options', 'SAMEORIGIN')
-      .send(page);
+    return sendReportPage(reply, file);
   });
 }
