@@ -122,6 +122,8 @@ function createPostgresAdapter(pool: pg.Pool, url: string): SqlAdapter {
     label,
     dialect: DIALECT,
     ...on(pool),
+    // Every commit is durable here: workers on other machines rely on leases and claims across a server restart.
+    write: (sql, params) => on(pool).query(sql, params),
     async transaction(fn, mode = 'write') {
       const client = await pool.connect();
       let broken: Error | undefined;

@@ -24,6 +24,7 @@
  * (tests/conformance/catalog-suite-*.ts), which runs on both engines.
  */
 import type { PreservationError } from '../errors.js';
+import type { Durability } from './types.js';
 
 /** A value bound to a `?`: text, a number (integers up to 2^53), or NULL. */
 export type SqlValue = string | number | null;
@@ -100,7 +101,17 @@ export interface SqlAdapter extends SqlSession {
    * Runs `fn` in one transaction: COMMIT when it resolves, ROLLBACK when it throws. Default mode: `write`.
    * Inside `fn` use `tx` only: on SQLite the adapter's own statements wait until the transaction has ended.
    */
-  transaction<T>(fn: (tx: SqlSession) => Promise<T>, mode?: TransactionMode): Promise<T>;
+  transaction<T>(
+    fn: (tx: SqlSession) => Promise<T>,
+    mode?: TransactionMode,
+    durability?: Durability,
+  ): Promise<T>;
+  /** One statement committed on its own, as `query`, with the durability asked for. */
+  write<R = Record<string, unknown>>(
+    sql: string,
+    params: readonly SqlValue[],
+    durability: Durability,
+  ): Promise<SqlResult<R>>;
   /** Runs first in each migration's transaction, so that of two processes migrating at once one waits. */
   lockMigrations(tx: SqlSession): Promise<void>;
   /**

@@ -95,21 +95,20 @@ export function createAuditSql({ db, guard }: SqlContext): AuditCatalog {
       });
     },
 
-    async acquireLease(name, holder, until, now) {
+    async acquireLease(name, holder, until, now, durability = 'durable') {
       return guard(`acquire lease "${name}"`, 'a lease', async () => {
-        const { changes } = await db.query(ACQUIRE_LEASE, [
-          name,
-          holder,
-          toIso(until, `lease "${name}" until`),
-          toIso(now, `lease "${name}" now`),
-        ]);
+        const { changes } = await db.write(
+          ACQUIRE_LEASE,
+          [name, holder, toIso(until, `lease "${name}" until`), toIso(now, `lease "${name}" now`)],
+          durability,
+        );
         return changes > 0;
       });
     },
 
-    async releaseLease(name, holder) {
+    async releaseLease(name, holder, durability = 'durable') {
       await guard(`release lease "${name}"`, 'a lease', () =>
-        db.query('DELETE FROM leases WHERE name = ? AND holder = ?', [name, holder]),
+        db.write('DELETE FROM leases WHERE name = ? AND holder = ?', [name, holder], durability),
       );
     },
 

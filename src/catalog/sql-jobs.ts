@@ -114,27 +114,22 @@ export function createJobSql({ db, guard, context }: SqlContext): JobCatalog {
         const iso = toIso(now, `claim of record "${sourceKey}" now`);
         const leaseUntil = toIso(until, `claim of record "${sourceKey}" until`);
         const [row] = (
-          await db.query<JobRecordRow>(CLAIM_RECORD, [
-            holder,
-            holder,
-            leaseUntil,
-            iso,
-            job,
-            sourceKey,
-            iso,
-            holder,
-          ])
+          await db.write<JobRecordRow>(
+            CLAIM_RECORD,
+            [holder, holder, leaseUntil, iso, job, sourceKey, iso, holder],
+            'relaxed',
+          )
         ).rows;
         return row ? toJobRecordState(row) : null;
       });
     },
 
     async advanceRecord(job, sourceKey, holder, change, at) {
-      const { state, packageId, reason } = change;
+      const { state, packageId, reason, durability = 'durable' } = change;
       return guard(`move record "${sourceKey}" of job "${job}" to "${state}"`, 'a record', async () => {
         const iso = toIso(at, `record "${sourceKey}" ${state} at`);
         const params = [state, packageId ?? null, reason ?? null, state, state, iso, job, sourceKey, holder];
-        return (await db.query(ADVANCE_RECORD, params)).changes > 0;
+        return (await db.write(ADVANCE_RECORD, params, durability)).changes > 0;
       });
     },
 

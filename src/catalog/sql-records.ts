@@ -31,9 +31,9 @@ export function createRecordSql(ctx: SqlContext): RecordCatalog {
   const { insertPackage, insertEvent, upsertCopy } = createWriters(ctx);
 
   return {
-    async addPackage(pkg, files, events, copies = []) {
+    async addPackage(pkg, files, events, copies = [], durability = 'durable') {
       await guard(`add package "${pkg.id}"`, `package "${pkg.id}"`, () =>
-        db.transaction((tx) => insertPackage(tx, pkg, files, events, copies)),
+        db.transaction((tx) => insertPackage(tx, pkg, files, events, copies), 'write', durability),
       );
     },
 

@@ -82,7 +82,7 @@ export function createRunSql({ db, guard, context }: SqlContext): RunCatalog {
       if (items.length === 0) return;
       const runId = items[0]?.runId;
       await guard(`add ${items.length} item(s) to run "${runId}"`, `run "${runId}"`, () =>
-        db.transaction((tx) => insertItems(tx, items)),
+        db.transaction((tx) => insertItems(tx, items), 'write', 'relaxed'),
       );
     },
 

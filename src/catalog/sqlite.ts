@@ -2,7 +2,11 @@
  * The embedded catalog engine: one SQLite file, opened with better-sqlite3. The SQL is the shared one (sql-*.ts);
  * this file opens the connection and runs statements and transactions on it.
  *
- * Durability: WAL journal with `synchronous=FULL`, so a commit that returned survives power loss; foreign keys
+ * Durability: WAL journal with `synchronous=FULL`, so a commit that returned survives power loss, except a
+ * `relaxed` one (leases, claims, run items of ingest's record path), committed under `synchronous=NORMAL`: written
+ * to the WAL (a killed process loses nothing) but not flushed to disk until the next durable commit, whose fsync of
+ * the WAL covers every frame before it. SQLite refuses to change the level inside a transaction, so it is set
+ * before BEGIN and put back after COMMIT, while this catalog holds the turn (sqlite-lock.ts). Foreign keys
  * enforced; writers wait up to BUSY_TIMEOUT_MS for another process's lock.
  * better-sqlite3 is synchronous and the catalog holds one connection, but a transaction of the shared SQL spans
  * awaits: while one is open (or waiting to begin), every other statement on the file from this process waits its
@@ -24,7 +28,7 @@ import {
 } from './sql-adapter.js';
 import { createSqlCatalog, type SqlCatalogOptions } from './sql-catalog.js';
 import { lockFor } from './sqlite-lock.js';
-import type { Catalog } from './types.js';
+import type { Catalog, Durability } from './types.js';
 
 /** How long a writer waits for another connection's lock before failing with SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 5000;
@@ -150,6 +154,17 @@ function createSqliteAdapter(db: Database.Database, path: string): SqlAdapter {
     },
   };
 
+  /** Runs `fn` (which commits) at `durability`, putting FULL back after it. */
+  function committing<T>(durability: Durability, fn: () => T): T {
+    if (durability === 'durable') return fn();
+    db.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      db.pragma('synchronous = FULL');
+    }
+  }
+
   const lock = lockFor(path);
   return {
     name: 'sqlite',
@@ -158,16 +173,23 @@ function createSqliteAdapter(db: Database.Database, path: string): SqlAdapter {
     query: (sql, params) => lock.whenFree(() => direct.query(sql, params)),
     script: (sql) => lock.whenFree(() => direct.script(sql)),
     insertRows: (table, columns, rows) => lock.whenFree(() => direct.insertRows(table, columns, rows)),
-    transaction(fn, mode = 'write') {
+    write: (sql, params, durability) =>
+      lock.whenFree(async () => committing(durability, () => execute(sql, params))),
+    transaction(fn, mode = 'write', durability = 'durable') {
       return lock.take(async () => {
-        db.exec(mode === 'write' ? 'BEGIN IMMEDIATE' : 'BEGIN');
+        if (durability === 'relaxed') db.pragma('synchronous = NORMAL');
         try {
-          const result = await fn(direct);
-          db.exec('COMMIT');
-          return result;
-        } catch (err) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw err;
+          db.exec(mode === 'write' ? 'BEGIN IMMEDIATE' : 'BEGIN');
+          try {
+            const result = await fn(direct);
+            db.exec('COMMIT');
+            return result;
+          } catch (err) {
+            if (db.inTransaction) db.exec('ROLLBACK');
+            throw err;
+          }
+        } finally {
+          if (durability === 'relaxed') db.pragma('synchronous = FULL');
         }
       });
     },

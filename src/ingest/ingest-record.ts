@@ -134,12 +134,15 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
     }),
   );
   // The package enters the catalog with its verified copies in one transaction: archived when every copy the
-  // policy asks for is there, otherwise stored and waiting for the missing ones.
+  // policy asks for is there, otherwise stored and waiting for the missing ones. `relaxed`: the record's
+  // `archived`, committed durably next, makes it durable before the source is touched; lost with the power
+  // before that, the record is still `packaged` under this id, and its next attempt removes what was stored.
   await catalog.addPackage(
     pkg,
     built.files,
     [...built.description.events, ...copyEvents, ...missingEvents],
     copies,
+    'relaxed',
   );
   if (missing.length > 0) {
     logger.warn(

@@ -35,6 +35,14 @@ export interface ProcessInput {
   signal?: AbortSignal;
 }
 
+/**
+ * The states an irreversible act follows, committed durably before it: `packaged` (the package is written under
+ * the id it reserves) and `archived` (the source is released). Every other state is committed `relaxed` (see
+ * `Durability`): lost with the power, the record stands where it stood after its last act, as after a kill there.
+ * SQLite then syncs two record commits, and the package's, instead of about nine.
+ */
+const ACTED_ON: ReadonlySet<RecordState> = new Set(['packaged', 'archived']);
+
 /** The lease on a record went to another worker (this one was too slow or presumed dead): stop touching it. */
 export class LeaseLostError extends PreservationError {
   override readonly code = 'E_LEASE';
@@ -67,7 +75,8 @@ export async function processRecord(deps: ProcessDeps, input: ProcessInput): Pro
     ...(details ? { details } : {}),
   });
   const advance = async (next: RecordState, extra: { packageId?: string; reason?: string } = {}) => {
-    if (!(await catalog.advanceRecord(job.name, key, holder, { state: next, ...extra }, now())))
+    const durability = ACTED_ON.has(next) ? 'durable' : 'relaxed';
+    if (!(await catalog.advanceRecord(job.name, key, holder, { state: next, ...extra, durability }, now())))
       throw new LeaseLostError(job.name, key);
     log.info(
       { from: state, to: next, packageId: extra.packageId ?? packageId, reason: extra.reason },
@@ -146,7 +155,9 @@ async function storeOnce(
   // lease is held per job, so that two of its own runs never pass it together.
   const writer = recordWriter(input.holder, input.job.name);
   const until = () => new Date(now().getTime() + input.leaseMs);
-  while (!(await catalog.acquireLease(lease, writer, until(), now()))) {
+  // The write lease keeps two runs of this process (or of others on the machine) apart; lost with the power, it
+  // was held by processes that died with it: `relaxed`.
+  while (!(await catalog.acquireLease(lease, writer, until(), now(), 'relaxed'))) {
     if (input.signal?.aborted) throw new PreservationError('[ingest] stopped while waiting for the record');
     const held = await catalog.leaseHolder(lease);
     if (held && isDeadLocalHolder(held.holder)) {
@@ -157,14 +168,14 @@ async function storeOnce(
     await sleep(input.pollMs, input.signal);
   }
   const heartbeat = setInterval(
-    () => void catalog.acquireLease(lease, writer, until(), now()).catch(() => {}),
+    () => void catalog.acquireLease(lease, writer, until(), now(), 'relaxed').catch(() => {}),
     Math.max(250, input.leaseMs / 3),
   );
   try {
     return await storeUnderLease(deps, input, packageId, log);
   } finally {
     clearInterval(heartbeat);
-    await catalog.releaseLease(lease, writer);
+    await catalog.releaseLease(lease, writer, 'relaxed');
   }
 }
 
