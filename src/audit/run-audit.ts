@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import type { Alerter } from '../alerts/types.js';
 import { type BatchWriter, createBatchWriter } from '../catalog/batch-writer.js';
 import type { Catalog } from '../catalog/types.js';
@@ -14,7 +13,8 @@ import {
   sampleShare,
 } from '../config/audit-schema.js';
 import { LockedError } from '../errors.js';
-import { LEASE_MS, LEASES } from '../leases.js';
+import { acquireOrTakeOver, LEASE_MS, LEASES } from '../leases.js';
+import { processTag } from '../processes.js';
 import type { Logger } from '../logger.js';
 import type { SoftwareAgent } from '../metadata/types.js';
 import type { Progress } from '../progress.js';
@@ -89,10 +89,12 @@ export interface AuditSummary extends Required<AuditCounts> {
 export async function runAudit(deps: AuditDeps, options: AuditOptions): Promise<AuditSummary> {
   const { catalog, now } = deps;
   const runId = newRunId('audit', now());
-  const holder = `${hostname()}:${process.pid}:${runId}`;
+  // `<host>#<pid>:<run>`: a later audit on this host takes over the lease of one that was killed.
+  const holder = `${processTag()}:${runId}`;
   const leaseFor = () => new Date(now().getTime() + LEASE_MS.auditRun(options.config.window));
-  if (!(await catalog.acquireLease(LEASES.auditRun, holder, leaseFor(), now())))
-    throw new LockedError('[audit] another audit run is in progress; runs never overlap');
+  const held = await acquireOrTakeOver(catalog, LEASES.auditRun, holder, leaseFor(), now());
+  if (held !== null)
+    throw new LockedError(`[audit] another audit run is in progress (${held}); runs never overlap`);
   const renew = setInterval(
     () => void catalog.acquireLease(LEASES.auditRun, holder, leaseFor(), now()),
     LEASE_MS.auditRenew,

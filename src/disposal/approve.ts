@@ -10,9 +10,9 @@
 import path from 'node:path';
 import type { Catalog, DisposalItem, DisposalProposal } from '../catalog/types.js';
 import { LockedError, NotFoundError, ValidationError } from '../errors.js';
-import { LEASE_MS, LEASES } from '../leases.js';
+import { acquireOrTakeOver, LEASE_MS, LEASES } from '../leases.js';
 import type { PackageRecord } from '../model/package.js';
-import { isDeadLocalProcess, processTag } from '../processes.js';
+import { processTag } from '../processes.js';
 import { type CarryOutDeps, carryOutRecord, type RecordGroup } from './carry-out.js';
 import { writeCertificate } from './certificate.js';
 
@@ -88,15 +88,11 @@ export async function approveDisposal(
 
 async function takeLease(catalog: Catalog, lease: string, now: Date): Promise<void> {
   const until = new Date(now.getTime() + LEASE_MS.disposal);
-  if (await catalog.acquireLease(lease, processTag(), until, now)) return;
-  const holder = await catalog.leaseHolder(lease);
-  if (holder && isDeadLocalProcess(holder.holder)) {
-    await catalog.releaseLease(lease, holder.holder);
-    if (await catalog.acquireLease(lease, processTag(), until, now)) return;
-  }
+  const holder = await acquireOrTakeOver(catalog, lease, processTag(), until, now);
+  if (holder === null) return;
   const what = lease === LEASES.auditRun ? 'an audit run' : `another process carrying out ${lease}`;
   throw new LockedError(
-    `[disposal] ${what} is in progress (${holder?.holder ?? 'unknown'}); disposal and audits never overlap: approve again when it ends`,
+    `[disposal] ${what} is in progress (${holder}); disposal and audits never overlap: approve again when it ends`,
   );
 }
 

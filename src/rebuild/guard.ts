@@ -5,8 +5,8 @@
  * mistake. To rebuild beside a live catalog, point `--catalog` at a new SQLite file or PostgreSQL database.
  */
 import type { AuditCatalog, RecordCatalog } from '../catalog/types.js';
-import { LEASE_MS, LEASES } from '../leases.js';
-import { isDeadLocalProcess, processTag } from '../processes.js';
+import { acquireOrTakeOver, LEASE_MS, LEASES } from '../leases.js';
+import { processTag } from '../processes.js';
 import { RebuildError } from './errors.js';
 
 export const REBUILD_STARTED = 'catalog-rebuild:started';
@@ -20,17 +20,10 @@ export async function beginRebuild(
   now: Date,
   holder = processTag(),
 ): Promise<{ resumed: boolean }> {
-  const current = await catalog.leaseHolder(LEASES.catalogRebuild);
-  if (current && current.holder !== holder && isDeadLocalProcess(current.holder)) {
-    await catalog.releaseLease(LEASES.catalogRebuild, current.holder);
-  }
   const until = new Date(now.getTime() + LEASE_MS.catalogRebuild);
-  if (!(await catalog.acquireLease(LEASES.catalogRebuild, holder, until, now))) {
-    throw new RebuildError(
-      'rebuild-running',
-      `another rebuild holds this catalog (${current?.holder ?? 'unknown'})`,
-    );
-  }
+  const current = await acquireOrTakeOver(catalog, LEASES.catalogRebuild, holder, until, now);
+  if (current !== null)
+    throw new RebuildError('rebuild-running', `another rebuild holds this catalog (${current})`);
   const started = await catalog.getMarker(REBUILD_STARTED);
   if (!started && (await catalog.listPackages({ limit: 1 })).length > 0) {
     await catalog.releaseLease(LEASES.catalogRebuild, holder);
