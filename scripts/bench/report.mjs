@@ -19,6 +19,8 @@ export const TARGETS = {
   /** audit --all MB/s against bagit-python validate of the same content. */
   auditVsBagit: 2,
   s3AuditRatio: 0.9,
+  /** ingest into s3 MB/s against the SDK upload of the corpus as one ZIP. */
+  s3IngestVsZip: 0.9,
   peakRssMiB: 150,
 };
 
@@ -223,7 +225,18 @@ export function checkTargets(rows, { s3 = false, rss, paired = {} } = {}) {
         },
   ];
   if (s3) {
+    const s3Ingest = rows.find((r) => r.id === 's3Ingest');
+    const readBack = rows.find((r) => r.id === 's3ZipUploadReadBack');
     targets.push(
+      ratioTarget(
+        `ingest into s3 throughput >= ${TARGETS.s3IngestVsZip}x s3 upload of one ZIP` +
+          (s3Ingest && readBack
+            ? ` (the upload then read-back of that ZIP, which ingest's verified copy implies: ` +
+              `${(s3Ingest.mbPerSecond / readBack.mbPerSecond).toFixed(2)}x)`
+            : ''),
+        s3Ingest?.vsS3Zip,
+        TARGETS.s3IngestVsZip,
+      ),
       ratioTarget(
         `audit --all of s3 throughput >= ${TARGETS.s3AuditRatio}x s3 GetObject -> openssl dgst -sha256`,
         s3Audit?.vsAuditFloor,

@@ -25,11 +25,21 @@ import {
 import { bevaraEnv, checkAudit, flushWrites, parseSummary, stepFailed } from './steps.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** Two timed commands run one after the other, as one step: times and CPU add up, peak RSS is the larger. */
+const sequence = (a, b) => ({
+  ...b,
+  seconds: a.seconds + b.seconds,
+  userSeconds: a.userSeconds + b.userSeconds,
+  systemSeconds: a.systemSeconds + b.systemSeconds,
+  peakRssKb: Math.max(a.peakRssKb, b.peakRssKb),
+});
 const UPLOADER = join(HERE, 's3-upload.mjs');
 const GET_HASH = join(HERE, 's3-get-hash.mjs');
 
 /**
- * One round of the S3 steps; returns `{ s3Upload, s3ZipUpload, s3Ingest, s3GetHash, s3Audit, location }`, the
+ * One round of the S3 steps; returns `{ s3Upload, s3ZipUpload, s3ZipUploadReadBack, s3Ingest, s3GetHash, s3Audit,
+ * location }`, the
  * steps measured like `runRound`'s. `zipFile` (left by `runRound`) is deleted once uploaded unless `keep`.
  * @param {{ cli: string, corpus: { dir: string, manifest: object }, listFile: string, workDir: string,
  *   zipFile: string, round: number, keep: boolean, log: (line: string) => void,
@@ -122,7 +132,7 @@ export async function runS3Round({
         );
         const summary = parseSummary(upload);
         const head = await client
-          .send(new HeadObjectCommand({ Bucket: zipBucket, Key: basename(zipFile) }))
+          .send(new HeadObjectCommand({ Bucket: zipBucket, Key: `packages/${basename(zipFile)}` }))
           .catch(() => undefined);
         if (upload.status !== 0 || summary?.bytes !== zipBytes || head?.ContentLength !== zipBytes) {
           throw stepFailed(
@@ -136,6 +146,22 @@ export async function runS3Round({
           bytes: manifest.bytes,
           files: manifest.files,
           summary: { ...summary, parts: Math.ceil(zipBytes / (S3_PART_MIB * 2 ** 20)) },
+        };
+        // Ingest reads every copy back before it counts: the fair floor adds one GetObject of the same bytes.
+        const readBack = runCmd(
+          's3-zip-read-back',
+          ['node', GET_HASH, join(workDir, 's3-zip-read-back-fifos')],
+          workDir,
+          uploaderEnv(zipBucket),
+        );
+        const read = parseSummary(readBack);
+        rmSync(join(workDir, 's3-zip-read-back-fifos'), { recursive: true, force: true });
+        if (readBack.status !== 0 || read?.objects !== 1 || read.bytes !== zipBytes)
+          throw stepFailed('s3 zip read-back', readBack, `${read?.bytes ?? '?'} of ${zipBytes} bytes read`);
+        results.s3ZipUploadReadBack = {
+          run: sequence(upload, readBack),
+          bytes: manifest.bytes,
+          files: manifest.files,
         };
       });
     } finally {

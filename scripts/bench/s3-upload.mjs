@@ -6,7 +6,8 @@
  *
  *   node s3-upload.mjs <list file>      every file named in a NUL-separated list, relative to the working
  *                                       directory, as one object under the same key; `parallel` files at once
- *   node s3-upload.mjs --single <file>  that one file (the zip of the corpus) as one object named by its basename
+ *   node s3-upload.mjs --single <file>  that one file (the zip of the corpus) as one object named by its basename,
+ *                                       under `packages/` (where s3-get-hash.mjs looks, to read it back)
  *   env: BENCH_S3_ENDPOINT, BENCH_S3_REGION, BENCH_S3_BUCKET, BENCH_S3_PART_MIB, BENCH_S3_QUEUE, BENCH_S3_PARALLEL
  *        (list mode only), AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
  */
@@ -28,7 +29,7 @@ async function main() {
   const source = single ? second : first;
   if (!source) throw new Error(USAGE);
   const files = single ? [source] : readFileSync(source, 'utf8').split('\0').filter(Boolean);
-  const keyOf = single ? (file) => basename(file) : (file) => file.replace(/^\.\//, '');
+  const keyOf = single ? (file) => `packages/${basename(file)}` : (file) => file.replace(/^\.\//, '');
   const parallel = single ? 1 : Number(required('BENCH_S3_PARALLEL'));
   const bucket = required('BENCH_S3_BUCKET');
   const partSize = Number(required('BENCH_S3_PART_MIB')) * 2 ** 20;

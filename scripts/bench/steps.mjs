@@ -235,6 +235,7 @@ const LABELS = {
   audit: 'bevara audit --all',
   s3Upload: 's3 upload, SDK (S3 floor)',
   s3ZipUpload: 's3 upload of one ZIP (SDK)',
+  s3ZipUploadReadBack: 's3 upload of one ZIP, then GetObject -> openssl of it',
   s3Ingest: 'bevara ingest -> s3',
   s3GetHash: 's3 GetObject -> openssl dgst -sha256 (s3 audit floor)',
   s3Audit: 'bevara audit --all of s3',
