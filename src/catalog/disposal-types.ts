@@ -15,6 +15,8 @@ export interface DisposalRecord {
   tombstone: TombstoneRecord;
   /** The PREMIS deletion event of the package. */
   event: EventRecord;
+  /** Also removes the package's file list (and, on SQLite, its rows in the file-name search index). */
+  forgetFiles: boolean;
 }
 
 /**
@@ -60,6 +62,13 @@ export interface DisposalCatalog {
    * Recording the same package twice is refused (a duplicate tombstone).
    */
   recordDisposal(record: DisposalRecord): Promise<void>;
+  /**
+   * Rewrites what deleted rows leave behind, so that forgotten file names cannot be read back from the database's
+   * files: SQLite merges the file-name index (its segments keep a deleted name's trigrams until merged) and
+   * empties the WAL (which holds earlier page images); PostgreSQL runs VACUUM on the files table, which frees the
+   * space of deleted rows for reuse (it does not overwrite it). Costs a pass over the index: once per disposal pass.
+   */
+  purgeDeleted(): Promise<void>;
   getTombstone(packageId: string): Promise<TombstoneRecord | null>;
   listTombstones(filter: { proposalId?: string }): Promise<TombstoneRecord[]>;
 }

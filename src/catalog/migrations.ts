@@ -317,6 +317,25 @@ CREATE TABLE tombstones (
 CREATE INDEX tombstones_proposal_idx ON tombstones (proposal_id);
 `;
 
+/**
+ * SQLite's file-name index (migration 6) kept each name with no link back to its file row, so a deleted file row
+ * (a disposed package's file list) left its name in the index, and finding it meant reading the whole index. Each
+ * index row now has its file row's rowid, and deleting a file row deletes its index row (the package id is
+ * checked too, so a rowid that VACUUM renumbered can only leave a row behind, never delete another's). PostgreSQL's
+ * trigram indexes are on the files table itself: nothing to do there.
+ */
+const FILE_TEXT_BY_ROWID = `
+DROP TRIGGER file_text_insert;
+DELETE FROM file_text;
+INSERT INTO file_text (rowid, package_id, path) SELECT rowid, package_id, bevara_fold(path) FROM files;
+CREATE TRIGGER file_text_insert AFTER INSERT ON files BEGIN
+  INSERT INTO file_text (rowid, package_id, path) VALUES (new.rowid, new.package_id, bevara_fold(new.path));
+END;
+CREATE TRIGGER file_text_delete AFTER DELETE ON files BEGIN
+  DELETE FROM file_text WHERE rowid = old.rowid AND package_id = old.package_id;
+END;
+`;
+
 /** Every migration this code knows, in order. The last version is the schema version the code expects. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial-schema', up: INITIAL_SCHEMA },
@@ -333,6 +352,7 @@ ALTER TABLE files ADD COLUMN format_basis TEXT`,
   { version: 5, name: 'console', up: CONSOLE },
   { version: 6, name: 'search-indexes', up: { sqlite: SEARCH_SQLITE, postgres: SEARCH_POSTGRES } },
   { version: 7, name: 'disposal', up: DISPOSAL },
+  { version: 8, name: 'forgettable-file-names', up: { sqlite: FILE_TEXT_BY_ROWID, postgres: 'SELECT 1' } },
 ];
 
 /** DDL of the bookkeeping table, created before any migration runs. Portable like the migrations. */

@@ -43,6 +43,7 @@ export interface PostgresCatalogOptions extends SqlCatalogOptions {
 const DIALECT: SqlDialect = {
   insertionOrder: 'id COLLATE "C"',
   forUpdate: 'FOR UPDATE',
+  purgeDeleted: 'VACUUM files',
   jsonText: (column, path) => `(CAST(${column} AS json) #>> '{${path.replaceAll('.', ',')}}')`,
   fold: (expr) => `lower(${expr})`,
 };

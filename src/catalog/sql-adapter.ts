@@ -66,6 +66,8 @@ export interface SqlDialect {
   readonly insertionOrder: string;
   /** Ends a SELECT whose rows stay locked until the transaction ends (PostgreSQL; SQLite's write lock covers it). */
   readonly forUpdate: string;
+  /** What `DisposalCatalog.purgeDeleted` runs, outside any transaction. */
+  readonly purgeDeleted: string;
   /** The text value at `path` (`key` or `key.sub`) in the JSON document stored as text in `column`. */
   jsonText(column: string, path: string): string;
   /** `expr` in lower case, Unicode-wide (so that "Östra" is found as "östra"), as JavaScript folds after NFC. */

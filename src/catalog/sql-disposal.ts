@@ -1,9 +1,11 @@
 /**
  * The SQL catalog's appraisal and disposal: legal holds, proposals and their items, tombstones.
  *
- * A disposed package keeps its row (state `disposed`), its files and its events, so its history and the PREMIS
- * deletion event stay; its copies and the objects stored beside it are forgotten together with the tombstone's
- * writing, in one transaction, so a disposal is never half-recorded.
+ * A disposed package keeps its row (state `disposed`) and its events, so its history and the PREMIS deletion event
+ * stay; its copies, the objects stored beside it and (unless its rule keeps it) its file list are forgotten together
+ * with the tombstone's writing, in one transaction, so a disposal is never half-recorded. Deleting a file row also
+ * deletes its row of SQLite's file-name index (a trigger, migration 8); SQLite's `secure_delete` overwrites what is
+ * deleted (sqlite.ts), PostgreSQL's rows stay in free space until VACUUM.
  */
 import { NotFoundError } from '../errors.js';
 import type {
@@ -97,6 +99,8 @@ function toItem(row: ItemRow): DisposalItem {
 /** Tombstones are stored as JSON (dates as ISO text) and read back with their Dates. */
 function toTombstone(json: string): TombstoneRecord {
   const t = JSON.parse(json) as TombstoneRecord;
+  // Tombstones written before migration 8 kept the file list.
+  t.fileList ??= 'kept';
   return {
     ...t,
     decision: { ...t.decision, approvedAt: new Date(t.decision.approvedAt) },
@@ -109,7 +113,10 @@ export function createDisposalSql(ctx: SqlContext): DisposalCatalog {
 }
 
 type HoldPart = Pick<DisposalCatalog, 'addHold' | 'releaseHold' | 'listHolds' | 'pageRecordHeads'>;
-type TombstonePart = Pick<DisposalCatalog, 'recordDisposal' | 'getTombstone' | 'listTombstones'>;
+type TombstonePart = Pick<
+  DisposalCatalog,
+  'recordDisposal' | 'getTombstone' | 'listTombstones' | 'purgeDeleted'
+>;
 type ProposalPart = Omit<DisposalCatalog, keyof HoldPart | keyof TombstonePart>;
 
 function holdSql({ db, guard, context }: SqlContext): HoldPart {
@@ -275,7 +282,7 @@ function tombstoneSql(ctx: SqlContext): TombstonePart {
   const { db, guard, context } = ctx;
   const { insertEvent } = createWriters(ctx);
   return {
-    async recordDisposal({ tombstone, event }) {
+    async recordDisposal({ tombstone, event, forgetFiles }) {
       const id = tombstone.packageId;
       const at = toIso(tombstone.disposedAt, `tombstone "${id}" disposedAt`);
       await guard(`record disposal of package "${id}"`, `package "${id}"`, () =>
@@ -287,6 +294,7 @@ function tombstoneSql(ctx: SqlContext): TombstonePart {
           );
           await tx.query('DELETE FROM copies WHERE package_id = ?', [id]);
           await tx.query('DELETE FROM stored_objects WHERE package_id = ?', [id]);
+          if (forgetFiles) await tx.query('DELETE FROM files WHERE package_id = ?', [id]);
           const { changes } = await tx.query("UPDATE packages SET state = 'disposed' WHERE id = ?", [id]);
           if (changes === 0)
             throw new NotFoundError(`${context} cannot dispose of package "${id}": no such package`);
@@ -298,6 +306,10 @@ function tombstoneSql(ctx: SqlContext): TombstonePart {
           );
         }),
       );
+    },
+
+    async purgeDeleted() {
+      await guard('purge deleted rows', 'a table', () => db.script(db.dialect.purgeDeleted));
     },
 
     async getTombstone(packageId) {

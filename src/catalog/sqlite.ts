@@ -49,6 +49,7 @@ const globOf = (word: string) => `*${word.replace(/[*?[\]]/g, '?')}*`;
 const DIALECT: SqlDialect = {
   insertionOrder: 'rowid',
   forUpdate: '',
+  purgeDeleted: "INSERT INTO file_text (file_text) VALUES ('optimize'); PRAGMA wal_checkpoint(TRUNCATE);",
   jsonText: (column, path) => `json_extract(${column}, '$.${path}')`,
   /** SQLite's own lower() folds ASCII only: a JavaScript fold registered on each connection (open()). */
   fold: (expr) => `${FOLD}(${expr})`,
@@ -107,6 +108,8 @@ function open(path: string): Database.Database {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
+    // What is deleted (a disposed package's file names) is overwritten, not left readable in free pages.
+    db.pragma('secure_delete = ON');
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.function(FOLD, { deterministic: true }, (value: unknown) =>
       typeof value === 'string' ? value.normalize('NFC').toLowerCase() : null,

@@ -25,6 +25,13 @@ const retentionRule = z
     action: z.enum(['dispose', 'review']).default('dispose'),
     /** The decision the rule rests on (gallringsbeslut), for the certificate. */
     decision: z.string().min(1).optional(),
+    /**
+     * Keep a disposed package's file list (paths, sizes, digests, formats) in the catalog. Default false: file
+     * names can themselves be the information a disposal destroys (a name, a diagnosis, a case), so they go
+     * with the copies; the tombstone keeps the package's label, identifier, dates, digest and number of files.
+     * `true` where the decision says the list is to be kept as documentation of what was destroyed.
+     */
+    keepFileList: z.boolean().default(false),
   })
   .strict();
 

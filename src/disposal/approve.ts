@@ -76,6 +76,7 @@ export async function approveDisposal(
         await carryOutRecord(deps, proposal, group, activeHolds);
       }
       const items = await catalog.listDisposalItems({ proposalId: id });
+      if (items.some((i) => i.status === 'disposed')) await catalog.purgeDeleted();
       if (!items.some((i) => i.status === 'locked' || i.status === 'failed' || i.status === 'proposed'))
         await catalog.completeProposal(id, deps.now());
     }

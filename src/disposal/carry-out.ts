@@ -68,7 +68,11 @@ async function disposeOfPackage(
     return;
   }
   const tombstone = tombstoneOf(deps, proposal, item, pkg, outcome);
-  await catalog.recordDisposal({ tombstone, event: deletionEvent(tombstone) });
+  await catalog.recordDisposal({
+    tombstone,
+    event: deletionEvent(tombstone),
+    forgetFiles: tombstone.fileList === 'forgotten',
+  });
   deps.logger.info({ ...log, objects: outcome.destroyed.length }, 'package disposed of');
 }
 
@@ -117,5 +121,7 @@ function tombstoneOf(
       objects: outcome.destroyed,
     },
     disposedAt: deps.now(),
+    // A rule no longer in the config keeps nothing it did not say to keep.
+    fileList: rule?.keepFileList ? 'kept' : 'forgotten',
   };
 }

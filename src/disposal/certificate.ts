@@ -54,7 +54,7 @@ function certificateHtml(c: Certificate): string {
         .join(', '),
     ),
     `${code(t.ruleId)}<br><small>${escapeHtml(t.decision.reason)}</small>`,
-    `${code(t.destroyed.packageSha256)}<br><small>${formatBytes(t.destroyed.packageSize)}, ${t.destroyed.fileCount} files</small>`,
+    `${code(t.destroyed.packageSha256)}<br><small>${formatBytes(t.destroyed.packageSize)}, ${t.destroyed.fileCount} files, ${t.fileList === 'kept' ? 'file list kept' : 'file list forgotten'}</small>`,
     t.destroyed.objects
       .map((o) => `${code(`${o.location}:${o.key}`)}${o.sha256 ? ` ${code(o.sha256)}` : ''}`)
       .join('<br>'),

@@ -98,4 +98,6 @@ export interface TombstoneRecord {
     objects: DestroyedObject[];
   };
   disposedAt: Date;
+  /** Whether the package's file list was removed from the catalog with it (see the rule's `keepFileList`). */
+  fileList: 'forgotten' | 'kept';
 }

@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Catalog, DisposalItem, TombstoneRecord } from '../../src/catalog/types.js';
 import { NotFoundError } from '../../src/errors.js';
-import { makeCopy, makeEvent, makePackage } from '../unit/catalog/fixtures.js';
+import { makeCopy, makeEvent, makeFile, makePackage } from '../unit/catalog/fixtures.js';
 import { day, rejection, type SuiteState } from './catalog-suite-helpers.js';
 
 const item = (packageId: string, overrides: Partial<DisposalItem> = {}): DisposalItem => ({
@@ -34,6 +34,7 @@ const tombstone = (packageId: string): TombstoneRecord => ({
     objects: [{ location: 'primary', key: `aip/${packageId}.zip`, kind: 'copy', sha256: 'ab'.repeat(32) }],
   },
   disposedAt: day(5),
+  fileList: 'forgotten',
 });
 
 export function disposalContract(state: SuiteState): void {
@@ -137,14 +138,15 @@ export function disposalContract(state: SuiteState): void {
   });
 
   describe('tombstones', () => {
-    it('records a disposal in one transaction: copies forgotten, state, tombstone, event, item', async () => {
+    it('records a disposal in one transaction: copies and file list forgotten, state, tombstone, event, item', async () => {
+      const named = (id: string) => [makeFile(id, `Läkarintyg Sven Svensson ${id}.pdf`)];
       await catalog.addPackage(
         makePackage('p1'),
-        [],
+        named('p1'),
         [],
         [makeCopy('p1', 'primary'), makeCopy('p1', 'offsite')],
       );
-      await catalog.addPackage(makePackage('p2'), [], [], [makeCopy('p2', 'primary')]);
+      await catalog.addPackage(makePackage('p2'), named('p2'), [], [makeCopy('p2', 'primary')]);
       await catalog.addStoredObject({
         location: 'primary',
         key: 'packages/p1/events-1.premis.xml',
@@ -161,7 +163,12 @@ export function disposalContract(state: SuiteState): void {
       ).toEqual(['p2']);
       expect((await catalog.copyCoverage('primary', day(0))).copies).toBe(1);
       const event = makeEvent('del-p1', 'p1', { type: 'deletion', at: day(5), agent: 'person:bengt' });
-      await catalog.recordDisposal({ tombstone: tombstone('p1'), event });
+      await catalog.recordDisposal({ tombstone: tombstone('p1'), event, forgetFiles: true });
+      await catalog.purgeDeleted();
+      expect(await catalog.listFiles('p1')).toEqual([]);
+      expect(await catalog.listFiles('p2')).toHaveLength(1);
+      const found = await catalog.searchPackages({ fileName: 'sven svensson', limit: 10 });
+      expect(found.packages.map((p) => p.id)).toEqual(['p2']);
       expect(await catalog.getTombstone('p1')).toEqual(tombstone('p1'));
       expect(await catalog.listTombstones({ proposalId: 'prop-1' })).toEqual([tombstone('p1')]);
       expect((await catalog.getPackage('p1'))?.state).toBe('disposed');
@@ -172,7 +179,11 @@ export function disposalContract(state: SuiteState): void {
       expect(await catalog.listCopies({ packageId: 'p2' })).toHaveLength(1);
       // Twice is refused, and the refusal changes nothing.
       await rejection(
-        catalog.recordDisposal({ tombstone: tombstone('p1'), event: { ...event, id: 'del-2' } }),
+        catalog.recordDisposal({
+          tombstone: tombstone('p1'),
+          event: { ...event, id: 'del-2' },
+          forgetFiles: true,
+        }),
       );
       expect((await catalog.listEvents('p1')).map((e) => e.id)).toEqual(['del-p1']);
     });
@@ -185,7 +196,11 @@ export function disposalContract(state: SuiteState): void {
       ]);
       await catalog.addEvent(makeEvent('taken', 'p2'));
       await rejection(
-        catalog.recordDisposal({ tombstone: tombstone('p1'), event: makeEvent('taken', 'p1') }),
+        catalog.recordDisposal({
+          tombstone: tombstone('p1'),
+          event: makeEvent('taken', 'p1'),
+          forgetFiles: true,
+        }),
       );
       expect(await catalog.getTombstone('p1')).toBeNull();
       expect(await catalog.listCopies({ packageId: 'p1' })).toHaveLength(1);

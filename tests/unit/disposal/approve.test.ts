@@ -10,9 +10,12 @@ import { LockedError } from '../../../src/errors.js';
 import { LEASES } from '../../../src/leases.js';
 import { createLogger } from '../../../src/logger.js';
 import { createLocation, type Location } from '../../../src/storage/index.js';
-import { makePackage } from '../catalog/fixtures.js';
+import { makeFile, makePackage } from '../catalog/fixtures.js';
 
 const logger = createLogger({ level: 'silent', format: 'json' });
+
+/** A file name that is itself information a disposal destroys. */
+const NAME = 'Läkarintyg Qwertzuiop Svensson 19520304.pdf';
 
 /**
  * Carrying out a proposal on a real SQLite catalog and real fs locations: resumed after a kill at the worst
@@ -47,7 +50,7 @@ describe('disposal approve: resumable and exclusive', () => {
         status: 'verified' as const,
       });
     }
-    await catalog.addPackage(pkg, [], [], copies);
+    await catalog.addPackage(pkg, [makeFile('p1', NAME)], [], copies);
     await catalog.addProposal(
       { id: 'prop-1', status: 'proposed', plannedBy: 'Anna', plannedAt: new Date() },
       [
@@ -76,6 +79,28 @@ describe('disposal approve: resumable and exclusive', () => {
     logger,
     now: () => new Date(),
     reportsDir: path.join(dir, 'reports'),
+  });
+
+  it('forgets the file list, leaving the name nowhere in the database files; a rule may keep it', async () => {
+    const result = await approveDisposal(deps(), 'prop-1', 'Bengt');
+    expect(result.proposal.status).toBe('completed');
+    expect(await catalog.listFiles('p1')).toEqual([]);
+    expect((await catalog.getTombstone('p1'))?.fileList).toBe('forgotten');
+    expect(fs.readFileSync(result.certificate[1] as string, 'utf8')).toContain('file list forgotten');
+    await catalog.close();
+    for (const file of fs.readdirSync(dir).filter((f) => f.startsWith('catalog.sqlite'))) {
+      const bytes = fs.readFileSync(path.join(dir, file));
+      for (const form of [NAME, NAME.toLowerCase(), 'qwertzuiop'])
+        expect(bytes.includes(Buffer.from(form)), `"${form}" in ${file}`).toBe(false);
+    }
+    catalog = createSqliteCatalog({ path: path.join(dir, 'catalog.sqlite') });
+  });
+
+  it('keeps the file list when the rule says so', async () => {
+    const keep = { id: 'r1', from: 'end', retain: '1y', action: 'dispose', keepFileList: true } as const;
+    await approveDisposal({ ...deps(), rules: [keep] }, 'prop-1', 'Bengt');
+    expect((await catalog.listFiles('p1')).map((f) => f.path)).toEqual([NAME]);
+    expect((await catalog.getTombstone('p1'))?.fileList).toBe('kept');
   });
 
   it('finishes after a kill between the deletes and the record, listing what the first pass destroyed', async () => {

@@ -14,6 +14,7 @@ const rule = (over: Partial<RetentionRule>): RetentionRule => ({
   from: 'end',
   retain: '10y',
   action: 'dispose',
+  keepFileList: false,
   ...over,
 });
 const now = new Date('2026-12-04T09:00:00Z');
