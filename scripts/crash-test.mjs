@@ -9,8 +9,13 @@
  *   - no record was released before its package was archived (every copy verified), across all restarts.
  * Kill points: right after a record is reserved (`packaged`: mid-upload), right after it is archived (before its
  * release), right after discovery, and at random times.
+ * `--power-cut`: each kill also cuts the power to the catalog: every commit not flushed to disk is lost (the
+ * catalog's WAL is put back as it was at its last fsync, copied then by an LD_PRELOAD shim,
+ * scripts/power-cut/wal-snapshot.c, built with cc), as for the commits ingest makes `relaxed` (see `Durability`
+ * in src/catalog/types.ts). The stored packages and the source folders stay as the kill left them (their writes
+ * are flushed before they count, or are renames the record's next attempt finds done).
  *
- *   node scripts/crash-test.mjs [--mode worker|ingest] [--records N] [--kills K] [--seed S] [--keep]
+ *   node scripts/crash-test.mjs [--mode worker|ingest] [--records N] [--kills K] [--seed S] [--power-cut] [--keep]
  * Prints a JSON summary on stdout; exit 0 when every check holds, 1 otherwise.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -41,7 +46,53 @@ const random = () => {
   return seed / 2147483647;
 };
 
+const powerCut = args.includes('--power-cut');
+
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bevara-crash-'));
+const walCopy = path.join(work, 'wal-as-flushed');
+const shim = powerCut ? buildShim() : undefined;
+
+/** Builds the WAL snapshot shim into the work folder; refuses to run without a C compiler. */
+function buildShim() {
+  const source = path.join(path.dirname(fileURLToPath(import.meta.url)), 'power-cut', 'wal-snapshot.c');
+  const library = path.join(work, 'wal-snapshot.so');
+  const built = spawnSync('cc', ['-shared', '-fPIC', '-O2', '-o', library, source, '-ldl'], {
+    encoding: 'utf8',
+  });
+  if (built.status !== 0)
+    throw new Error(`--power-cut needs cc to build ${source}: ${built.stderr || built.error}`);
+  return library;
+}
+
+const cuts = { cuts: 0, lostCommits: 0 };
+
+/** The power goes: the catalog keeps only what was flushed (its WAL as at its last fsync; no shared memory). */
+function cutPower() {
+  const catalog = path.join(data, 'catalog.sqlite');
+  cuts.cuts++;
+  if (!fs.existsSync(`${catalog}-wal`)) return;
+  const before = walCommits(`${catalog}-wal`);
+  if (fs.existsSync(walCopy)) fs.copyFileSync(walCopy, `${catalog}-wal`);
+  else fs.rmSync(`${catalog}-wal`, { force: true });
+  fs.rmSync(`${catalog}-shm`, { force: true });
+  const after = fs.existsSync(`${catalog}-wal`) ? walCommits(`${catalog}-wal`) : { salt: '', commits: 0 };
+  // Commits lost: those past the flushed copy in the same WAL generation (a reset WAL starts a new one).
+  cuts.lostCommits += before.salt === after.salt ? before.commits - after.commits : before.commits;
+}
+
+/** The WAL's salt (its generation) and how many commit frames it holds (frames whose "database size" is set). */
+function walCommits(file) {
+  const wal = fs.readFileSync(file);
+  if (wal.length < 32) return { salt: '', commits: 0 };
+  const pageSize = wal.readUInt32BE(8);
+  const salt = wal.subarray(16, 24).toString('hex');
+  let commits = 0;
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
+    if (wal.subarray(at + 8, at + 16).toString('hex') !== salt) break;
+    if (wal.readUInt32BE(at + 4) !== 0) commits++;
+  }
+  return { salt, commits };
+}
 const exports = path.join(work, 'exports');
 const done = path.join(work, 'done');
 const data = path.join(work, 'data');
@@ -76,7 +127,12 @@ function startWorker(killAt) {
   return new Promise((resolve) => {
     const command = mode === 'worker' ? ['worker', '--once', '--id', 'crash-worker'] : ['ingest', exports];
     const child = spawn(process.execPath, [CLI, '-c', config, ...command], {
-      env: { ...process.env, BEVARA_LOG__FORMAT: 'json', BEVARA_LOG__LEVEL: 'info' },
+      env: {
+        ...process.env,
+        BEVARA_LOG__FORMAT: 'json',
+        BEVARA_LOG__LEVEL: 'info',
+        ...(shim ? { LD_PRELOAD: shim, CRASH_TEST_WAL_COPY: walCopy } : {}),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let buffer = '';
@@ -117,6 +173,7 @@ function startWorker(killAt) {
     child.stdout.resume();
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (killed && powerCut) cutPower();
       resolve({ code, signal, killed });
     });
   });
@@ -193,6 +250,7 @@ for (const entry of log) {
 }
 const summary = {
   mode,
+  powerCut: powerCut ? cuts : false,
   records,
   restarts,
   killPoints: points,

@@ -4,6 +4,7 @@
 #   zip    Info-ZIP's writer: the ZIP reader is tested on its archives
 #   time   /usr/bin/time measures peak memory of the CLI on large files
 #   strace which of ingest's catalog commits are flushed to disk, and in what order (tests/e2e/catalog-syncs)
+#   gcc    builds the power-cut shim of scripts/crash-test.mjs --power-cut (tests/e2e/crash.test.ts)
 #   chromium           headless Chromium renders the HTML reports to a screenshot and a DOM dump, and runs the
 #                      console's browser tests (tests/browser, driven by playwright-core)
 #   python3            runs bagit.py, the Library of Congress BagIt validator (vendored in tests/tools, public
@@ -13,7 +14,7 @@
 #   are part of every Debian system.
 set -euo pipefail
 missing=()
-for tool in python3:python3 unzip:unzip zip:zip /usr/bin/time:time strace:strace chromium:chromium script:bsdutils runuser:util-linux mkfifo:coreutils; do
+for tool in python3:python3 unzip:unzip zip:zip /usr/bin/time:time strace:strace cc:gcc chromium:chromium script:bsdutils runuser:util-linux mkfifo:coreutils; do
   command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool##*:}")
 done
 for file in /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core; do

@@ -62,3 +62,32 @@ describe('bevara ingest crash safety', () => {
     expect(summary.audit).toMatchObject({ status: 0, verified: 240, orphans: 0 });
   }, 600_000);
 });
+
+// A power cut at each kill: the catalog loses every commit that was not flushed (its WAL put back as at its last
+// fsync). Ingest flushes only the states an irreversible act follows (see `Durability`); the same guarantees must
+// hold. Making `archived` relaxed breaks this test (a record released whose package the cut then forgot).
+describe('worker power-cut safety', () => {
+  it('completes every record exactly once when each kill also loses the unflushed commits', () => {
+    const result = spawnSync(
+      process.execPath,
+      [
+        'scripts/crash-test.mjs',
+        '--power-cut',
+        '--records',
+        '60',
+        '--kills',
+        '15',
+        '--seed',
+        `ci-power-${Date.now()}`,
+      ],
+      { encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 26 },
+    );
+    expect(result.stdout, result.stderr.slice(-4000)).toMatch(/^\{/);
+    const summary = JSON.parse(result.stdout) as CrashSummary & { powerCut: { cuts: number } };
+    expect(summary.problems).toEqual([]);
+    expect(result.status).toBe(0);
+    expect(summary.powerCut.cuts).toBeGreaterThanOrEqual(15);
+    expect(summary.packages).toBe(60);
+    expect(summary.audit).toMatchObject({ status: 0, verified: 120, orphans: 0 });
+  }, 600_000);
+});
