@@ -101,6 +101,35 @@ export async function runRound({
   rmSync(perRecordDir, { recursive: true, force: true });
   flushWrites(workDir);
 
+  // What an archive that verifies must do at least, with C tools on every core: per record, the SHA-256 of each
+  // file (for the manifest), the ZIP streamed through a SHA-256 (the digest of what was written), made durable,
+  // then read back and hashed again (the check that it was stored). Ingest does the same work per byte.
+  const verifiedDir = join(workDir, 'zip-verified');
+  rmSync(verifiedDir, { recursive: true, force: true });
+  mkdirSync(verifiedDir);
+  const perRecord =
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
+    'r="${1%/}"; out="$2/$r.zip"; cd "$r" && find . -type f -print0 | xargs -0 -r openssl dgst -sha256 >/dev/null' +
+    ' && zip -0 -r -q - . | tee "$out" | openssl dgst -sha256 >/dev/null && sync "$out"' +
+    ' && openssl dgst -sha256 "$out" >/dev/null';
+  const zipVerified = runCmd(
+    'zip-verified',
+    [
+      'sh',
+      '-c',
+      'for d in */; do printf "%s\\0" "$d"; done | xargs -0 -P "$2" -I{} sh -c "$3" sh {} "$1"',
+      'sh',
+      verifiedDir,
+      String(parallel),
+      perRecord,
+    ],
+    dir,
+  );
+  if (zipVerified.status !== 0) throw stepFailed('zip verified per record', zipVerified, 'non-zero exit');
+  results.zipVerified = { run: zipVerified, bytes: manifest.bytes, files: manifest.files };
+  rmSync(verifiedDir, { recursive: true, force: true });
+  flushWrites(workDir);
+
   // The same packing made durable (its data on disk, as every bevara package is before it counts): the floor for
   // a writer that must not lose what it reported written.
   const zipDurable = runCmd(
@@ -229,6 +258,8 @@ const LABELS = {
   zip: 'zip -0 -r (floor)',
   zipPerRecord: 'zip -0 -r per record, each fsynced',
   zipDurable: 'zip -0 -r, then fsync (floor)',
+  zipVerified:
+    'per record: SHA-256 of files, zip -0 | SHA-256, fsync, read back + SHA-256 (a process per core)',
   ingest: 'bevara ingest',
   storedOpenssl: 'openssl dgst -sha256 of stored ZIPs, one process',
   storedOpensslParallel: 'openssl of stored ZIPs, a process per core (audit floor)',
