@@ -5,6 +5,7 @@
  *
  *   node scripts/bench/cpu-profile.mjs <profile dir>           summarize profiles written by --cpu-prof
  *   node scripts/bench/cpu-profile.mjs --run <dir> -- <bevara args…>   run `node --cpu-prof dist/cli/main.js …` first
+ *   --top N (before --): also the N functions with the most self time, with their script and line
  *
  * Self time of each sampled function is put in one category by its name and script: hashing (node:crypto's
  * Hash update/digest), CRC-32, file system calls (read/write/fsync/open/stat: the JS side of the syscall,
@@ -57,36 +58,53 @@ function categorize(frame) {
   return 'other';
 }
 
-/** Milliseconds of self time per category in one .cpuprofile. */
+/** Milliseconds of self time per category, and per function (name, script, line), in one .cpuprofile. */
 function summarize(profile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const totals = new Map();
+  const functions = new Map();
   const { samples, timeDeltas } = profile;
   for (let i = 0; i < samples.length; i++) {
     const node = byId.get(samples[i]);
     const ms = (timeDeltas[i + 1] ?? timeDeltas[i] ?? 0) / 1000;
     const category = categorize(node.callFrame);
     totals.set(category, (totals.get(category) ?? 0) + ms);
+    if (category === 'idle') continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || '(anonymous)'}  ${url.replace(/^.*\/(dist|node_modules)\//, '$1/')}:${lineNumber + 1}`;
+    functions.set(key, (functions.get(key) ?? 0) + ms);
   }
-  return totals;
+  return { totals, functions };
 }
 
 export function summarizeDir(dir) {
   const threads = readdirSync(dir)
     .filter((f) => f.endsWith('.cpuprofile'))
-    .map((f) => ({ file: f, totals: summarize(JSON.parse(readFileSync(join(dir, f), 'utf8'))) }));
+    .map((f) => ({ file: f, ...summarize(JSON.parse(readFileSync(join(dir, f), 'utf8'))) }));
   const all = new Map();
-  for (const t of threads) for (const [k, v] of t.totals) all.set(k, (all.get(k) ?? 0) + v);
+  const functions = new Map();
+  for (const t of threads) {
+    for (const [k, v] of t.totals) all.set(k, (all.get(k) ?? 0) + v);
+    for (const [k, v] of t.functions) functions.set(k, (functions.get(k) ?? 0) + v);
+  }
   const busy = [...all].filter(([k]) => k !== 'idle').reduce((s, [, v]) => s + v, 0);
   const rows = [...all]
     .filter(([k]) => k !== 'idle')
     .sort((a, b) => b[1] - a[1])
     .map(([category, ms]) => ({ category, seconds: ms / 1000, share: ms / busy }));
-  return { threads: threads.length, busySeconds: busy / 1000, rows };
+  const top = [...functions]
+    .sort((a, b) => b[1] - a[1])
+    .map(([fn, ms]) => ({ function: fn, seconds: ms / 1000, share: ms / busy }));
+  return { threads: threads.length, busySeconds: busy / 1000, rows, top };
 }
 
 function main() {
-  const args = process.argv.slice(2);
+  const all = process.argv.slice(2);
+  // --top N: also print the N functions with the most self time (name, script, line), all threads summed.
+  const topAt = all.indexOf('--top');
+  const topN =
+    topAt >= 0 && (all.indexOf('--') < 0 || topAt < all.indexOf('--')) ? Number(all[topAt + 1]) : 0;
+  const args = topAt >= 0 && topN ? all.filter((_, i) => i !== topAt && i !== topAt + 1) : all;
   let dir = args[0];
   if (args[0] === '--run') {
     dir = resolve(args[1]);
@@ -108,6 +126,12 @@ function main() {
   for (const r of summary.rows) {
     process.stdout.write(
       `${r.category.padEnd(28)} ${r.seconds.toFixed(2).padStart(7)} s ${(r.share * 100).toFixed(1).padStart(5)} %\n`,
+    );
+  }
+  if (topN > 0) process.stdout.write(`\ntop ${topN} functions by self time:\n`);
+  for (const f of summary.top.slice(0, topN)) {
+    process.stdout.write(
+      `${f.seconds.toFixed(3).padStart(7)} s ${(f.share * 100).toFixed(1).padStart(5)} %  ${f.function}\n`,
     );
   }
 }

@@ -5,7 +5,10 @@ import type { AppContext } from '../app/context.js';
 import type { AuditLevel } from '../config/audit-schema.js';
 import type { Progress } from '../progress.js';
 import { type AuditSummary, runAudit } from './run-audit.js';
-import { createInlineVerifier, createWorkerVerifier } from './verifier.js';
+import { createAdaptiveVerifier, createInlineVerifier, createWorkerVerifier } from './verifier.js';
+
+/** Bytes of copies an audit verifies on its own thread before it starts worker threads for the rest. */
+const INLINE_AUDIT_BYTES = 32 << 20;
 
 /** Exit codes of `bevara audit`: failures left (damaged, missing, unrepaired, orphans), or warnings only. */
 export const AUDIT_EXIT = { ok: 0, failures: 1, warnings: 3 } as const;
@@ -37,7 +40,14 @@ export async function runConfiguredAudit(
   const config = ctx.config.audit;
   const workers = config.workers ?? availableParallelism();
   const verifier =
-    workers > 1 ? createWorkerVerifier(ctx.config.locations, workers) : createInlineVerifier(ctx.locations);
+    workers > 1
+      ? createAdaptiveVerifier(
+          ctx.locations,
+          () => createWorkerVerifier(ctx.config.locations, workers),
+          workers,
+          INLINE_AUDIT_BYTES,
+        )
+      : createInlineVerifier(ctx.locations);
   const alerts = config.alerts
     ? createWebhookAlerter({
         url: config.alerts.webhook,

@@ -64,3 +64,32 @@ export function createWorkerVerifier(
     close: () => pool.close(),
   };
 }
+
+/**
+ * Verifies the first `inlineBytes` of copies on the calling thread, and the rest on worker threads, started only
+ * when the first copy beyond that is asked for. A worker costs about 0.1 s of CPU to start (a Node isolate and
+ * the modules it loads), more than hashing a few tens of MB: a small audit (a package, a day's planned share)
+ * does not pay for threads it hardly uses; a large one gets every core after a moment.
+ */
+export function createAdaptiveVerifier(
+  locations: Map<string, Location>,
+  workers: () => CopyVerifier,
+  concurrency: number,
+  inlineBytes: number,
+): CopyVerifier {
+  const inline = createInlineVerifier(locations);
+  let pool: CopyVerifier | undefined;
+  let inlined = 0;
+  return {
+    concurrency,
+    verify(copy, files, onBytes, options) {
+      if (!pool && inlined + copy.size <= inlineBytes) {
+        inlined += copy.size;
+        return inline.verify(copy, files, onBytes, options);
+      }
+      pool ??= workers();
+      return pool.verify(copy, files, onBytes, options);
+    },
+    close: async () => pool?.close(),
+  };
+}

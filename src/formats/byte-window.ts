@@ -1,12 +1,13 @@
 /**
  * Bounded views of a stream read once: the first `capacity` bytes (`HeadWindow`) and the last `capacity` bytes
- * (`TailWindow`, a ring buffer). Memory never exceeds `capacity` per window whatever the stream's length, and grows
- * only as bytes arrive: most files are small, and a fixed 1 MiB per file would cost more than reading them.
- * Each byte is copied at most once into each window (plus the copies of a doubling buffer while small).
+ * (`TailWindow`). The windows keep views of the chunks they are given, not copies: a chunk must not be changed
+ * after it was written (the same rule as the ZIP writer's, which passes the same chunks on). Memory held is at
+ * most `capacity` plus one chunk per window whatever the stream's length; the bytes are copied only when a
+ * window is read and spans several chunks (a file read in one chunk, as most are, is never copied).
  */
 export class HeadWindow {
   readonly #capacity: number;
-  #buf: Buffer = Buffer.alloc(0);
+  #chunks: Buffer[] = [];
   #fill = 0;
 
   constructor(capacity: number) {
@@ -19,24 +20,25 @@ export class HeadWindow {
   }
 
   write(chunk: Uint8Array): void {
-    if (this.full) return;
+    if (this.full || chunk.byteLength === 0) return;
     const n = Math.min(chunk.byteLength, this.#capacity - this.#fill);
-    this.#buf = ensure(this.#buf, this.#fill, this.#fill + n, this.#capacity);
-    this.#buf.set(chunk.subarray(0, n), this.#fill);
+    this.#chunks.push(view(chunk, 0, n));
     this.#fill += n;
   }
 
-  /** The bytes held so far (a view, not a copy). */
+  /** The bytes held so far (a view of the one chunk, or of one buffer they were joined into once). */
   bytes(): Buffer {
-    return this.#buf.subarray(0, this.#fill);
+    return join(this.#chunks, this.#fill);
   }
 }
 
 export class TailWindow {
   readonly #capacity: number;
-  /** Linear while the stream fits; a ring of `capacity` bytes once it does not. */
-  #buf: Buffer = Buffer.alloc(0);
-  /** Total bytes written; once over capacity, the ring's write position is `#total % capacity`. */
+  /** Views of the last chunks, oldest first: only the first may reach back before the window. */
+  #chunks: Buffer[] = [];
+  /** Bytes in `#chunks`. */
+  #held = 0;
+  /** Total bytes written. */
   #total = 0;
 
   constructor(capacity: number) {
@@ -44,46 +46,37 @@ export class TailWindow {
   }
 
   write(chunk: Uint8Array): void {
+    if (chunk.byteLength === 0) return;
+    this.#total += chunk.byteLength;
     const cap = this.#capacity;
-    if (this.#total + chunk.byteLength <= cap) {
-      this.#buf = ensure(this.#buf, this.#total, this.#total + chunk.byteLength, cap);
-      this.#buf.set(chunk, this.#total);
-      this.#total += chunk.byteLength;
-      return;
-    }
-    if (this.#buf.length < cap) this.#buf = ensure(this.#buf, this.#total, cap, cap);
-    let data = chunk;
-    if (data.byteLength > cap) {
-      this.#total += data.byteLength - cap;
-      data = data.subarray(data.byteLength - cap);
-    }
-    let pos = this.#total % cap;
-    let offset = 0;
-    while (offset < data.byteLength) {
-      const n = Math.min(cap - pos, data.byteLength - offset);
-      this.#buf.set(data.subarray(offset, offset + n), pos);
-      offset += n;
-      pos = (pos + n) % cap;
-    }
-    this.#total += data.byteLength;
+    const kept = chunk.byteLength > cap ? view(chunk, chunk.byteLength - cap, cap) : view(chunk, 0);
+    this.#chunks.push(kept);
+    this.#held += kept.length;
+    // Drop chunks that lie wholly before the last `capacity` bytes.
+    while (this.#chunks.length > 1 && this.#held - (this.#chunks[0] as Buffer).length >= cap)
+      this.#held -= (this.#chunks.shift() as Buffer).length;
   }
 
-  /** The last min(total, capacity) bytes in order (a new buffer), and the stream offset of its first byte. */
+  /** The last min(total, capacity) bytes in order, and the stream offset of its first byte. */
   snapshot(): { bytes: Buffer; start: number } {
-    const cap = this.#capacity;
-    if (this.#total <= cap) return { bytes: Buffer.from(this.#buf.subarray(0, this.#total)), start: 0 };
-    const pos = this.#total % cap;
-    const bytes = Buffer.concat([this.#buf.subarray(pos), this.#buf.subarray(0, pos)]);
-    return { bytes, start: this.#total - cap };
+    const length = Math.min(this.#total, this.#capacity);
+    const skip = this.#held - length;
+    if (skip > 0) this.#chunks[0] = (this.#chunks[0] as Buffer).subarray(skip);
+    this.#held = length;
+    return { bytes: join(this.#chunks, length), start: this.#total - length };
   }
 }
 
-/** `buf` with room for `needed` bytes (doubling, at most `capacity`), its first `used` bytes kept. */
-function ensure(buf: Buffer, used: number, needed: number, capacity: number): Buffer {
-  if (needed <= buf.length) return buf;
-  const grown = Buffer.allocUnsafe(Math.min(capacity, Math.max(needed, buf.length * 2, 4096)));
-  buf.copy(grown, 0, 0, used);
-  return grown;
+/** A Buffer over bytes [from, from + length) of `chunk`, sharing its memory. */
+function view(chunk: Uint8Array, from: number, length = chunk.byteLength - from): Buffer {
+  return Buffer.from(chunk.buffer, chunk.byteOffset + from, length);
+}
+
+/** The chunks as one Buffer: the only chunk itself, or one copy, which replaces them in `chunks`. */
+function join(chunks: Buffer[], length: number): Buffer {
+  if (chunks.length === 0) return Buffer.alloc(0);
+  if (chunks.length > 1) chunks.splice(0, chunks.length, Buffer.concat(chunks, length));
+  return chunks[0] as Buffer;
 }
 
 /** Random access to what the windows kept: a range is available only if one window holds all of it. */

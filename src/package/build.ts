@@ -337,18 +337,25 @@ async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
 /** Parts of a generated document are written in chunks of about this size (fewer, larger ZIP writes). */
 const PART_CHUNK = 64 << 10;
 
+/** A generated document up to this size is kept from the pass that measures it and written from memory. */
+const KEEP_GENERATED_BYTES = 1 << 20;
+
 /**
- * A generated document written from its parts (see `buildXmlParts`) without being held whole: one pass measures
- * its size and SHA-256 for the METS that references it, a second writes it (and hands its chunks to `keep`, when
- * the caller keeps them). Generating twice costs CPU on large records only, and keeps memory flat whatever the
- * number of files.
+ * A generated document written from its parts (see `buildXmlParts`) without being held whole when large: one
+ * pass measures its size and SHA-256 for the METS that references it, and keeps its chunks while they come to
+ * at most KEEP_GENERATED_BYTES (most records: a few KB per file), which are then written as they are; a larger
+ * document is generated a second time to be written (and its chunks handed to `keep`, when the caller keeps
+ * them), so memory stays flat whatever the number of files.
  */
 function partsFile(path: string, parts: XmlParts, mimeType: string, createdAt: Date) {
   const digester = createDigester('SHA-256');
   let size = 0;
+  let kept: Buffer[] | undefined = [];
   for (const chunk of chunked(parts)) {
     digester.update(chunk);
     size += chunk.length;
+    if (kept && size <= KEEP_GENERATED_BYTES) kept.push(chunk);
+    else kept = undefined;
   }
   const ref: MetadataFileRef = { path, size, sha256: digester.hex(), mimeType, createdAt };
   return {
@@ -357,7 +364,7 @@ function partsFile(path: string, parts: XmlParts, mimeType: string, createdAt: D
       name: root + path,
       mtime: createdAt,
       size,
-      data: toAsync(chunked(parts), keep),
+      data: toAsync(kept ?? chunked(parts), keep),
     }),
   };
 }

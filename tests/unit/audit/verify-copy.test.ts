@@ -25,9 +25,11 @@ function countingLocation(root: string): { location: Location; reads: () => numb
       if (!options?.range) reads++;
       return driver.get(key, options);
     },
-    digest: (key, options) => {
+    // A digest counts as a read once the object opened and was read (a missing one fails at the open).
+    digest: async (key, options) => {
+      const digested = await (driver.digest as NonNullable<StorageDriver['digest']>)(key, options);
       reads++;
-      return (driver.digest as NonNullable<StorageDriver['digest']>)(key, options);
+      return digested;
     },
   };
   return { location: { name: 'local', driver: counted }, reads: () => reads };
@@ -128,7 +130,7 @@ describe('verifyCopy: what each level reads and proves', () => {
     expect(reads()).toBe(1);
   });
 
-  it('missing: no read at all', async () => {
+  it('missing: nothing read (the open fails, or head finds nothing)', async () => {
     const { location, reads } = countingLocation(root);
     const check = await verifyCopy(location, copy, files);
     expect(check.status).toBe('missing');
