@@ -16,7 +16,8 @@
  *
  *   --sizes   catalog sizes (default 10000,100000,1000000)
  *   --engine  which catalogs (default both)
- *   --rounds  rounds of each operation (default 5; the planner gets one warm-up round more)
+ *   --rounds  rounds of each operation (default 5; the planner gets one warm-up round more, unless 1)
+ *   --out     the JSON report (default .bench/growth.json)
  *   --generate-only  generate (or migrate) the catalogs, time nothing
  *   --dir     SQLite files, data folders and inputs (default .bench/growth); the PostgreSQL databases are
  *             `bevara_growth_<N>` in the test cluster (BEVARA_TEST_POSTGRES_URL, else scripts/postgres-test-cluster.sh)
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     rounds: { type: 'string' },
     dir: { type: 'string' },
     'generate-only': { type: 'boolean' },
+    out: { type: 'string' },
   },
 });
 const SIZES = (values.sizes ?? '10000,100000,1000000').split(',').map(Number);
@@ -105,7 +107,8 @@ async function timePlan(catalog) {
   const options = { policies: new Map([['local', DEFAULT_LOCATION_POLICY]]), now: PLAN_NOW, sampleShare: 0 };
   const times = [];
   let plan;
-  for (let r = 0; r <= ROUNDS; r++) {
+  const warmUp = ROUNDS > 1 ? 1 : 0;
+  for (let r = 1 - warmUp; r <= ROUNDS; r++) {
     const cpu = process.cpuUsage();
     const started = process.hrtime.bigint();
     plan = await planAudit(catalog, options);
@@ -215,7 +218,6 @@ for (const engine of ENGINES) {
     ).join(' | ')} | |`,
   );
 }
-const out = join(ROOT, '.bench', 'growth.json');
-fs.mkdirSync(join(ROOT, '.bench'), { recursive: true });
+const out = resolve(values.out ?? join(ROOT, '.bench', 'growth.json'));
 fs.writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
 console.log(`\nwritten: ${out}`);
