@@ -67,9 +67,12 @@ export async function planAudit(catalog: Catalog, options: PlanOptions): Promise
     let paced = 0;
     let taken = 0;
     let done = false;
+    // Each page follows the last copy of the one before (keyset), so that a long walk costs each page the same.
+    let after: CopyRecord | undefined;
     for (let offset = 0; !done && offset < coverage.copies; offset += pageSize) {
-      const page = await catalog.listCopiesByAge(location, { offset, limit: pageSize });
+      const page = await catalog.listCopiesByAge(location, { offset: 0, limit: pageSize, after });
       if (page.length === 0) break;
+      after = page.at(-1);
       for (const copy of page) {
         const anchor = (copy.lastVerifiedAt ?? copy.storedAt).getTime();
         const age = (now - anchor) / policy.every;
@@ -98,9 +101,18 @@ export async function planAudit(catalog: Catalog, options: PlanOptions): Promise
     const offsets = new Set<number>();
     for (let i = 0; i < sampleCount * 4 && offsets.size < sampleCount; i++)
       offsets.add(Math.floor(random() * coverage.copies));
-    for (const offset of offsets) {
-      const [copy] = await catalog.listCopiesByAge(location, { offset, limit: 1 });
-      if (copy) sampled.push({ copy, level: 'full', reason: 'sample', age: 0 });
+    // In order, each from the one before: the sample walks the location's copies once, not once per copy drawn.
+    let previous: { copy: CopyRecord; offset: number } | undefined;
+    for (const offset of [...offsets].sort((a, b) => a - b)) {
+      const [copy] = await catalog.listCopiesByAge(
+        location,
+        previous
+          ? { offset: offset - previous.offset - 1, limit: 1, after: previous.copy }
+          : { offset, limit: 1 },
+      );
+      if (!copy) break;
+      sampled.push({ copy, level: 'full', reason: 'sample', age: 0 });
+      previous = { copy, offset };
     }
   }
 

@@ -20,8 +20,17 @@ import type { AuditCatalog } from './types.js';
 /** Copies of packages being disposed of are left alone: their deletion is under way (src/disposal/). */
 const NOT_DISPOSING = `package_id NOT IN (SELECT id FROM packages WHERE state = 'disposing')`;
 
-/** Order of the audit planner: the copy whose last good verification (or storage) is oldest comes first. */
-const COPIES_BY_AGE = `SELECT * FROM copies WHERE location = ? AND ${NOT_DISPOSING}
+/**
+ * Order of the audit planner: the copy whose last good verification (or storage) is oldest comes first. Migration 8
+ * indexes this order (`copies_age_idx`) and the packages being disposed of: keep the expressions alike.
+ */
+export const COPIES_BY_AGE = `SELECT * FROM copies WHERE location = ? AND ${NOT_DISPOSING}
+  ORDER BY COALESCE(last_verified_at, stored_at), package_id COLLATE "C" LIMIT ? OFFSET ?`;
+
+/** The same order from the copy after a given one (its age anchor and package id): a range of the index. */
+const COPIES_BY_AGE_AFTER = `SELECT * FROM copies WHERE location = ? AND ${NOT_DISPOSING}
+  AND COALESCE(last_verified_at, stored_at) >= ?
+  AND (COALESCE(last_verified_at, stored_at) > ? OR package_id COLLATE "C" > ?)
   ORDER BY COALESCE(last_verified_at, stored_at), package_id COLLATE "C" LIMIT ? OFFSET ?`;
 
 /** Atomic take-or-extend of a lease: only a free, expired or own lease is written. */
@@ -35,7 +44,20 @@ export function createAuditSql({ db, guard }: SqlContext): AuditCatalog {
       checkLimit(page.limit, 'list copies by age');
       checkOffset(page.offset, 'list copies by age');
       return guard(`list copies of location "${location}" by age`, 'a package', async () => {
-        const { rows } = await db.query<CopyRow>(COPIES_BY_AGE, [location, page.limit, page.offset]);
+        const after = page.after;
+        if (!after) {
+          const { rows } = await db.query<CopyRow>(COPIES_BY_AGE, [location, page.limit, page.offset]);
+          return rows.map(toCopyRecord);
+        }
+        const anchor = toIso(after.lastVerifiedAt ?? after.storedAt, 'list copies by age after');
+        const { rows } = await db.query<CopyRow>(COPIES_BY_AGE_AFTER, [
+          location,
+          anchor,
+          anchor,
+          after.packageId,
+          page.limit,
+          page.offset,
+        ]);
         return rows.map(toCopyRecord);
       });
     },

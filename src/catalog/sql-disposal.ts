@@ -4,7 +4,7 @@
  * A disposed package keeps its row (state `disposed`) and its events, so its history and the PREMIS deletion event
  * stay; its copies, the objects stored beside it and (unless its rule keeps it) its file list are forgotten together
  * with the tombstone's writing, in one transaction, so a disposal is never half-recorded. Deleting a file row also
- * deletes its row of SQLite's file-name index (a trigger, migration 8); SQLite's `secure_delete` overwrites what is
+ * deletes its row of SQLite's file-name index (a trigger, migration 9); SQLite's `secure_delete` overwrites what is
  * deleted (sqlite.ts), PostgreSQL's rows stay in free space until VACUUM.
  */
 import { NotFoundError } from '../errors.js';
@@ -99,7 +99,7 @@ function toItem(row: ItemRow): DisposalItem {
 /** Tombstones are stored as JSON (dates as ISO text) and read back with their Dates. */
 function toTombstone(json: string): TombstoneRecord {
   const t = JSON.parse(json) as TombstoneRecord;
-  // Tombstones written before migration 8 kept the file list.
+  // Tombstones written before migration 9 kept the file list.
   t.fileList ??= 'kept';
   return {
     ...t,

@@ -112,9 +112,14 @@ export interface RunCatalog {
 export interface AuditCatalog {
   /**
    * One location's copies, never-verified first, then by oldest last successful verification (ties by package
-   * id): the order the audit planner takes them in. Pages with `offset`/`limit`.
+   * id): the order the audit planner takes them in. Pages with `offset`/`limit`, counted from the start or, with
+   * `after` (the last copy of the previous page), from the copy after that one: a page that follows `after` costs
+   * the same wherever it is, where one at a large `offset` walks every copy before it.
    */
-  listCopiesByAge(location: string, page: { offset: number; limit: number }): Promise<CopyRecord[]>;
+  listCopiesByAge(
+    location: string,
+    page: { offset: number; limit: number; after?: CopyRecord },
+  ): Promise<CopyRecord[]>;
   /** Counts one location's copies and those verified at or after `since`; names the one that waited longest. */
   copyCoverage(location: string, since: Date): Promise<CopyCoverage>;
 

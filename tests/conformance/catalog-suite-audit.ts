@@ -140,6 +140,34 @@ export function auditContract(state: SuiteState): void {
       await expect(catalog.listCopiesByAge('primary', { offset: 0, limit: 0 })).rejects.toThrow(CatalogError);
     });
 
+    it('pages copies by age after a given copy (ties by package id) in the order offsets page them', async () => {
+      await seedCopies();
+      for (const location of ['primary', 'offsite']) {
+        const all = await catalog.listCopiesByAge(location, { offset: 0, limit: 10 });
+        const walked: string[] = [];
+        let after: CopyRecord | undefined;
+        for (;;) {
+          const page = await catalog.listCopiesByAge(location, {
+            offset: 0,
+            limit: 2,
+            ...(after ? { after } : {}),
+          });
+          if (page.length === 0) break;
+          walked.push(...page.map((c) => c.packageId));
+          after = page.at(-1);
+        }
+        expect(walked).toEqual(all.map((c) => c.packageId));
+      }
+      // p0 and p2 were verified on the same day: after p4, skipping one, comes p2.
+      const [first] = await catalog.listCopiesByAge('primary', { offset: 0, limit: 1 });
+      const page = await catalog.listCopiesByAge('primary', {
+        offset: 1,
+        limit: 1,
+        ...(first ? { after: first } : {}),
+      });
+      expect(page.map((c) => c.packageId)).toEqual(['p2']);
+    });
+
     it('counts coverage since a date (inclusive), the bytes (also past 2^53) and the oldest copy', async () => {
       await seedCopies();
       const coverage = await catalog.copyCoverage('primary', day(3));

@@ -146,5 +146,16 @@ describe('audit planner', () => {
     expect(sampled.length).toBeGreaterThanOrEqual(9);
     expect(sampled.length).toBeLessThanOrEqual(10);
     expect(new Set(sampled.map((p) => p.copy.packageId)).size).toBe(sampled.length);
+    // The copies at the offsets drawn (read one by one here; the planner walks to them in order).
+    const drawn = new Set<number>();
+    seed_ = 1;
+    for (let i = 0; i < 40 && drawn.size < 10; i++) drawn.add(Math.floor(random() * 200));
+    const planned = new Set(plan.copies.filter((p) => p.reason !== 'sample').map((p) => p.copy.packageId));
+    const expected: string[] = [];
+    for (const offset of drawn) {
+      const [copy] = await catalog.listCopiesByAge('primary', { offset, limit: 1 });
+      if (copy && !planned.has(copy.packageId)) expected.push(copy.packageId);
+    }
+    expect(sampled.map((p) => p.copy.packageId).sort()).toEqual(expected.sort());
   });
 });

@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { COPIES_BY_AGE } from '../../../src/catalog/sql-audit.js';
 import { createSqliteCatalog } from '../../../src/catalog/sqlite.js';
 import type { Catalog } from '../../../src/catalog/types.js';
 import { makeCopy, makePackage } from './fixtures.js';
@@ -52,6 +54,23 @@ describe('sqlite catalog: audit planning', () => {
     expect(coverage).toMatchObject({ location: 'primary', copies: 3, withinPolicy: 2 });
     expect(coverage.oldest?.packageId).toBe('p2');
     expect((await catalog.copyCoverage('nowhere', day(3))).copies).toBe(0);
+  });
+
+  it('reads copies by age from an index, not by sorting every copy of the location (migration 8)', () => {
+    const db = new Database(join(dir, 'catalog.sqlite'), { readonly: true });
+    try {
+      const sql = COPIES_BY_AGE.replaceAll('COLLATE "C"', 'COLLATE BINARY');
+      const plan = db
+        .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+        .all('primary', 1000, 5000)
+        .map((row) => (row as { detail: string }).detail)
+        .join('\n');
+      expect(plan).toContain('USING INDEX copies_age_idx');
+      expect(plan).toContain('packages_state_idx');
+      expect(plan).not.toContain('TEMP B-TREE');
+    } finally {
+      db.close();
+    }
   });
 
   it('grants a lease to one holder at a time until it expires', async () => {
