@@ -7,7 +7,7 @@
  * peak RSS for a small and a large package, and node:crypto against hash-wasm.
  *
  *   node scripts/bench.mjs [--quick] [--small N] [--big-mb M] [--seed S] [--repeat R] [--hash-mib H] [--keep]
- *                          [--no-s3] [--rss-mb S,L]
+ *                          [--no-s3] [--rss-mb S,L] [--many-files N]
  *
  *   --quick        1,000 small files + 2 x 50 MB, 128 MiB per digest, 32/256 MiB packages: a smoke test
  *   --small N      number of 4-200 KB files (default 10,000, in records of 20)
@@ -18,6 +18,7 @@
  *   --keep         keep the bevara data dirs, the zip and the step logs (the corpus is always kept)
  *   --no-s3        skip the S3 steps (default: run them, starting the Ceph test cluster if it is not up)
  *   --rss-mb S,L   file sizes in MiB of the package-size step (default 64,512; quick 32,256; 0 skips it)
+ *   --many-files N files in the record of the many-files step (default 20,000; quick 5,000; 0 skips it)
  * Each option can also be set as BENCH_QUICK=1, BENCH_SMALL, BENCH_BIG_MB, BENCH_SEED, BENCH_REPEAT,
  * BENCH_HASH_MIB, BENCH_KEEP=1, BENCH_NO_S3=1, BENCH_RSS_MB; the command line wins.
  *
@@ -55,7 +56,7 @@ import { requireTools } from './bench/measure.mjs';
 import { loadAverage, machineInfo, readOptions } from './bench/options.mjs';
 import { findBagit } from './bench/bagit-steps.mjs';
 import { addRatios, checkTargets, digestTable, pairedRatios, rssTable, stepTable } from './bench/report.mjs';
-import { runRssSteps } from './bench/rss-steps.mjs';
+import { runManyFilesStep, runRssSteps } from './bench/rss-steps.mjs';
 import { S3_PART_MIB, S3_UPLOAD_CONCURRENCY, createGcTracker, ensureCluster } from './bench/s3.mjs';
 import { runS3Round } from './bench/s3-steps.mjs';
 import { BATCH, bestOf, flushWrites, runRound } from './bench/steps.mjs';
@@ -121,6 +122,7 @@ async function main() {
   const rounds = [];
   let s3Location;
   let rss;
+  let manyFiles;
   try {
     // The SDK warns on Node < 22 (in every process, bevara's steps included); the warning would bury the
     // step logs that the error of a failed step quotes.
@@ -147,6 +149,10 @@ async function main() {
     if (options.rssMiB.length > 0) {
       log(`package size: audit peak RSS for one file of ${options.rssMiB.join(' and ')} MiB`);
       rss = await runRssSteps({ cli: CLI, workDir, seed: options.seed, sizesMiB: options.rssMiB, log });
+    }
+    if (options.manyFiles > 0) {
+      log(`many files: ingest and audit peak RSS for one record of ${options.manyFiles} files`);
+      manyFiles = runManyFilesStep({ cli: CLI, workDir, seed: options.seed, files: options.manyFiles, log });
     }
   } catch (err) {
     failure = err;
@@ -225,6 +231,14 @@ async function main() {
     out();
     out('Audit peak RSS by package size (one record, one file, fresh data dir, audit --all):');
     out(rssTable(rss));
+  }
+  if (manyFiles) {
+    out();
+    out(
+      `One record of ${manyFiles.files} files of 4–16 KB (fresh data dir): ingest peak RSS ` +
+        `${manyFiles.ingestPeakRssMiB.toFixed(1)} MB in ${manyFiles.ingestSeconds.toFixed(1)} s, audit --all ` +
+        `${manyFiles.auditPeakRssMiB.toFixed(1)} MB in ${manyFiles.auditSeconds.toFixed(1)} s`,
+    );
   }
   out();
   for (const t of targets) out(`${t.pass ? 'PASS' : 'FAIL'}  ${t.target}: ${t.actual}`);

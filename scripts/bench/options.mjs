@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 /**
  * Options from argv (wins) or BENCH_* environment variables; `--quick` changes the defaults only.
  * @returns {{ quick: boolean, keep: boolean, small: number, bigMiB: number, seed: string, repeat: number,
- *   hashMiB: number, s3: boolean, rssMiB: number[] }}
+ *   hashMiB: number, s3: boolean, rssMiB: number[], manyFiles: number }}
  */
 export function readOptions() {
   const { values } = parseArgs({
@@ -21,6 +21,7 @@ export function readOptions() {
       repeat: { type: 'string' },
       'hash-mib': { type: 'string' },
       'rss-mb': { type: 'string' },
+      'many-files': { type: 'string' },
       // parseArgs learnt `allowNegative` only in Node 22.4; Node 20 needs the negated flag spelt out.
       'no-s3': { type: 'boolean' },
     },
@@ -46,6 +47,7 @@ export function readOptions() {
     hashMiB: Math.floor(number('hash-mib', 'BENCH_HASH_MIB', quick ? 128 : 512, 0)),
     s3: !flag('no-s3', 'BENCH_NO_S3'),
     rssMiB: rssSizes(values['rss-mb'] ?? env.BENCH_RSS_MB, quick ? [32, 256] : [64, 512]),
+    manyFiles: Math.floor(number('many-files', 'BENCH_MANY_FILES', quick ? 5_000 : 20_000, 0)),
   };
 }
 

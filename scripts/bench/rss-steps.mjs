@@ -5,7 +5,8 @@
  * check passes when the larger one's is within +25% or +30 MB of the smaller one's. Every record and data dir is
  * deleted as soon as it is measured (also with --keep: they are only big).
  */
-import { rmSync } from 'node:fs';
+import { createCipheriv, createHash } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { corpusParams, ensureCorpus } from './corpus.mjs';
 import { timeCommand } from './measure.mjs';
@@ -69,4 +70,67 @@ export async function runRssSteps({ cli, workDir, seed, sizesMiB, log }) {
   const small = sizes[0].auditPeakRssMiB;
   const allowedMiB = Math.max(small * (1 + RSS_GROWTH.share), small + RSS_GROWTH.mib);
   return { sizes, allowedMiB, pass: sizes.every((s) => s.auditPeakRssMiB <= allowedMiB) };
+}
+
+/**
+ * Peak RSS of ingest and `audit --all` for one record of `files` files of 4–16 KB (seeded keystream; the
+ * configuration raises `ingest.maxRecordFiles` to `files`): the shape where memory grows with the file count.
+ * The record and data dir are deleted once measured.
+ * @param {{ cli: string, workDir: string, seed: string, files: number, log: (line: string) => void }} options
+ * @returns {{ files: number, ingestPeakRssMiB: number, ingestSeconds: number, auditPeakRssMiB: number,
+ *   auditSeconds: number }}
+ */
+export function runManyFilesStep({ cli, workDir, seed, files, log }) {
+  const name = `many-${files}`;
+  const source = join(workDir, `${name}-source`);
+  const dataDir = join(workDir, `${name}-data`);
+  const config = join(workDir, `${name}.yaml`);
+  try {
+    writeManyFiles(join(source, 'record'), files, seed);
+    writeFileSync(config, `ingest:\n  maxRecordFiles: ${Math.max(files, 20_000)}\n`);
+    flushWrites(workDir);
+    const bevara = ['node', cli, '--config', config, '--data-dir', dataDir, '--log-level', 'warn', '--json'];
+    const run = (step, args) => {
+      log(`  many files: ${step}, one record of ${files} files`);
+      return timeCommand({
+        name: `${name}-${step}`,
+        argv: [...bevara, ...args],
+        cwd: workDir,
+        workDir,
+        env: bevaraEnv(),
+      });
+    };
+    const ingest = run('ingest', ['ingest', source]);
+    if (ingest.status !== 0 || parseSummary(ingest)?.archived !== 1) {
+      throw stepFailed(`bevara ingest (${files} files)`, ingest, 'the record was not archived');
+    }
+    flushWrites(workDir);
+    const audit = run('audit', ['audit', '--all']);
+    if (audit.status !== 0)
+      throw stepFailed(`bevara audit --all (${files} files)`, audit, 'the audit failed');
+    return {
+      files,
+      ingestPeakRssMiB: ingest.peakRssKb / 1024,
+      ingestSeconds: ingest.seconds,
+      auditPeakRssMiB: audit.peakRssKb / 1024,
+      auditSeconds: audit.seconds,
+    };
+  } finally {
+    rmSync(source, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(config, { force: true });
+  }
+}
+
+/** `count` files of 4–16 KB in folders of 1,000, content from an AES-128-CTR keystream keyed by the seed. */
+function writeManyFiles(dir, count, seed) {
+  const key = createHash('sha256').update(`bevara-bench-many:${seed}`).digest();
+  const stream = createCipheriv('aes-128-ctr', key.subarray(0, 16), key.subarray(16, 32));
+  const zeros = Buffer.alloc(16 << 10);
+  for (let i = 0; i < count; i++) {
+    const folder = join(dir, `d${String(Math.floor(i / 1000)).padStart(3, '0')}`);
+    if (i % 1000 === 0) mkdirSync(folder, { recursive: true });
+    const size = 4096 + (((key.readUInt32LE(i % 28) ^ Math.imul(i, 2654435761)) >>> 0) % 12289);
+    writeFileSync(join(folder, `f${String(i).padStart(6, '0')}.bin`), stream.update(zeros.subarray(0, size)));
+  }
 }

@@ -53,6 +53,21 @@ export const copyId = (copy: { packageId: string; location: string }) =>
 export function createCopyChecker(deps: CopyCheckerDeps): CopyChecker {
   const checked = new Map<string, Promise<CheckedCopy>>();
 
+  /**
+   * Through the verifier with only the package's file count: its file list (about 1 KB a file, in this thread
+   * and the worker's) is read from the catalog only for a copy whose whole digest differs, or at `deep`. The
+   * damaged copy is then read again with the list, its bytes counted twice.
+   */
+  async function verifyFull(copy: CopyRecord, level: AuditLevel): Promise<CopyCheck> {
+    const options = { bytesPerSecond: deps.bandwidth(copy.location), deep: level === 'deep' };
+    const pkg = level === 'deep' ? null : await deps.catalog.getPackage(copy.packageId);
+    const first = pkg ? await deps.verifier.verify(copy, pkg.fileCount, deps.onBytes, options) : undefined;
+    if (first && !first.needsFiles) return first;
+    const files = await deps.catalog.listFiles(copy.packageId);
+    const check = await deps.verifier.verify(copy, files, deps.onBytes, options);
+    return { ...check, bytes: check.bytes + (first?.bytes ?? 0) };
+  }
+
   async function run(copy: CopyRecord, level: AuditLevel): Promise<CheckedCopy> {
     const location = deps.locations.get(copy.location);
     const subject = `${copy.location}:${copy.key}`;
@@ -66,13 +81,7 @@ export function createCopyChecker(deps: CopyCheckerDeps): CopyChecker {
       );
     } else {
       try {
-        check =
-          level === 'quick'
-            ? await quickCheck(location, copy)
-            : await deps.verifier.verify(copy, await deps.catalog.listFiles(copy.packageId), deps.onBytes, {
-                bytesPerSecond: deps.bandwidth(copy.location),
-                deep: level === 'deep',
-              });
+        check = level === 'quick' ? await quickCheck(location, copy) : await verifyFull(copy, level);
         unreachable = check.problems.length > 0 && check.problems.every((p) => p.rule === 'read-error');
       } catch (err) {
         unreachable = true;

@@ -17,9 +17,13 @@ export interface VerifyOptions {
 export interface CopyVerifier {
   /** How many copies it checks at once. */
   readonly concurrency: number;
+  /**
+   * `files`: the package's file list, or only its count: then a copy whose whole digest differs comes back with
+   * `needsFiles`, to be verified again with the list (see `verifyCopy`).
+   */
   verify(
     copy: CopyRecord,
-    files: FileRecord[],
+    files: FileRecord[] | number,
     onBytes?: (n: number) => void,
     options?: VerifyOptions,
   ): Promise<CopyCheck>;
@@ -41,7 +45,7 @@ export function createInlineVerifier(locations: Map<string, Location>): CopyVeri
 
 export interface VerifyRequest {
   copy: CopyRecord;
-  files: FileRecord[];
+  files: FileRecord[] | number;
   options?: VerifyOptions;
 }
 

@@ -36,6 +36,11 @@ export interface CopyCheck {
   filesVerified: number;
   /** Whether the file digests were recomputed from the bytes (`deep`, diagnosis), not implied by the whole one. */
   perFile?: boolean;
+  /**
+   * The whole object's digest did not match and only the package's file count was given: verify again with its
+   * file list to name the damaged files.
+   */
+  needsFiles?: boolean;
 }
 
 export interface VerifyCopyOptions {
@@ -57,7 +62,7 @@ export interface VerifyCopyOptions {
 export async function verifyCopy(
   location: Location,
   copy: CopyRecord,
-  files: FileRecord[],
+  files: FileRecord[] | number,
   onBytes?: (n: number) => void,
   options: VerifyCopyOptions = {},
 ): Promise<CopyCheck> {
@@ -77,7 +82,7 @@ export async function verifyCopy(
       // Missing or unreadable: head and the read below say which, as they always have.
     }
     if (digested && digested.size === copy.size && digested.sha256 === copy.sha256)
-      return result([], digested.size, files.length, false);
+      return result([], digested.size, typeof files === 'number' ? files : files.length, false);
   }
   const head = digested ? { size: digested.size } : await driver.head(copy.key);
   if (!head) return missing(location, copy);
@@ -92,6 +97,7 @@ export async function verifyCopy(
   }
   const read = { location, copy, size: head.size, onBytes, bytesPerSecond: options.bytesPerSecond };
   if (options.deep) {
+    if (typeof files === 'number') return { ...result([], 0, 0, false), needsFiles: true };
     const walked = await walkFiles(read, files, { hashIfUnwalkable: true });
     problems.push(...walked.problems);
     comparePackageDigest(copy, walked.sha256, problems);
@@ -102,9 +108,12 @@ export async function verifyCopy(
     : await hashWhole(read);
   problems.push(...whole.problems);
   comparePackageDigest(copy, whole.sha256, problems);
-  if (problems.length === 0) return result(problems, whole.bytes, files.length, false);
+  const count = typeof files === 'number' ? files : files.length;
+  if (problems.length === 0) return result(problems, whole.bytes, count, false);
   // Unreadable: a second read would not tell more.
   if (whole.sha256 === undefined) return result(problems, whole.bytes, 0, false);
+  // The list was left in the catalog (a large package's costs memory in both threads): the caller brings it.
+  if (typeof files === 'number') return { ...result(problems, whole.bytes, 0, false), needsFiles: true };
   // Something differs: read again, file by file, to name what is damaged.
   const diagnosis = await walkFiles(read, files, { hashIfUnwalkable: false });
   problems.push(...diagnosis.problems);

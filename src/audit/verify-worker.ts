@@ -5,6 +5,9 @@ import { createLocations } from '../storage/index.js';
 import { serveRequests } from '../worker-pool.js';
 import type { VerifyRequest } from './verifier.js';
 import { type CopyCheck, verifyCopy } from './verify-copy.js';
+import { traceMemory } from '../memory-debug.js';
+
+const reportMemory = traceMemory('verifying');
 
 const locations = createLocations((workerData as { locations: Record<string, LocationConfig> }).locations, {
   blockingIo: true,
@@ -13,5 +16,7 @@ const locations = createLocations((workerData as { locations: Record<string, Loc
 serveRequests<VerifyRequest, CopyCheck>(parentPort, async ({ copy, files, options }, onBytes) => {
   const location = locations.get(copy.location);
   if (!location) throw new Error(`location "${copy.location}" is not configured`);
-  return verifyCopy(location, copy, files, onBytes, options);
+  const check = await verifyCopy(location, copy, files, onBytes, options);
+  reportMemory();
+  return check;
 });

@@ -48,8 +48,10 @@ export function createWriters({ guard, context }: SqlContext) {
   }
 
   /** The files as rows, checked: each belongs to `pkg`, paths are unique, sizes and dates valid. */
-  function fileRows(pkg: PackageRecord, files: FileRecord[]): SqlValue[][] {
-    const seen = new Set<string>();
+  /** Files of a streamed list inserted at a time. */
+  const FILE_BATCH = 1000;
+
+  function fileRows(pkg: PackageRecord, files: FileRecord[], seen: Set<string>): SqlValue[][] {
     return files.map((file) => {
       const what = `file "${file.path}" of package "${file.packageId}"`;
       checkOwner(pkg.id, 'file', file.path, file.packageId);
@@ -115,7 +117,7 @@ export function createWriters({ guard, context }: SqlContext) {
   async function insertPackage(
     tx: SqlSession,
     pkg: PackageRecord,
-    files: FileRecord[],
+    files: FileRecord[] | AsyncIterable<FileRecord>,
     events: EventRecord[],
     copies: CopyRecord[],
   ): Promise<void> {
@@ -136,13 +138,29 @@ export function createWriters({ guard, context }: SqlContext) {
       pkg.predecessorId ?? null,
       JSON.stringify(pkg.metadata),
     ];
-    const rows = fileRows(pkg, files);
+    const seen = new Set<string>();
+    // Rows are made and checked a batch at a time: a list streamed from disk (a large record's) is never held whole.
+    const insertFiles = async (batch: FileRecord[]) => {
+      const rows = fileRows(pkg, batch, seen);
+      await guard(`add ${rows.length} file(s) to ${what}`, what, () =>
+        tx.insertRows('files', FILE_COLUMNS, rows),
+      );
+    };
     await guard(`add ${what}`, `predecessor package "${pkg.predecessorId}"`, () =>
       tx.query(INSERT_PACKAGE, values),
     );
-    await guard(`add ${rows.length} file(s) to ${what}`, what, () =>
-      tx.insertRows('files', FILE_COLUMNS, rows),
-    );
+    if (Array.isArray(files)) await insertFiles(files);
+    else {
+      let batch: FileRecord[] = [];
+      for await (const file of files) {
+        batch.push(file);
+        if (batch.length >= FILE_BATCH) {
+          await insertFiles(batch);
+          batch = [];
+        }
+      }
+      await insertFiles(batch);
+    }
     for (const event of events) {
       checkOwner(pkg.id, 'event', event.id, event.packageId);
       await insertEvent(tx, event, `add event "${event.id}" to ${what}`);

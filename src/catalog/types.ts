@@ -52,10 +52,12 @@ export interface RecordCatalog {
   /**
    * Adds a package together with its files, first events and copies, in one transaction. `relaxed` (default
    * durable) where a durable write follows before anything depends on it (ingest: the record's `archived`).
+   * `files` may be streamed (a large record's list, read from disk): it is inserted a batch at a time, still in
+   * the one transaction.
    */
   addPackage(
     pkg: PackageRecord,
-    files: FileRecord[],
+    files: FileRecord[] | AsyncIterable<FileRecord>,
     events: EventRecord[],
     copies?: CopyRecord[],
     durability?: Durability,

@@ -9,6 +9,7 @@ import type { ExportCommandOptions } from './export.js';
 import type { ListOptions } from './list.js';
 import { addDisposalCommands } from './disposal-program.js';
 import { lazy } from './lazy.js';
+import { traceMemory } from '../memory-debug.js';
 import { stopOnSignals } from './shutdown.js';
 
 const catalogRebuildCommand = lazy(() => import('./catalog.js'), 'catalogRebuildCommand');
@@ -565,6 +566,7 @@ async function main(): Promise<void> {
     throw err;
   });
   try {
+    traceMemory('main');
     await buildProgram().parseAsync(process.argv);
   } catch (err) {
     const known = err instanceof PreservationError;

@@ -1,3 +1,4 @@
+import { readSpilledFiles, removeSpill } from './file-spill.js';
 import type { Catalog } from '../catalog/types.js';
 import type { CopyRecord, EventRecord, PackageRecord } from '../model/package.js';
 import type { Logger } from '../logger.js';
@@ -90,7 +91,7 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
     contentDigest: built.contentDigest,
     size: built.size,
     sha256: built.sha256,
-    fileCount: built.files.length,
+    fileCount: built.fileCount,
     state: missing.length === 0 ? 'archived' : 'stored',
     createdAt: built.description.createdAt,
     archivedAt: missing.length === 0 ? storedAt : undefined,
@@ -137,13 +138,17 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
   // policy asks for is there, otherwise stored and waiting for the missing ones. `relaxed`: the record's
   // `archived`, committed durably next, makes it durable before the source is touched; lost with the power
   // before that, the record is still `packaged` under this id, and its next attempt removes what was stored.
-  await catalog.addPackage(
-    pkg,
-    built.files,
-    [...built.description.events, ...copyEvents, ...missingEvents],
-    copies,
-    'relaxed',
-  );
+  try {
+    await catalog.addPackage(
+      pkg,
+      built.filesSpill ? readSpilledFiles(built.filesSpill) : built.files,
+      [...built.description.events, ...copyEvents, ...missingEvents],
+      copies,
+      'relaxed',
+    );
+  } finally {
+    if (built.filesSpill) removeSpill(built.filesSpill);
+  }
   if (missing.length > 0) {
     logger.warn(
       { copies: stored.map((c) => c.location), missing: missing.map((m) => `${m.location}: ${m.message}`) },
@@ -153,20 +158,20 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
       status: 'waiting',
       packageId,
       size: built.size,
-      fileCount: built.files.length,
+      fileCount: built.fileCount,
       predecessorId: previous?.id,
       missing,
     };
   }
   logger.info(
-    { size: built.size, files: built.files.length, copies: stored.map((c) => c.location) },
+    { size: built.size, files: built.fileCount, copies: stored.map((c) => c.location) },
     'record archived',
   );
   return {
     status: 'archived',
     packageId,
     size: built.size,
-    fileCount: built.files.length,
+    fileCount: built.fileCount,
     predecessorId: previous?.id,
   };
 }

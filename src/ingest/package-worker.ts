@@ -4,17 +4,35 @@ import type { LocationConfig } from '../config/schema.js';
 import { fromTransferable } from '../sources/transfer.js';
 import { createLocations } from '../storage/index.js';
 import { serveRequests } from '../worker-pool.js';
+import { spillFiles } from './file-spill.js';
+import { traceMemory } from '../memory-debug.js';
+
+const reportMemory = traceMemory('packaging');
 import { type TransferableWriteRequest, type WrittenPackage, writePackage } from './package-writer.js';
 
 const locations = createLocations((workerData as { locations: Record<string, LocationConfig> }).locations, {
   blockingIo: true,
 });
 
-serveRequests<TransferableWriteRequest, WrittenPackage>(parentPort, (request, onBytes, signal) =>
-  writePackage(
+serveRequests<TransferableWriteRequest, WrittenPackage>(parentPort, async (request, onBytes, signal) => {
+  const written = await writePackage(
     locations,
     { ...request, record: fromTransferable(request.record, { sync: true }) },
     onBytes,
     signal,
-  ),
-);
+  );
+  // The file list goes to the main thread on disk, not as a structured clone (twice: the files and the
+  // description's): the main thread streams it into the catalog.
+  const { built } = written;
+  const filesSpill = spillFiles(built.files);
+  reportMemory();
+  return {
+    ...written,
+    built: {
+      ...built,
+      files: [],
+      filesSpill,
+      description: { ...built.description, files: [] },
+    },
+  };
+});

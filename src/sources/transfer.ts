@@ -17,12 +17,17 @@ export function toTransferable(record: SourceRecord): TransferableRecord {
   return { ...record, files: record.files.map(({ open: _open, ...file }) => file) };
 }
 
-/** Rebuilds a record received from another thread; its files open through `openSourceFile`. */
+/**
+ * Rebuilds a record received from another thread; its files open through `openSourceFile`. Takes `data` over: its
+ * file objects become the record's, given their `open` (a large record's list is held once, not twice).
+ */
 export function fromTransferable(data: TransferableRecord, options: OpenOptions = {}): SourceRecord {
+  const files = data.files as SourceFile[];
+  for (const file of files) file.open = () => openSourceFile(file.ref, options);
   return {
     ...data,
     metadataFiles: data.metadataFiles.map((f) => ({ ...f, bytes: Buffer.from(f.bytes) })),
-    files: data.files.map((file) => ({ ...file, open: () => openSourceFile(file.ref, options) })),
+    files,
   };
 }
 

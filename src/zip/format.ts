@@ -163,7 +163,8 @@ export interface Where {
 
 /**
  * Pulls chunks from a stream, tracks the archive offset, and serves exact byte counts without copying data
- * (used by `walkZip`). Every chunk pulled is handed to `onBytes` once, whole, before it is parsed.
+ * (used by `walkZip`). Every chunk pulled is handed to `onBytes` once, whole, before it is parsed. It keeps no
+ * view of a chunk once it pulls the next (headers are copied), so the source may reuse one read buffer.
  */
 export class ByteReader {
   private chunk: Buffer = Buffer.alloc(0);
@@ -203,17 +204,21 @@ export class ByteReader {
     }
   }
 
-  /** Exactly `length` bytes (headers: small; copied only when they straddle chunks). */
+  /**
+   * Exactly `length` bytes (headers: small), always a copy of its own: no view of a chunk outlives the next pull,
+   * so the source may refill one reused buffer (a header read before the next chunk is still checked after it).
+   */
   async read(length: number, where: Where): Promise<Buffer> {
     if (this.chunk.length - this.pos >= length) {
       this.pos += length;
-      return this.chunk.subarray(this.pos - length, this.pos);
+      return Buffer.from(this.chunk.subarray(this.pos - length, this.pos));
     }
-    const parts: Buffer[] = [];
+    const out = Buffer.allocUnsafe(length);
+    let filled = 0;
     await this.forward(length, where, (part) => {
-      parts.push(part);
+      filled += part.copy(out, filled);
     });
-    return Buffer.concat(parts, length);
+    return out;
   }
 
   /** Hands the next `length` bytes to `fn` as views of the stream's chunks, awaiting it when it returns a promise. */

@@ -122,6 +122,27 @@ describe('verifyCopy: what each level reads and proves', () => {
     expect(reads()).toBe(2);
   });
 
+  it('full with only the file count: an intact copy needs no list; a damaged one asks for it', async () => {
+    const intact = await store(zip);
+    expect(await verifyCopy(intact.location, copy, files.length)).toMatchObject({
+      status: 'verified',
+      filesVerified: 2,
+      perFile: false,
+    });
+    expect(intact.reads()).toBe(1);
+    await intact.location.driver.delete(copy.key);
+    const damaged = Buffer.from(zip);
+    const at = damaged.indexOf('the second file');
+    damaged.writeUInt8(damaged.readUInt8(at) ^ 0x20, at);
+    const { location, reads } = await store(damaged);
+    const check = await verifyCopy(location, copy, files.length);
+    expect(check).toMatchObject({ status: 'failed', needsFiles: true, filesVerified: 0, bytes: zip.length });
+    expect(reads()).toBe(1);
+    const deep = await verifyCopy(location, copy, files.length, undefined, { deep: true });
+    expect(deep).toMatchObject({ needsFiles: true, bytes: 0 });
+    expect(reads()).toBe(1);
+  });
+
   it('full, truncated: size and digest differ, the ZIP cannot be walked, and it is not read a third time', async () => {
     const { location, reads } = await store(zip.subarray(0, zip.length - 30));
     const check = await verifyCopy(location, copy, files);

@@ -107,6 +107,29 @@ describe('readZipDirectory and walkZip', () => {
     expect(walked.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
   });
 
+  it.each([17, 1000, 4096])(
+    'walks a stream that refills one reused buffer (chunks of %i bytes): it keeps no view of an earlier chunk',
+    async (size) => {
+      const files = sampleFiles();
+      for (const force of [false, true]) {
+        const bytes = await ourZip(files, force);
+        const directory = await readZipDirectory(rangeReader(bytes).read, bytes.length);
+        async function* reused(): AsyncGenerator<Uint8Array> {
+          const buffer = Buffer.alloc(size);
+          for (let pos = 0; pos < bytes.length; pos += size) {
+            const n = bytes.copy(buffer, 0, pos, pos + size);
+            yield buffer.subarray(0, n);
+            buffer.fill(0xa5);
+          }
+        }
+        const walked = await walkCollect(reused(), directory);
+        expect(walked.checks.every((c) => c.crcOk)).toBe(true);
+        for (const [name, data] of files) expect(walked.data.get(name)?.equals(data), name).toBe(true);
+        expect(walked.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+      }
+    },
+  );
+
   it.each([
     ['zip -0 -r', ['-0', '-r', '-q', '../info.zip', '.']],
     ['zip -0 -r -fz (ZIP64 local headers)', ['-0', '-r', '-q', '-fz', '../info.zip', '.']],
