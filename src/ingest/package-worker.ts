@@ -4,7 +4,7 @@ import type { LocationConfig } from '../config/schema.js';
 import { fromTransferable } from '../sources/transfer.js';
 import { createLocations } from '../storage/index.js';
 import { serveRequests } from '../worker-pool.js';
-import { spillFiles } from './file-spill.js';
+import { SPILL_FROM_FILES, spillFiles } from './file-spill.js';
 import { traceMemory } from '../memory-debug.js';
 
 const reportMemory = traceMemory('packaging');
@@ -21,9 +21,10 @@ serveRequests<TransferableWriteRequest, WrittenPackage>(parentPort, async (reque
     onBytes,
     signal,
   );
-  // The file list goes to the main thread on disk, not as a structured clone (twice: the files and the
-  // description's): the main thread streams it into the catalog.
+  // A long file list goes to the main thread on disk, not as a structured clone (twice: the files and the
+  // description's): the main thread streams it into the catalog. A short one is cheaper sent as it is.
   const { built } = written;
+  if (built.files.length <= SPILL_FROM_FILES) return written;
   const filesSpill = spillFiles(built.files);
   reportMemory();
   return {

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { createSqliteCatalog } from '../../../src/catalog/sqlite.js';
 import type { Catalog } from '../../../src/catalog/types.js';
 import { readSpilledFiles, removeSpill, spillFiles } from '../../../src/ingest/file-spill.js';
 import type { FileRecord } from '../../../src/model/package.js';
+import { processTag } from '../../../src/processes.js';
 import { makeFile, makePackage } from '../catalog/fixtures.js';
 
 let dir: string;
@@ -74,5 +76,18 @@ describe('file list spilled between the packaging thread and the catalog', () =>
     expect(String(error)).toContain('already exists');
     expect(await catalog.getPackage('p1')).toBeNull();
     expect(await catalog.listFiles('p1')).toEqual([]);
+  });
+
+  it('removes what killed processes of this host left, and nothing of a live one', () => {
+    const parent = join(dir, 'tmp');
+    const dead = join(parent, `bevara-files-${hostname()}#999999999-a1`);
+    const live = join(parent, `bevara-files-${processTag()}-b2`);
+    for (const folder of [dead, live]) mkdirSync(folder, { recursive: true });
+    const path = spillFiles(manyFiles(3), parent);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    expect(readdirSync(parent).sort()).toEqual(
+      [dirname(path).slice(parent.length + 1), live.slice(parent.length + 1)].sort(),
+    );
   });
 });
