@@ -117,6 +117,19 @@ export function createAuditSql({ db, guard }: SqlContext): AuditCatalog {
       });
     },
 
+    ...createLeaseSql({ db, guard }),
+  };
+}
+
+/** Leases and markers: the small shared state that keeps runs apart and remembers when things were last done. */
+function createLeaseSql({
+  db,
+  guard,
+}: Pick<SqlContext, 'db' | 'guard'>): Pick<
+  AuditCatalog,
+  'acquireLease' | 'releaseLease' | 'leaseHolder' | 'getMarker' | 'setMarker'
+> {
+  return {
     async acquireLease(name, holder, until, now, durability = 'durable') {
       return guard(`acquire lease "${name}"`, 'a lease', async () => {
         const { changes } = await db.write(

@@ -36,6 +36,47 @@ const UPSERT_COPY = `INSERT INTO copies (package_id, location, key, size, sha256
     status = excluded.status, last_verified_at = excluded.last_verified_at,
     last_checked_at = excluded.last_checked_at`;
 
+/** Files of a streamed list inserted at a time. */
+const FILE_BATCH = 1000;
+
+/** The package's row, its sizes and dates checked. */
+function packageValues(pkg: PackageRecord): SqlValue[] {
+  const what = `package "${pkg.id}"`;
+  return [
+    pkg.id,
+    pkg.label,
+    pkg.profile,
+    pkg.sourceKind,
+    pkg.sourceKey,
+    pkg.contentDigest,
+    checkSize(pkg.size, `${what} size`),
+    pkg.sha256,
+    checkSize(pkg.fileCount, `${what} fileCount`),
+    pkg.state,
+    toIso(pkg.createdAt, `${what} createdAt`),
+    toIsoOrNull(pkg.archivedAt, `${what} archivedAt`),
+    pkg.predecessorId ?? null,
+    JSON.stringify(pkg.metadata),
+  ];
+}
+
+/** Hands `insert` the files a batch at a time: a list at once, a stream (a large record's, from disk) in batches. */
+async function inBatches(
+  files: FileRecord[] | AsyncIterable<FileRecord>,
+  insert: (batch: FileRecord[]) => Promise<void>,
+): Promise<void> {
+  if (Array.isArray(files)) return insert(files);
+  let batch: FileRecord[] = [];
+  for await (const file of files) {
+    batch.push(file);
+    if (batch.length >= FILE_BATCH) {
+      await insert(batch);
+      batch = [];
+    }
+  }
+  await insert(batch);
+}
+
 /** The writers of records, for one catalog. */
 export function createWriters({ guard, context }: SqlContext) {
   function checkOwner(pkgId: string, kind: string, name: string, owner: string): void {
@@ -48,9 +89,6 @@ export function createWriters({ guard, context }: SqlContext) {
   }
 
   /** The files as rows, checked: each belongs to `pkg`, paths are unique, sizes and dates valid. */
-  /** Files of a streamed list inserted at a time. */
-  const FILE_BATCH = 1000;
-
   function fileRows(pkg: PackageRecord, files: FileRecord[], seen: Set<string>): SqlValue[][] {
     return files.map((file) => {
       const what = `file "${file.path}" of package "${file.packageId}"`;
@@ -122,22 +160,6 @@ export function createWriters({ guard, context }: SqlContext) {
     copies: CopyRecord[],
   ): Promise<void> {
     const what = `package "${pkg.id}"`;
-    const values = [
-      pkg.id,
-      pkg.label,
-      pkg.profile,
-      pkg.sourceKind,
-      pkg.sourceKey,
-      pkg.contentDigest,
-      checkSize(pkg.size, `${what} size`),
-      pkg.sha256,
-      checkSize(pkg.fileCount, `${what} fileCount`),
-      pkg.state,
-      toIso(pkg.createdAt, `${what} createdAt`),
-      toIsoOrNull(pkg.archivedAt, `${what} archivedAt`),
-      pkg.predecessorId ?? null,
-      JSON.stringify(pkg.metadata),
-    ];
     const seen = new Set<string>();
     // Rows are made and checked a batch at a time: a list streamed from disk (a large record's) is never held whole.
     const insertFiles = async (batch: FileRecord[]) => {
@@ -147,20 +169,9 @@ export function createWriters({ guard, context }: SqlContext) {
       );
     };
     await guard(`add ${what}`, `predecessor package "${pkg.predecessorId}"`, () =>
-      tx.query(INSERT_PACKAGE, values),
+      tx.query(INSERT_PACKAGE, packageValues(pkg)),
     );
-    if (Array.isArray(files)) await insertFiles(files);
-    else {
-      let batch: FileRecord[] = [];
-      for await (const file of files) {
-        batch.push(file);
-        if (batch.length >= FILE_BATCH) {
-          await insertFiles(batch);
-          batch = [];
-        }
-      }
-      await insertFiles(batch);
-    }
+    await inBatches(files, insertFiles);
     for (const event of events) {
       checkOwner(pkg.id, 'event', event.id, event.packageId);
       await insertEvent(tx, event, `add event "${event.id}" to ${what}`);

@@ -8,7 +8,7 @@ import { sameDescription, withArchivalDescription } from '../package/archival-de
 import type { PackageHeader, Profile } from '../package/profile.js';
 import type { SourceRecord } from '../sources/types.js';
 import { packageKey } from '../storage/keys.js';
-import type { PackageWriter } from './package-writer.js';
+import type { PackageWriter, WrittenPackage } from './package-writer.js';
 import type { MissingCopy } from './store-copies.js';
 import { createEvent, softwareAgentId } from '../metadata/events.js';
 
@@ -70,7 +70,6 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
 
   const packageId = input.packageId ?? newPackageId(now());
   const logger = deps.logger.child({ record: record.key, packageId });
-  const key = packageKey(packageId);
   const { built, stored, missing } = await deps.writer.write(
     { record, profile, packageId, agent, runId, copies: input.copies, startedAt: now() },
     input.onSourceBytes,
@@ -82,10 +81,81 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
   );
 
   const storedAt = now();
+  const { pkg, copies, events } = packageRows({
+    packageId,
+    record,
+    profileName: profile.name,
+    built,
+    stored,
+    missing,
+    previousId: previous?.id,
+    agentId: softwareAgentId(agent),
+    runId,
+    storedAt,
+  });
+  // The package enters the catalog with its verified copies in one transaction: archived when every copy the
+  // policy asks for is there, otherwise stored and waiting for the missing ones. `relaxed`: the record's
+  // `archived`, committed durably next, makes it durable before the source is touched; lost with the power
+  // before that, the record is still `packaged` under this id, and its next attempt removes what was stored.
+  try {
+    await catalog.addPackage(
+      pkg,
+      built.filesSpill ? readSpilledFiles(built.filesSpill) : built.files,
+      events,
+      copies,
+      'relaxed',
+    );
+  } finally {
+    if (built.filesSpill) removeSpill(built.filesSpill);
+  }
+  if (missing.length > 0) {
+    logger.warn(
+      { copies: stored.map((c) => c.location), missing: missing.map((m) => `${m.location}: ${m.message}`) },
+      'record stored, waiting for missing copies',
+    );
+    return {
+      status: 'waiting',
+      packageId,
+      size: built.size,
+      fileCount: built.fileCount,
+      predecessorId: previous?.id,
+      missing,
+    };
+  }
+  logger.info(
+    { size: built.size, files: built.fileCount, copies: stored.map((c) => c.location) },
+    'record archived',
+  );
+  return {
+    status: 'archived',
+    packageId,
+    size: built.size,
+    fileCount: built.fileCount,
+    predecessorId: previous?.id,
+  };
+}
+
+interface RowsInput {
+  packageId: string;
+  record: SourceRecord;
+  profileName: string;
+  built: WrittenPackage['built'];
+  stored: WrittenPackage['stored'];
+  missing: WrittenPackage['missing'];
+  previousId: string | undefined;
+  agentId: string;
+  runId: string | undefined;
+  storedAt: Date;
+}
+
+/** The catalog's rows of a package just written: the package, its verified copies, and their events. */
+function packageRows(input: RowsInput): { pkg: PackageRecord; copies: CopyRecord[]; events: EventRecord[] } {
+  const { packageId, record, built, stored, missing, previousId, agentId, runId, storedAt } = input;
+  const key = packageKey(packageId);
   const pkg: PackageRecord = {
     id: packageId,
     label: record.metadata.title,
-    profile: profile.name,
+    profile: input.profileName,
     sourceKind: record.kind,
     sourceKey: record.key,
     contentDigest: built.contentDigest,
@@ -95,10 +165,9 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
     state: missing.length === 0 ? 'archived' : 'stored',
     createdAt: built.description.createdAt,
     archivedAt: missing.length === 0 ? storedAt : undefined,
-    predecessorId: previous?.id,
+    predecessorId: previousId,
     metadata: record.metadata,
   };
-  const agentId = softwareAgentId(agent);
   const copyEvents: EventRecord[] = stored.map((copy) =>
     createEvent({
       type: 'fixity check',
@@ -134,46 +203,7 @@ export async function ingestRecord(deps: IngestDeps, input: IngestRecordInput): 
       runId,
     }),
   );
-  // The package enters the catalog with its verified copies in one transaction: archived when every copy the
-  // policy asks for is there, otherwise stored and waiting for the missing ones. `relaxed`: the record's
-  // `archived`, committed durably next, makes it durable before the source is touched; lost with the power
-  // before that, the record is still `packaged` under this id, and its next attempt removes what was stored.
-  try {
-    await catalog.addPackage(
-      pkg,
-      built.filesSpill ? readSpilledFiles(built.filesSpill) : built.files,
-      [...built.description.events, ...copyEvents, ...missingEvents],
-      copies,
-      'relaxed',
-    );
-  } finally {
-    if (built.filesSpill) removeSpill(built.filesSpill);
-  }
-  if (missing.length > 0) {
-    logger.warn(
-      { copies: stored.map((c) => c.location), missing: missing.map((m) => `${m.location}: ${m.message}`) },
-      'record stored, waiting for missing copies',
-    );
-    return {
-      status: 'waiting',
-      packageId,
-      size: built.size,
-      fileCount: built.fileCount,
-      predecessorId: previous?.id,
-      missing,
-    };
-  }
-  logger.info(
-    { size: built.size, files: built.fileCount, copies: stored.map((c) => c.location) },
-    'record archived',
-  );
-  return {
-    status: 'archived',
-    packageId,
-    size: built.size,
-    fileCount: built.fileCount,
-    predecessorId: previous?.id,
-  };
+  return { pkg, copies, events: [...built.description.events, ...copyEvents, ...missingEvents] };
 }
 
 /**
