@@ -132,7 +132,7 @@ export function stepTable(rows) {
     'vs zip -0',
     'vs zip+fsync',
     'vs zip per record+fsync',
-    'vs verified floor',
+    'vs C tools verified',
     ...(s3 ? ['vs s3 upload'] : []),
     ...(s3Zip ? ['vs s3 zip upload'] : []),
     'vs openssl per CPU s',
@@ -202,7 +202,7 @@ export function checkTargets(rows, { s3 = false, rss, paired = {} } = {}) {
     ratioTarget(
       `ingest throughput >= ${TARGETS.ingestVsDurable}x zip -0 -r then fsync (paired, median of rounds)` +
         (ingest?.vsZipVerified !== undefined
-          ? ` (the verified floor, the same hashing and read-back done by C tools: ` +
+          ? ` (the same verified work by C tools, a process per step per record: ` +
             `${ingest.vsZipVerified.toFixed(2)}x, per CPU s ${ingest.vsZipVerifiedCpu.toFixed(2)}x)`
           : ''),
       paired.ingest?.median,
