@@ -1,7 +1,7 @@
 import { errorMessage } from '../errors.js';
 import { CatalogError } from './errors.js';
 import { latestSchemaVersion, type Migration, SCHEMA_MIGRATIONS_TABLE } from './migrations.js';
-import type { SqlContext } from './sql-adapter.js';
+import type { SqlContext, SqlSession } from './sql-adapter.js';
 
 function checkOrder(migrations: readonly Migration[], context: string): void {
   migrations.forEach((m, i) => {
@@ -12,6 +12,30 @@ function checkOrder(migrations: readonly Migration[], context: string): void {
       );
     }
   });
+}
+
+/**
+ * Refuses a database whose recorded migrations are not this code's under the same numbers: one made by another
+ * build of bevara, whose next migration would be applied over a schema it does not expect (or be skipped).
+ */
+async function checkRecordedNames(
+  tx: SqlSession,
+  migrations: readonly Migration[],
+  what: string,
+): Promise<void> {
+  const { rows } = await tx.query<{ version: number; name: string }>(
+    'SELECT version, name FROM schema_migrations ORDER BY version',
+  );
+  for (const { version, name } of rows) {
+    const expected = migrations[version - 1]?.name;
+    if (expected !== undefined && expected !== name)
+      throw new CatalogError(
+        `${what} recorded migration ${version} as "${name}", but this version of bevara's migration ${version} is ` +
+          `"${expected}": the catalog was made by another build; use that build, or rebuild the catalog from ` +
+          'storage into a new one (bevara catalog rebuild --catalog <new>)',
+        { unrecoverable: true },
+      );
+  }
 }
 
 /** The DDL of `migration` for the engine named `engine` (`sqlite`, `postgres`). */
@@ -57,6 +81,7 @@ export async function migrate(
           { unrecoverable: true },
         );
       }
+      await checkRecordedNames(tx, migrations, `${context} database "${db.label}"`);
       const migration = migrations[current];
       if (!migration) return null;
       try {

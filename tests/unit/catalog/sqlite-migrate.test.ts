@@ -180,6 +180,23 @@ describe('sqlite catalog migrations', () => {
     expect(versions().map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
+  it('refuses a catalog whose recorded migrations are those of another build under the same numbers', async () => {
+    await catalog({ migrations: MIGRATIONS.slice(0, 8) }).migrate();
+    raw((db) =>
+      db.prepare("UPDATE schema_migrations SET name = 'forgettable-file-names' WHERE version = 8").run(),
+    );
+    const before = versions();
+    const error = await catalog()
+      .migrate()
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    expect(error).toBeInstanceOf(CatalogError);
+    expect(String(error)).toMatch(/recorded migration 8 as "forgettable-file-names".*is "growth-indexes"/);
+    expect(versions()).toEqual(before);
+  });
+
   it('tells the caller to migrate when the schema is missing', async () => {
     const c = catalog();
     await expect(c.getPackage('p1')).rejects.toThrow(/call migrate\(\) first/);
