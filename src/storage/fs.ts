@@ -295,20 +295,26 @@ const READ_CHUNK_BYTES = 1 << 20;
  */
 let digestBuffer: Buffer | undefined;
 
+/** Opens a stored object for reading with a blocking call; a missing one is a `NotFoundError`. */
+function openBlocking(file: string, key: string, action: string): number {
+  try {
+    return openSync(file, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new NotFoundError(`[storage:fs] key "${key}" not found`);
+    throw new StorageError(`[storage:fs] ${action} "${key}" failed: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+}
+
 /** `digest` with blocking calls only (open, read, close), reading into the thread's one buffer. */
 function digestBlocking(
   file: string,
   key: string,
   onBytes?: (n: number) => void,
 ): { size: number; sha256: string } {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new NotFoundError(`[storage:fs] key "${key}" not found`);
-    throw new StorageError(`[storage:fs] digest "${key}" failed: ${(err as Error).message}`, { cause: err });
-  }
+  const fd = openBlocking(file, key, 'digest');
   try {
     digestBuffer ??= Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
     const buffer = digestBuffer;
@@ -329,14 +335,7 @@ function digestBlocking(
 
 /** `get` with blocking reads into fresh 1 MiB buffers, honouring the range and the abort signal. */
 function readBlocking(file: string, key: string, { range, signal }: GetOptions): Readable {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new NotFoundError(`[storage:fs] key "${key}" not found`);
-    throw new StorageError(`[storage:fs] get "${key}" failed: ${(err as Error).message}`, { cause: err });
-  }
+  const fd = openBlocking(file, key, 'get');
   const start = range?.start ?? 0;
   const end = range ? range.end + 1 : fstatSync(fd).size;
   function* chunks(): Generator<Buffer> {
